@@ -1,0 +1,371 @@
+"""The decision record and every part of it (see ../shared/DESIGN.md, "Anatomy of a record")."""
+
+import uuid
+from decimal import Decimal
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Case, Q, Value, When
+from simple_history.models import HistoricalRecords
+
+from .validators import validate_financial_year, validate_series_prefix
+
+
+class ReferenceSeries(models.Model):
+    """A run of reference numbers, such as PCD 1, PCD 2 … Numbers are never reused."""
+
+    prefix = models.CharField(max_length=10, unique=True, validators=[validate_series_prefix])
+    name = models.CharField(max_length=200)
+    next_number = models.PositiveIntegerField(
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text="The number the next submitted record receives.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["prefix"]
+        verbose_name_plural = "reference series"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(next_number__gte=1), name="series_next_number_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix} – {self.name}"
+
+
+class FormType(models.Model):
+    """A kind of decision form, such as "DMPC Decision", numbered from one series."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    series = models.ForeignKey(ReferenceSeries, on_delete=models.PROTECT, related_name="form_types")
+    description = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DecisionMaker(models.TextChoices):
+    DMPC = "dmpc", "Deputy Mayor for Policing and Crime"
+    MAYOR = "mayor", "Mayor of London"
+    CHIEF_EXECUTIVE = "chief_executive", "Chief Executive"
+
+
+# Short forms used in headings such as "PART I – … ADVICE TO THE DMPC".
+DECISION_MAKER_SHORT = {
+    DecisionMaker.DMPC: "DMPC",
+    DecisionMaker.MAYOR: "Mayor",
+    DecisionMaker.CHIEF_EXECUTIVE: "Chief Executive",
+}
+
+
+class DecisionStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    CLEARANCE = "clearance", "Clearance"
+    CHIEF_EXECUTIVE = "chief_executive", "With the Chief Executive"
+    DECISION_MAKER = "decision_maker", "With the decision maker"
+    APPROVED = "approved", "Approved"
+    NOT_APPROVED = "not_approved", "Not approved"
+    PUBLISHED = "published", "Published"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Decision(models.Model):
+    """One decision record: the decision form and everything attached to it."""
+
+    Status = DecisionStatus
+
+    form_type = models.ForeignKey(FormType, on_delete=models.PROTECT, related_name="decisions")
+    # The series is fixed when the record starts, so that its number, given on
+    # submission, is unique within that series whatever happens to the form type.
+    series = models.ForeignKey(ReferenceSeries, on_delete=models.PROTECT, related_name="decisions")
+    number = models.PositiveIntegerField(null=True, blank=True)
+    title = models.CharField(max_length=255)
+    executive_summary = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    drafting_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="drafted_decisions"
+    )
+    decision_maker = models.CharField(
+        max_length=20,
+        choices=DecisionMaker.choices,
+        blank=True,
+        help_text="Who takes the decision, as the scheme of delegation routes it.",
+    )
+
+    # Part I – non-confidential facts and advice, each a run of paragraphs
+    # separated by a blank line, published numbered 1.1, 1.2 …
+    introduction = models.TextField("Introduction and background", blank=True)
+    issues_for_consideration = models.TextField("Issues for consideration", blank=True)
+    financial_comments = models.TextField("Financial comments", blank=True)
+    legal_comments = models.TextField("Legal comments", blank=True)
+    commercial_issues = models.TextField("Commercial issues", blank=True)
+    gdpr_privacy = models.TextField("GDPR and data privacy", blank=True)
+    equality_comments = models.TextField("Equality comments", blank=True)
+    supporting_papers = models.TextField("Background/supporting papers", blank=True)
+
+    # Public access to information.
+    part1_deferred = models.BooleanField("Publication of Part 1 deferred", default=False)
+    deferral_reason = models.TextField("Reason for deferral", blank=True)
+    deferred_until = models.DateField("Deferred until", null=True, blank=True)
+    has_part_two = models.BooleanField("There is a Part 2", default=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Raised by every save through the services: a form carries the version it
+    # was loaded from, and a save from an older version is refused.
+    lock_version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "number"], name="decision_unique_reference_in_series"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=DecisionStatus.values), name="decision_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(decision_maker__in=["", *DecisionMaker.values]),
+                name="decision_maker_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(number__isnull=True) | Q(number__gte=1),
+                name="decision_number_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(part1_deferred=False) | Q(deferred_until__isnull=False),
+                name="decision_deferral_has_date",
+                violation_error_message="Enter the date until which publication is deferred",
+            ),
+        ]
+        permissions = [
+            ("draft_decision", "Can start and draft decision records"),
+            ("clear_financial", "Can confirm the financial advice line"),
+            ("clear_legal", "Can confirm the legal advice line"),
+            ("clear_equalities", "Can confirm the equalities advice line"),
+            ("clear_commercial", "Can confirm the commercial issues line"),
+            ("clear_privacy", "Can confirm the GDPR and data privacy line"),
+            ("clear_director", "Can confirm the Director / Head of Service line"),
+            ("sign_chief_executive", "Can sign the Chief Executive's statement"),
+            ("decide_chief_executive", "Can take decisions delegated to the Chief Executive"),
+            ("decide_dmpc", "Can take decisions as the Deputy Mayor for Policing and Crime"),
+            ("decide_mayor", "Can take decisions reserved to the Mayor"),
+            ("withdraw_decision", "Can withdraw a published decision"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}" if self.number else self.title
+
+    @property
+    def reference(self) -> str:
+        """ "PCD 1069", or "" before the record is numbered on submission."""
+        return f"{self.series.prefix} {self.number}" if self.number else ""
+
+    @property
+    def slug(self) -> str:
+        """The public address part: "pcd-1069"."""
+        return f"{self.series.prefix.lower()}-{self.number}" if self.number else ""
+
+    @property
+    def decision_maker_short(self) -> str:
+        return DECISION_MAKER_SHORT.get(self.decision_maker, "decision maker")
+
+
+class Recommendation(models.Model):
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="recommendations")
+    position = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["decision", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class ExpenditureLine(models.Model):
+    """One line of money: capital or revenue, in one financial year, in exact pounds and pence."""
+
+    class Kind(models.TextChoices):
+        CAPITAL = "capital", "Capital"
+        REVENUE = "revenue", "Revenue"
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="expenditure_lines")
+    position = models.PositiveSmallIntegerField(default=1)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    financial_year = models.CharField(
+        max_length=7, validators=[validate_financial_year], help_text="For example 2021/22"
+    )
+    amount = models.DecimalField(
+        max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    funding_source = models.CharField(max_length=255, blank=True)
+    is_confidential = models.BooleanField(
+        "Amount is confidential",
+        default=False,
+        help_text="Stated only in Part 2; it still counts towards the route.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["decision", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="expenditure_amount_not_negative",
+                violation_error_message="The amount cannot be negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["capital", "revenue"]), name="expenditure_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.financial_year} £{self.amount:,}"
+
+
+class SupportingReport(models.Model):
+    """The report that went with the decision form (for example to an advisory meeting)."""
+
+    decision = models.OneToOneField(Decision, on_delete=models.CASCADE, related_name="report")
+    organisation = models.CharField(max_length=200, blank=True)
+    title = models.CharField(max_length=255, blank=True)
+    meeting = models.CharField("Meeting it went to", max_length=255, blank=True)
+    meeting_date = models.DateField(null=True, blank=True)
+    report_by = models.CharField("Report by", max_length=200, blank=True)
+    on_behalf_of = models.CharField("On behalf of", max_length=200, blank=True)
+    protective_marking = models.CharField(
+        "Protective marking of Part 1", max_length=100, default="OFFICIAL – PUBLIC"
+    )
+    executive_summary = models.TextField(blank=True)
+    recommendations_intro = models.TextField("Recommendations: introduction", blank=True)
+    recommendations = models.TextField(blank=True)
+    decision_required_by = models.DateField(null=True, blank=True)
+    time_sensitivity = models.TextField(blank=True)
+    introduction = models.TextField("Introduction and background", blank=True)
+    issues_for_consideration = models.TextField(blank=True)
+    police_crime_plan = models.TextField("Contributes to the Police and Crime Plan", blank=True)
+    financial_comments = models.TextField("Financial, commercial and procurement comments", blank=True)
+    legal_comments = models.TextField(blank=True)
+    equality_comments = models.TextField(blank=True)
+    privacy_comments = models.TextField(blank=True)
+    real_estate = models.TextField("Real estate implications", blank=True)
+    environmental = models.TextField("Environmental implications", blank=True)
+    background_papers = models.TextField("Background/supporting papers", blank=True)
+    report_author = models.CharField(max_length=255, blank=True)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Report: {self.title}"
+
+
+class PartTwo(models.Model):
+    """The confidential Part 2: exempt facts and advice. Never published.
+
+    Seeing it takes the permission decisions.view_parttwo (or drafting the record).
+    """
+
+    class Exemption(models.TextChoices):
+        COMMERCIAL = "commercial", "Commercially sensitive"
+        PERSONAL_DATA = "personal_data", "Personal data"
+        LEGAL_PRIVILEGE = "legal_privilege", "Legal professional privilege"
+        LAW_ENFORCEMENT = "law_enforcement", "Law enforcement"
+        OTHER = "other", "Other"
+
+    decision = models.OneToOneField(Decision, on_delete=models.CASCADE, related_name="part_two")
+    content = models.TextField("Exempt facts and advice")
+    exemption = models.CharField(max_length=20, choices=Exemption.choices, blank=True)
+    rationale = models.TextField("Legal rationale for not publishing")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "Part 2"
+        verbose_name_plural = "Part 2 forms"
+
+    def __str__(self) -> str:
+        return f"Part 2 of decision {self.decision_id}"
+
+
+def background_paper_path(instance: "BackgroundPaper", filename: str) -> str:
+    # Never the uploader's name on disk: a random name keeps only a known extension.
+    suffix = PurePath(filename).suffix.lower()
+    if suffix not in BackgroundPaper.ALLOWED_EXTENSIONS:
+        suffix = ""
+    return f"papers/{uuid.uuid4().hex}{suffix}"
+
+
+class BackgroundPaper(models.Model):
+    ALLOWED_EXTENSIONS = (".pdf", ".docx", ".odt", ".xlsx")
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="papers")
+    title = models.CharField(max_length=255)
+    file = models.FileField(upload_to=background_paper_path, max_length=200)
+    original_filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["decision", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DeclarationKind(models.TextChoices):
+    FINANCIAL = "financial", "Financial Advice"
+    LEGAL = "legal", "Legal Advice"
+    EQUALITIES = "equalities", "Equalities Advice"
+    COMMERCIAL = "commercial", "Commercial Issues"
+    PRIVACY = "privacy", "GDPR/Data Privacy"
+    DRAFTING_OFFICER = "drafting_officer", "Drafting Officer"
+    DIRECTOR = "director", "Director/Head of Service"
+
+
+class DeclarationLine(models.Model):
+    """One line of the Originating Officer Declaration, ticked when confirmed."""
+
+    Kind = DeclarationKind
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="declaration_lines")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    statement = models.TextField(help_text="One statement a line.")
+    ticked = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        # The order of the paper form, which is the order of Kind.
+        ordering = [
+            "decision",
+            Case(
+                *[When(kind=kind, then=Value(i)) for i, kind in enumerate(DeclarationKind.values)],
+                output_field=models.IntegerField(),
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "kind"], name="declaration_line_once"),
+            models.CheckConstraint(
+                condition=Q(kind__in=DeclarationKind.values),
+                name="declaration_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {'✓' if self.ticked else '–'}"
