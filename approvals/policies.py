@@ -1,0 +1,21 @@
+"""Object-level permission rules: pure functions of a user and a record.
+
+Views, templates (through their context) and services all ask these, so a rule
+is decided in one place. Role permissions (held through Groups) gate the views
+first; these decide about one record.
+"""
+
+from decisions.models import Decision
+
+
+def can_view_decisions(user) -> bool:
+    """Staff who may read records at all: every role holds decisions.view_decision."""
+    return user.is_authenticated and user.has_perm("decisions.view_decision")
+
+
+def can_view_part_two(user, decision: Decision) -> bool:
+    """Part 2 is for reviewers holding decisions.view_parttwo and the record's own drafter."""
+    if not can_view_decisions(user):
+        return False
+    return user.has_perm("decisions.view_parttwo") or decision.drafting_officer_id == user.pk
+

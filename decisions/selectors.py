@@ -1,0 +1,67 @@
+"""Reads of decision records, scoped to the user asking."""
+
+from decimal import Decimal
+
+from django.db.models import DecimalField, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+
+from approvals.models import SignOff
+from approvals.policies import can_view_decisions, can_view_part_two
+
+from .models import Decision, PartTwo
+
+_ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
+def decision_list_for_user(*, user) -> QuerySet[Decision]:
+    """Records a member of staff may see, newest first.
+
+    Each carries `total_value` (every line) and `public_value` (lines not
+    confidential): show the total only to those who may see Part 2.
+    """
+    if not can_view_decisions(user):
+        return Decision.objects.none()
+    return (
+        Decision.objects.select_related("series", "form_type", "drafting_officer")
+        .annotate(
+            total_value=Coalesce(Sum("expenditure_lines__amount"), _ZERO),
+            public_value=Coalesce(
+                Sum("expenditure_lines__amount", filter=Q(expenditure_lines__is_confidential=False)),
+                _ZERO,
+            ),
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def decision_detail_for_user(*, user, pk: int) -> Decision:
+    """One record with every part loaded in a fixed number of queries.
+
+    Raises Decision.DoesNotExist when it does not exist or the user may not see it.
+    Part 2 is loaded only for a user allowed to see it: for anyone else the
+    attribute `visible_part_two` is None, so no template can show it by mistake.
+    """
+    decision = (
+        decision_list_for_user(user=user)
+        .select_related("report")
+        .prefetch_related(
+            "recommendations",
+            "expenditure_lines",
+            "papers",
+            "declaration_lines",
+            Prefetch(
+                "signoffs",
+                queryset=SignOff.objects.filter(voided_at__isnull=True).select_related("user"),
+            ),
+        )
+        .get(pk=pk)
+    )
+    decision.visible_part_two = None
+    if decision.has_part_two and can_view_part_two(user, decision):
+        decision.visible_part_two = decision_part_two(decision=decision)
+    return decision
+
+
+def decision_part_two(*, decision: Decision):
+    """The Part 2 of a record, or None. Callers must have checked can_view_part_two."""
+    return PartTwo.objects.filter(decision=decision).first()

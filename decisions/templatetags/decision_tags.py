@@ -1,0 +1,25 @@
+from decimal import Decimal
+
+from django import template
+
+from decisions.text import split_paragraphs
+
+register = template.Library()
+
+
+@register.filter
+def paragraphs(text: str) -> list[str]:
+    return split_paragraphs(text)
+
+
+@register.filter
+def pounds(amount: Decimal | None) -> str:
+    """£1,482,400.00: exact pounds and pence with thousands separators."""
+    if amount is None:
+        return ""
+    return f"£{amount:,.2f}"
+
+
+@register.filter
+def lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]

@@ -1,0 +1,119 @@
+from decimal import Decimal
+
+import factory
+from django.contrib.auth.models import Group
+
+from accounts.models import User
+from decisions.models import (
+    Decision,
+    DeclarationLine,
+    ExpenditureLine,
+    FormType,
+    PartTwo,
+    Recommendation,
+    ReferenceSeries,
+    SupportingReport,
+)
+from decisions.roles import ROLE_GROUP_NAMES, Role
+
+PASSWORD = "correct horse battery staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if not create:
+            return
+        for role in extracted or []:
+            self.groups.add(Group.objects.get(name=ROLE_GROUP_NAMES[Role(role)]))
+        self.save()
+
+
+class ReferenceSeriesFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReferenceSeries
+        django_get_or_create = ["prefix"]
+
+    prefix = "PCD"
+    name = "Police and Crime Decisions"
+    next_number = 1070
+
+
+class FormTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FormType
+        django_get_or_create = ["slug"]
+
+    name = "DMPC Decision"
+    slug = "dmpc-decision"
+    series = factory.SubFactory(ReferenceSeriesFactory)
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Decision
+
+    form_type = factory.SubFactory(FormTypeFactory)
+    series = factory.LazyAttribute(lambda d: d.form_type.series)
+    title = factory.Sequence(lambda n: f"Decision record {n}")
+    executive_summary = "This decision seeks approval for a thing."
+    drafting_officer = factory.SubFactory(UserFactory, roles=[Role.DRAFTING_OFFICER])
+    introduction = "First paragraph.\n\nSecond paragraph."
+
+
+class RecommendationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Recommendation
+
+    decision = factory.SubFactory(DecisionFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    text = "Approve the spend."
+
+
+class ExpenditureLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ExpenditureLine
+
+    decision = factory.SubFactory(DecisionFactory)
+    kind = ExpenditureLine.Kind.CAPITAL
+    financial_year = "2021/22"
+    amount = Decimal("1000.00")
+    funding_source = "Digital Policing Capital Budget"
+
+
+class SupportingReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SupportingReport
+
+    decision = factory.SubFactory(DecisionFactory)
+    title = factory.LazyAttribute(lambda r: r.decision.title)
+
+
+class PartTwoFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PartTwo
+
+    decision = factory.SubFactory(DecisionFactory, has_part_two=True)
+    content = "Confidential advice."
+    exemption = PartTwo.Exemption.COMMERCIAL
+    rationale = "Commercially sensitive."
+
+
+class DeclarationLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DeclarationLine
+
+    decision = factory.SubFactory(DecisionFactory)
+    kind = DeclarationLine.Kind.FINANCIAL
+    statement = "The Strategic Finance and Resource Management Team has been consulted on this proposal."
