@@ -19,3 +19,17 @@ def can_view_part_two(user, decision: Decision) -> bool:
         return False
     return user.has_perm("decisions.view_parttwo") or decision.drafting_officer_id == user.pk
 
+
+
+def can_start_draft(user) -> bool:
+    """Drafting officers start records."""
+    return user.is_authenticated and user.has_perm("decisions.draft_decision")
+
+
+def can_edit_draft(user, decision: Decision) -> bool:
+    """A draft is edited by its own drafting officer, or by an administrator; nothing else is."""
+    if not user.is_authenticated or decision.status != Decision.Status.DRAFT:
+        return False
+    if user.has_perm("decisions.edit_any_draft"):
+        return True
+    return decision.drafting_officer_id == user.pk and user.has_perm("decisions.draft_decision")

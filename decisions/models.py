@@ -118,6 +118,8 @@ class Decision(models.Model):
     deferral_reason = models.TextField("Reason for deferral", blank=True)
     deferred_until = models.DateField("Deferred until", null=True, blank=True)
     has_part_two = models.BooleanField("There is a Part 2", default=False)
+    # The two questions above have defaults; this says the drafter has answered them.
+    publication_answered = models.BooleanField(default=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -152,6 +154,7 @@ class Decision(models.Model):
         ]
         permissions = [
             ("draft_decision", "Can start and draft decision records"),
+            ("edit_any_draft", "Can edit any draft (administrators)"),
             ("clear_financial", "Can confirm the financial advice line"),
             ("clear_legal", "Can confirm the legal advice line"),
             ("clear_equalities", "Can confirm the equalities advice line"),

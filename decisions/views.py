@@ -3,7 +3,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from approvals.models import SignOff
-from approvals.policies import can_view_part_two
+from approvals.policies import can_edit_draft, can_view_part_two
 
 from . import selectors
 from .models import Decision
@@ -44,6 +44,7 @@ def detail(request, pk: int):
             if hasattr(decision, "report")
         ],
         "can_see_part_two": can_view_part_two(request.user, decision),
+        "can_edit": can_edit_draft(request.user, decision),
         "ce_signoff": next((s for s in signoffs if s.kind == SignOff.Kind.CHIEF_EXECUTIVE), None),
         "decision_signoff": next((s for s in signoffs if s.kind == SignOff.Kind.DECISION), None),
         "nav": "records",

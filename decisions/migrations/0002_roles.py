@@ -27,6 +27,7 @@ ROLES: dict[str, list[str]] = {
     "Administrator": [
         *REVIEWER,
         "decisions.withdraw_decision",
+        "decisions.edit_any_draft",
         "accounts.add_user",
         "accounts.change_user",
         "accounts.view_user",

@@ -23,3 +23,14 @@ def pounds(amount: Decimal | None) -> str:
 @register.filter
 def lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+@register.filter
+def slugify_field(path: str) -> str:
+    """A section's field name as it stands in addresses: gdpr_privacy → gdpr-privacy."""
+    return path.replace("_", "-")
+
+
+@register.filter
+def incomplete_tasks(groups) -> list:
+    return [task for _, tasks in groups for task, status in tasks if status != "Completed"]

@@ -51,7 +51,7 @@ def test_user_without_a_role_is_refused(client, make_user, name):
     client.force_login(make_user())
     response = client.get(url_for(name, DecisionFactory()))
     assert response.status_code == 403
-    assert "You cannot see this page" in response.content.decode()
+    assert "You cannot do this" in response.content.decode()
 
 
 @pytest.mark.parametrize("name", STAFF_PAGES)

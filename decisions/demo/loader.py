@@ -1,0 +1,337 @@
+"""Loading the demo data: users for every role, the PCD series and the demo records.
+
+Idempotent by construction: nothing is written that is already there, so loading twice
+adds no rows and no history. Records are found by their reference (series and number),
+the unnumbered draft by its title and drafting officer; a record found is left alone.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from django.contrib.auth.models import Group
+from django.db import models, transaction
+from django.db.models import Max
+
+from accounts.models import User
+from approvals.models import SignOff
+from decisions.canonical import decision_content_hash
+from decisions.models import (
+    Decision,
+    DecisionStatus,
+    DeclarationKind,
+    DeclarationLine,
+    ExpenditureLine,
+    FormType,
+    PartTwo,
+    Recommendation,
+    ReferenceSeries,
+    SupportingReport,
+)
+from decisions.roles import ROLE_GROUP_NAMES, Role
+
+from .records import DEMO_RECORDS, FORM_TYPES, SERIES_NAME, SERIES_PREFIX
+from .spec import RecordSpec, Signature
+from .users import DEMO_PASSWORD, DEMO_USERS, USERNAME_FOR_ROLE, DemoUser
+
+# Shown in each history row the loader writes, so that demo rows can be told apart.
+CHANGE_REASON = "Demo data (load_demo)"
+
+# The adviser who confirms each line of the Originating Officer Declaration.
+CLEARING_ROLE: dict[str, Role] = {
+    DeclarationKind.FINANCIAL: Role.FINANCE,
+    DeclarationKind.LEGAL: Role.LEGAL,
+    DeclarationKind.EQUALITIES: Role.EQUALITIES,
+    DeclarationKind.COMMERCIAL: Role.COMMERCIAL,
+    DeclarationKind.PRIVACY: Role.INFORMATION_RIGHTS,
+    DeclarationKind.DIRECTOR: Role.DIRECTOR,
+}
+
+
+class DemoLoadError(Exception):
+    """The demo cannot be loaded into this database (for example, migrations not applied)."""
+
+
+class Writer(Protocol):
+    def write(self, msg: str, /) -> object: ...
+
+
+Say = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Login:
+    username: str
+    name: str
+    role: str
+
+
+@dataclass
+class DemoResult:
+    """What demo_load did, and how to log in as each demo user."""
+
+    password: str
+    logins: list[Login] = field(default_factory=list)
+    created_users: list[str] = field(default_factory=list)
+    updated_users: list[str] = field(default_factory=list)
+    # Accounts with a demo username that the demo did not create: never touched.
+    foreign_users: list[str] = field(default_factory=list)
+    created_records: list[str] = field(default_factory=list)
+    skipped_records: list[str] = field(default_factory=list)
+    series_next_number: int | None = None  # set when the series was moved on
+
+    @property
+    def changed(self) -> bool:
+        return bool(
+            self.created_users
+            or self.updated_users
+            or self.created_records
+            or self.series_next_number
+        )
+
+
+def demo_load(*, stdout: Writer | None = None) -> DemoResult:
+    """Load the demo users, the PCD series and form types, PCD 1069 and the other demo records.
+
+    Everything is written in one transaction; running it again writes nothing. Progress
+    lines go to `stdout` when given. Raises DemoLoadError if the role groups are missing.
+    """
+    result = DemoResult(password=DEMO_PASSWORD)
+
+    def say(line: str) -> None:
+        if stdout is not None:
+            stdout.write(f"{line}\n")
+
+    with transaction.atomic():
+        users = _load_users(result=result, say=say)
+        series = _load_series()
+        form_types = _load_form_types(series=series)
+        for spec in DEMO_RECORDS:
+            _load_record(
+                spec=spec,
+                series=series,
+                form_types=form_types,
+                users=users,
+                result=result,
+                say=say,
+            )
+        result.series_next_number = _advance_series(series=series, say=say)
+    return result
+
+
+def _save(obj: models.Model) -> None:
+    """Validate and save one new or changed row, labelling its history row."""
+    obj.full_clean()
+    obj._change_reason = CHANGE_REASON
+    obj.save()
+
+
+def _load_users(*, result: DemoResult, say: Say) -> dict[str, User]:
+    groups = {
+        group.name: group for group in Group.objects.filter(name__in=ROLE_GROUP_NAMES.values())
+    }
+    missing = sorted(set(ROLE_GROUP_NAMES.values()) - set(groups))
+    if missing:
+        raise DemoLoadError(
+            f"The role groups {', '.join(missing)} do not exist: run `manage.py migrate` first."
+        )
+    users = {}
+    for demo in DEMO_USERS:
+        group = groups[ROLE_GROUP_NAMES[demo.role]]
+        users[demo.username] = _load_user(demo=demo, group=group, result=result, say=say)
+        result.logins.append(Login(demo.username, demo.full_name, demo.role.label))
+    return users
+
+
+def _load_user(*, demo: DemoUser, group: Group, result: DemoResult, say: Say) -> User:
+    user = User.objects.filter(username=demo.username).first()
+    if user is None:
+        user = User(username=demo.username)
+        _set_profile(user, demo)
+        user.set_password(DEMO_PASSWORD)
+        _save(user)
+        user.groups.add(group)
+        result.created_users.append(demo.username)
+        say(f"Created user {demo.username} ({demo.full_name}, {demo.role.label})")
+        return user
+    # Someone's own account under a demo username: used by the records, never reset.
+    if user.email.lower() != demo.email:
+        result.foreign_users.append(demo.username)
+        say(f"Left user {demo.username} alone: it is not a demo account (email {user.email!r})")
+        return user
+    changed = _set_profile(user, demo)
+    if not user.check_password(DEMO_PASSWORD):
+        user.set_password(DEMO_PASSWORD)
+        changed = True
+    if changed:
+        _save(user)
+    if not user.groups.filter(pk=group.pk).exists():
+        user.groups.add(group)
+        changed = True
+    if changed:
+        result.updated_users.append(demo.username)
+        say(f"Reset user {demo.username} to the demo profile and password")
+    return user
+
+
+def _set_profile(user: User, demo: DemoUser) -> bool:
+    """Copy the demo profile onto `user`; True if anything differed."""
+    wanted = {
+        "first_name": demo.first_name,
+        "last_name": demo.last_name,
+        "email": demo.email,
+        "is_staff": demo.is_staff,
+        "is_active": True,
+    }
+    changed = False
+    for name, value in wanted.items():
+        if getattr(user, name) != value:
+            setattr(user, name, value)
+            changed = True
+    return changed
+
+
+def _load_series() -> ReferenceSeries:
+    series = ReferenceSeries.objects.select_for_update().filter(prefix=SERIES_PREFIX).first()
+    if series is None:
+        # Continues the published register: PCD 1069 is the last number issued before us.
+        series = ReferenceSeries(prefix=SERIES_PREFIX, name=SERIES_NAME, next_number=1069)
+        _save(series)
+    return series
+
+
+def _load_form_types(*, series: ReferenceSeries) -> dict[str, FormType]:
+    form_types = {}
+    for name, slug, description in FORM_TYPES:
+        form_type = FormType.objects.filter(slug=slug).first()
+        if form_type is None:
+            form_type = FormType(name=name, slug=slug, series=series, description=description)
+            _save(form_type)
+        form_types[slug] = form_type
+    return form_types
+
+
+def _advance_series(*, series: ReferenceSeries, say: Say) -> int | None:
+    """Move the series past the highest number in use; the new next number, or None."""
+    highest = Decision.objects.filter(series=series).aggregate(highest=Max("number"))["highest"]
+    # Never backwards: numbers already issued are not issued again.
+    wanted = max(series.next_number, (highest or 0) + 1)
+    if wanted != series.next_number:
+        series.next_number = wanted
+        _save(series)
+        say(f"Series {series.prefix} continues at {wanted}")
+        return wanted
+    return None
+
+
+def _find_record(*, spec: RecordSpec, series: ReferenceSeries, officer: User) -> Decision | None:
+    if spec.number is not None:
+        return Decision.objects.filter(series=series, number=spec.number).first()
+    return Decision.objects.filter(
+        title=spec.title, drafting_officer=officer, number__isnull=True
+    ).first()
+
+
+def _load_record(
+    *,
+    spec: RecordSpec,
+    series: ReferenceSeries,
+    form_types: dict[str, FormType],
+    users: dict[str, User],
+    result: DemoResult,
+    say: Say,
+) -> None:
+    label = f"{series.prefix} {spec.number}" if spec.number else "draft"
+    officer = users[spec.drafted_by]
+    existing = _find_record(spec=spec, series=series, officer=officer)
+    if existing is not None:
+        why = "already there" if existing.title == spec.title else f"taken by {existing.title!r}"
+        result.skipped_records.append(f"{label} {spec.title}")
+        say(f"Skipped {label} {spec.title!r}: {why}")
+        return
+
+    decision = Decision(
+        form_type=form_types[spec.form_type],
+        series=series,
+        number=spec.number,
+        title=spec.title,
+        status=spec.status,
+        drafting_officer=officer,
+        decision_maker=spec.decision_maker,
+        # Nothing is submitted before the drafter has answered the publication questions.
+        publication_answered=spec.status != DecisionStatus.DRAFT,
+        **spec.fields,
+    )
+    _save(decision)
+    _add_parts(decision=decision, spec=spec)
+    _add_signoffs(decision=decision, spec=spec, users=users)
+    if spec.started_at is not None:
+        # created_at is set on insert; an update() dates it without another history row.
+        Decision.objects.filter(pk=decision.pk).update(
+            created_at=spec.started_at, updated_at=spec.started_at
+        )
+    result.created_records.append(f"{label} {spec.title}")
+    say(f"Created {label} {spec.title!r} ({decision.get_status_display()})")
+
+
+def _add_parts(*, decision: Decision, spec: RecordSpec) -> None:
+    for position, text in enumerate(spec.recommendations, start=1):
+        _save(Recommendation(decision=decision, position=position, text=text))
+    for position, money in enumerate(spec.expenditure, start=1):
+        _save(
+            ExpenditureLine(
+                decision=decision,
+                position=position,
+                kind=money.kind,
+                financial_year=money.financial_year,
+                amount=money.amount,
+                funding_source=money.funding_source,
+                is_confidential=money.is_confidential,
+            )
+        )
+    if spec.report is not None:
+        _save(SupportingReport(decision=decision, **spec.report))
+    if spec.part_two is not None:
+        _save(PartTwo(decision=decision, **spec.part_two))
+    for line in spec.declaration:
+        _save(
+            DeclarationLine(
+                decision=decision, kind=line.kind, statement=line.statement, ticked=line.ticked
+            )
+        )
+
+
+def _add_signoffs(*, decision: Decision, spec: RecordSpec, users: dict[str, User]) -> None:
+    """The clearances, then the Chief Executive's and decision maker's signatures.
+
+    Call once every part of the record is saved: each sign-off carries the hash of
+    the content as it now stands, which is what its signer vouched for.
+    """
+    content_hash = decision_content_hash(decision=Decision.objects.get(pk=decision.pk))
+    clearances = [
+        Signature(
+            SignOff.Kind.CLEARANCE,
+            CLEARING_ROLE[line.kind],
+            line.statement,
+            SignOff.Outcome.CONFIRMED,
+            line.cleared_at,
+        )
+        for line in spec.declaration
+        if line.cleared_at is not None
+    ]
+    for signature in [*clearances, *spec.signatures]:
+        user = users[USERNAME_FOR_ROLE[signature.role]]
+        _save(
+            SignOff(
+                decision=decision,
+                kind=signature.kind,
+                role=signature.role,
+                user=user,
+                name_as_signed=user.get_full_name(),
+                statement=signature.statement,
+                interests=signature.interests,
+                outcome=signature.outcome,
+                signed_at=signature.signed_at,
+                content_hash=content_hash,
+            )
+        )

@@ -1,0 +1,86 @@
+"""The shapes of the demonstration data: plain, frozen descriptions the loader turns into rows."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def paragraphs(*texts: str) -> str:
+    """The text of a TextField: paragraphs separated by a blank line, without their numbers."""
+    return "\n\n".join(texts)
+
+
+def london(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> datetime:
+    """An aware moment on the wall clock in London (sign-offs carry their local date)."""
+    return datetime(year, month, day, hour, minute, tzinfo=LONDON)
+
+
+@dataclass(frozen=True)
+class Money:
+    """One ExpenditureLine."""
+
+    kind: str
+    financial_year: str
+    amount: Decimal
+    funding_source: str = ""
+    is_confidential: bool = False
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """One DeclarationLine; cleared_at, for an adviser's line, adds their clearance sign-off."""
+
+    kind: str
+    statement: str
+    ticked: bool = False
+    cleared_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A Chief Executive's or decision maker's SignOff, signed by the demo user of `role`."""
+
+    kind: str
+    role: str
+    statement: str
+    outcome: str
+    signed_at: datetime
+    interests: str = ""
+
+
+@dataclass(frozen=True)
+class RecordSpec:
+    """One decision record with everything attached to it.
+
+    `fields` holds the Decision's own text and deferral fields by name; `report` and
+    `part_two` the fields of SupportingReport and PartTwo. `started_at`, when given,
+    dates the record's creation, so that lists ordered by it look like a real register.
+    """
+
+    form_type: str
+    title: str
+    status: str
+    number: int | None = None
+    decision_maker: str = ""
+    drafted_by: str = "officer"
+    fields: dict[str, Any] = field(default_factory=dict)
+    recommendations: tuple[str, ...] = ()
+    expenditure: tuple[Money, ...] = ()
+    report: dict[str, Any] | None = None
+    part_two: dict[str, str] | None = None
+    declaration: tuple[Declaration, ...] = ()
+    signatures: tuple[Signature, ...] = ()
+    started_at: datetime | None = None
+
+
+# The standard wording of the sign-offs, as PCD 1069 prints it.
+CHIEF_EXECUTIVE_STATEMENT = (
+    "I have been consulted about the proposal and confirm that financial, legal and equalities "
+    "advice has been taken into account in the preparation of this report. I am satisfied that "
+    "this is an appropriate request to be submitted to the Deputy Mayor for Policing and Crime."
+)
+APPROVAL_STATEMENT = "The above request has my approval."

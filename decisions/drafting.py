@@ -1,0 +1,114 @@
+"""The task list of a draft: its sections, grouped, each with a status derived from the record.
+
+Statuses are computed from the record as loaded by
+selectors.decision_detail_for_user (lists prefetched), so the task list costs
+no query per section.
+"""
+
+from collections.abc import Callable
+from typing import NamedTuple
+
+from .models import Decision
+from .sections import PART_ONE_SECTIONS, REPORT_SECTIONS
+
+NOT_STARTED = "Not started"
+IN_PROGRESS = "In progress"
+COMPLETED = "Completed"
+
+
+def _filled(values: list) -> str:
+    filled = sum(1 for value in values if value not in (None, ""))
+    if filled == 0:
+        return NOT_STARTED
+    return COMPLETED if filled == len(values) else IN_PROGRESS
+
+
+def _any(items) -> str:
+    return COMPLETED if items else NOT_STARTED
+
+
+def _report(decision: Decision):
+    return getattr(decision, "report", None)
+
+
+def _report_fields(names: list[str]) -> Callable[[Decision], str]:
+    def status(decision: Decision) -> str:
+        report = _report(decision)
+        return _filled([getattr(report, name) for name in names]) if report else NOT_STARTED
+
+    return status
+
+
+class DraftTask(NamedTuple):
+    slug: str
+    name: str
+    group: str
+    status: Callable[[Decision], str]
+
+    @property
+    def path(self) -> str:
+        """Where its form is, below the draft's task list."""
+        prefix = "part-one/" if self.slug in PART_ONE_BY_SLUG else ""
+        return f"{prefix}{self.slug}/"
+
+
+PART_ONE_BY_SLUG = {section.field.replace("_", "-"): section for section in PART_ONE_SECTIONS}
+
+
+def _part_one_task(field: str, heading: str) -> DraftTask:
+    return DraftTask(
+        field.replace("_", "-"),
+        heading,
+        "Part I: facts and advice",
+        lambda decision: _filled([getattr(decision, field)]),
+    )
+
+
+REPORT_DETAIL_FIELDS = [
+    "organisation", "title", "meeting", "meeting_date", "report_by", "on_behalf_of",
+    "protective_marking", "report_author",
+]
+REPORT_SUMMARY_FIELDS = [
+    "executive_summary", "recommendations_intro", "recommendations",
+    "decision_required_by", "time_sensitivity",
+]
+
+TASKS: list[DraftTask] = [
+    DraftTask(
+        "title-summary",
+        "Title and executive summary",
+        "The decision",
+        lambda d: _filled([d.title, d.executive_summary]),
+    ),
+    DraftTask("recommendations", "Recommendations", "The decision",
+              lambda d: _any(d.recommendations.all())),
+    DraftTask("money", "Money", "The decision", lambda d: _any(d.expenditure_lines.all())),
+    *[_part_one_task(section.field, section.heading) for section in PART_ONE_SECTIONS],
+    DraftTask("report-details", "Report details", "Supporting report",
+              _report_fields(REPORT_DETAIL_FIELDS)),
+    DraftTask("report-summary", "Summary, recommendations and time sensitivity",
+              "Supporting report", _report_fields(REPORT_SUMMARY_FIELDS)),
+    DraftTask("report-advice", "Facts and advice", "Supporting report",
+              _report_fields([section.field for section in REPORT_SECTIONS])),
+    DraftTask("papers", "Background papers", "Papers and publication",
+              lambda d: _any(d.papers.all())),
+    DraftTask("publication", "Publication and Part 2", "Papers and publication",
+              lambda d: COMPLETED if d.publication_answered else NOT_STARTED),
+    DraftTask(
+        "declaration",
+        "Your declaration",
+        "Declaration",
+        lambda d: COMPLETED
+        if any(line.kind == "drafting_officer" and line.ticked for line in d.declaration_lines.all())
+        else NOT_STARTED,
+    ),
+]
+TASKS_BY_SLUG = {task.slug: task for task in TASKS}
+
+
+def task_groups(decision: Decision) -> list[tuple[str, list[tuple[DraftTask, str]]]]:
+    """[(group, [(task, status), …]), …] in the order of the form."""
+    groups: dict[str, list[tuple[DraftTask, str]]] = {}
+    for task in TASKS:
+        groups.setdefault(task.group, []).append((task, task.status(decision)))
+    return list(groups.items())

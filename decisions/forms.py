@@ -1,0 +1,289 @@
+from django import forms
+from django.core.validators import MaxLengthValidator
+from django.utils import timezone
+
+from .govuk import GovukDateField, GovukFormMixin, MoneyField
+from .models import ExpenditureLine, FormType, PartTwo
+from .uploads import MAX_UPLOAD_BYTES, detect_document_type
+from .validators import validate_financial_year
+
+# Long enough for any real section (PCD 1069's longest is under 3,000), short
+# enough that a paste of a whole document by mistake is caught.
+MAX_SECTION_CHARS = 20_000
+PARAGRAPHS_HINT = (
+    "Separate paragraphs with a blank line. The published record numbers them 1.1, 1.2 and so on."
+)
+YES_NO = [(True, "Yes"), (False, "No")]
+
+
+def long_text(label: str, *, required: bool = False, help_text: str = PARAGRAPHS_HINT, rows: int = 8,
+              max_chars: int = MAX_SECTION_CHARS, required_message: str = "") -> forms.CharField:
+    """A textarea without a maxlength attribute (browsers cut pasted text silently at it)."""
+    return forms.CharField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        validators=[
+            MaxLengthValidator(
+                max_chars, message=f"{label} must be {max_chars:,} characters or fewer"
+            )
+        ],
+        error_messages={"required": required_message or f"Enter {label.lower()}"},
+    )
+
+
+def yes_no(label: str, *, required_message: str, help_text: str = "") -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        help_text=help_text,
+        choices=YES_NO,
+        coerce=lambda value: value in (True, "True"),
+        widget=forms.RadioSelect,
+        error_messages={"required": required_message},
+    )
+
+
+class GovukForm(GovukFormMixin, forms.Form):
+    pass
+
+
+class VersionedForm(GovukForm):
+    """A form that carries the version of the record it was loaded from."""
+
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class StartDecisionForm(GovukForm):
+    label_size = "m"
+    form_type = forms.ModelChoiceField(
+        label="Which form is this decision on?",
+        queryset=FormType.objects.select_related("series"),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": "Select the form for this decision"},
+    )
+    title = forms.CharField(
+        label="Title of the decision",
+        max_length=255,
+        help_text="For example, Accelerated IVMA Improvements",
+        error_messages={
+            "required": "Enter the title of the decision",
+            "max_length": "The title must be 255 characters or fewer",
+        },
+    )
+
+
+class TitleSummaryForm(VersionedForm):
+    title = forms.CharField(
+        label="Title",
+        max_length=255,
+        error_messages={
+            "required": "Enter the title of the decision",
+            "max_length": "The title must be 255 characters or fewer",
+        },
+    )
+    executive_summary = long_text(
+        "Executive summary",
+        required=True,
+        help_text="What the decision is for, in a paragraph or two.",
+        required_message="Enter the executive summary",
+    )
+
+
+class SectionTextForm(VersionedForm):
+    """One Part I section: its only field is the page's heading."""
+
+    label_size = "l"
+
+    def __init__(self, *args, heading: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"] = long_text(heading)
+
+
+class RecommendationForm(GovukFormMixin, forms.Form):
+    label_size = "s"
+    text = long_text(
+        "Recommendation",
+        required=True,
+        help_text="For example: The Deputy Mayor for Policing and Crime is recommended to approve …",
+        rows=4,
+        max_chars=5_000,
+        required_message="Enter the recommendation, or remove it",
+    )
+
+
+class ExpenditureLineForm(GovukFormMixin, forms.Form):
+    label_size = "s"
+    kind = forms.ChoiceField(
+        label="Capital or revenue",
+        choices=ExpenditureLine.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select capital or revenue"},
+    )
+    financial_year = forms.CharField(
+        label="Financial year",
+        help_text="For example, 2021/22",
+        max_length=7,
+        validators=[validate_financial_year],
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter the financial year, like 2021/22",
+            "max_length": "Enter the financial year like 2021/22",
+        },
+    )
+    amount = MoneyField(
+        label="Amount",
+        help_text="In pounds and pence, for example 1482400.00",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
+        error_messages={"required": "Enter the amount in pounds and pence"},
+    )
+    funding_source = forms.CharField(
+        label="Funding source",
+        max_length=255,
+        help_text="For example, MOPAC Approved Digital Policing (DP) Capital Budget",
+        error_messages={
+            "required": "Enter where the money comes from",
+            "max_length": "The funding source must be 255 characters or fewer",
+        },
+    )
+    is_confidential = forms.BooleanField(
+        label="The amount is confidential: state it only in Part 2", required=False
+    )
+
+
+class ReportDetailsForm(VersionedForm):
+    organisation = forms.CharField(label="Organisation", max_length=200, required=False)
+    title = forms.CharField(label="Title of the report", max_length=255, required=False)
+    meeting = forms.CharField(
+        label="Meeting it went to",
+        max_length=255,
+        required=False,
+        help_text="For example, MOPAC Investment Advisory & Monitoring meeting",
+    )
+    meeting_date = GovukDateField(label="Date of the meeting", required=False,
+                                  help_text="For example, 7 10 2021")
+    report_by = forms.CharField(label="Report by", max_length=200, required=False)
+    on_behalf_of = forms.CharField(
+        label="On behalf of", max_length=200, required=False,
+        help_text="For example, the Chief of Corporate Services",
+    )
+    protective_marking = forms.CharField(
+        label="Protective marking of Part 1", max_length=100,
+        error_messages={"required": "Enter the protective marking, like OFFICIAL – PUBLIC"},
+    )
+    report_author = forms.CharField(
+        label="Report author", max_length=255, required=False,
+        help_text="Name and job title",
+    )
+
+
+class ReportSummaryForm(VersionedForm):
+    executive_summary = long_text("Executive summary")
+    recommendations_intro = long_text(
+        "Introduction to the recommendations",
+        help_text="For example: The Deputy Mayor for Policing and Crime, via the Investment "
+        "Advisory and Monitoring meeting (IAM), is asked to:",
+        rows=3,
+    )
+    recommendations = long_text(
+        "Recommendations", help_text="One recommendation a paragraph. They are numbered 1, 2 …"
+    )
+    decision_required_by = GovukDateField(
+        label="Decision required by", required=False, help_text="For example, 21 10 2021"
+    )
+    time_sensitivity = long_text("Why the decision is time sensitive")
+
+
+class ReportAdviceForm(VersionedForm):
+    def __init__(self, *args, sections, **kwargs):
+        super().__init__(*args, **kwargs)
+        for section in sections:
+            self.fields[section.field] = long_text(section.heading)
+
+
+class PaperForm(VersionedForm):
+    title = forms.CharField(
+        label="Title of the paper",
+        max_length=255,
+        error_messages={
+            "required": "Enter the title of the paper",
+            "max_length": "The title must be 255 characters or fewer",
+        },
+    )
+    file = forms.FileField(
+        label="Upload a file",
+        help_text="PDF, Word (DOCX), OpenDocument text (ODT) or Excel (XLSX), up to 20 MB",
+        error_messages={
+            "required": "Select a file to upload",
+            "empty": "The selected file is empty",
+        },
+        widget=forms.FileInput(attrs={"accept": ".pdf,.docx,.odt,.xlsx"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("The selected file must be smaller than 20 MB")
+        kind = detect_document_type(upload)
+        if kind is None:
+            raise forms.ValidationError(
+                "The selected file must be a PDF, DOCX, ODT or XLSX document"
+            )
+        self.content_type = kind.content_type
+        return upload
+
+
+class PublicationForm(VersionedForm):
+    part1_deferred = yes_no(
+        "Is the publication of Part 1 to be deferred?",
+        help_text="Only if immediate publication risks compromising the implementation of the "
+        "decision. Keep the deferral as short as strictly necessary.",
+        required_message="Select yes if publication of Part 1 is to be deferred",
+    )
+    deferral_reason = long_text("Reason for deferral", help_text="If yes, why.", rows=3)
+    deferred_until = GovukDateField(
+        label="Deferred until", required=False, help_text="If yes, for example 30 6 2027"
+    )
+    has_part_two = yes_no(
+        "Is there a Part 2?",
+        help_text="Part 2 holds only the facts or advice likely to be exempt from disclosure "
+        "under the Freedom of Information Act, with the legal rationale for not publishing them. "
+        "It is never published.",
+        required_message="Select yes if there is a Part 2",
+    )
+    part_two_content = long_text("Part 2: exempt facts and advice", help_text="If yes.")
+    part_two_exemption = forms.ChoiceField(
+        label="Part 2: why it is exempt",
+        choices=[("", "Choose a reason"), *PartTwo.Exemption.choices],
+        required=False,
+    )
+    part_two_rationale = long_text(
+        "Part 2: legal rationale for not publishing", help_text="If yes.", rows=4
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("part1_deferred"):
+            if not data.get("deferral_reason"):
+                self.add_error("deferral_reason", "Enter the reason for deferring publication")
+            until = data.get("deferred_until")
+            if until is None and "deferred_until" not in self.errors:
+                self.add_error("deferred_until", "Enter the date until which publication is deferred")
+            elif until is not None and until <= timezone.localdate():
+                self.add_error("deferred_until", "The date publication is deferred until must be in the future")
+        if data.get("has_part_two"):
+            if not data.get("part_two_content"):
+                self.add_error("part_two_content", "Enter the exempt facts and advice of Part 2")
+            if not data.get("part_two_rationale"):
+                self.add_error("part_two_rationale", "Enter the legal rationale for not publishing Part 2")
+        return data
+
+
+class DeclarationForm(VersionedForm):
+    confirmed = forms.BooleanField(required=False)
+
+    def __init__(self, *args, statement: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["confirmed"].label = f"I confirm: {statement}"

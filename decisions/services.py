@@ -1,0 +1,286 @@
+"""Writes to decision records while they are drafted.
+
+Each service locks the record's row, checks that the user may edit it and that
+nobody has saved it since the form was loaded (its lock_version), writes, and
+raises the record's lock_version once. A save that changes nothing writes
+nothing: no new version, no history row.
+"""
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from approvals.policies import can_edit_draft, can_start_draft, can_view_part_two
+
+from .errors import NotAllowed, StaleRecord
+from .models import (
+    BackgroundPaper,
+    Decision,
+    DeclarationLine,
+    ExpenditureLine,
+    FormType,
+    PartTwo,
+    Recommendation,
+    SupportingReport,
+)
+
+DRAFTING_OFFICER_STATEMENT = "{name} has drafted this report in accordance with {org} procedures."
+
+
+def decision_create(*, user, form_type: FormType, title: str) -> Decision:
+    """Start a draft of the given form type, owned by the user who starts it."""
+    if not can_start_draft(user):
+        raise NotAllowed("Only drafting officers can start a decision record.")
+    with transaction.atomic():
+        decision = Decision(
+            form_type=form_type, series=form_type.series, title=title, drafting_officer=user
+        )
+        decision._history_user = user
+        decision.save()
+        report = SupportingReport(decision=decision, title=title)
+        report._history_user = user
+        report.save()
+    return decision
+
+
+def _lock_for_edit(*, decision_id: int, user, lock_version: int) -> Decision:
+    """The record, row-locked, if the user may edit it and nobody saved it since lock_version.
+
+    Call inside transaction.atomic(). On SQLite, which has no row locks, the
+    write transaction itself serialises writers; the version check still holds.
+    """
+    decision = (
+        Decision.objects.select_for_update()
+        .select_related("series", "form_type")
+        .get(pk=decision_id)
+    )
+    if not can_edit_draft(user, decision):
+        raise NotAllowed("Only the drafting officer of this record can change it while it is a draft.")
+    if decision.lock_version != lock_version:
+        last = decision.history.select_related("history_user").first()
+        who = "Someone"
+        when = decision.updated_at
+        if last is not None:
+            when = last.history_date
+            if last.history_user is not None:
+                who = "You" if last.history_user_id == user.pk else str(last.history_user)
+        raise StaleRecord(changed_by=who, changed_at=timezone.localtime(when))
+    return decision
+
+
+def _touch(*, decision: Decision, user, reason: str) -> None:
+    """Record that the record changed: a new version, with who and why in its history."""
+    decision.lock_version += 1
+    decision._history_user = user
+    decision._change_reason = reason
+    decision.save(update_fields=["lock_version", "updated_at"])
+
+
+def _assign(obj: Any, values: dict[str, Any]) -> bool:
+    changed = False
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed = True
+    return changed
+
+
+def decision_update(
+    *, decision_id: int, user, lock_version: int, values: dict[str, Any], reason: str
+) -> Decision:
+    """Save fields of the decision form itself (title, summary, a Part I section …)."""
+    with transaction.atomic():
+        decision = _lock_for_edit(decision_id=decision_id, user=user, lock_version=lock_version)
+        if _assign(decision, values):
+            decision.lock_version += 1
+            decision._history_user = user
+            decision._change_reason = reason
+            decision.save(update_fields=[*values, "lock_version", "updated_at"])
+    return decision
+
+
+def report_update(
+    *, decision_id: int, user, lock_version: int, values: dict[str, Any], reason: str
+) -> Decision:
+    """Save fields of the supporting report."""
+    with transaction.atomic():
+        decision = _lock_for_edit(decision_id=decision_id, user=user, lock_version=lock_version)
+        report, _ = SupportingReport.objects.get_or_create(decision=decision)
+        if _assign(report, values):
+            report._history_user = user
+            report.save(update_fields=list(values))
+            _touch(decision=decision, user=user, reason=reason)
+    return decision
+
+
+def decision_set_recommendations(
+    *, decision_id: int, user, lock_version: int, texts: list[str]
+) -> Decision:
+    """Replace the recommendations with these texts, in this order."""
+    texts = [text.strip() for text in texts if text.strip()]
+    if not texts:
+        raise NotAllowed("Enter at least one recommendation.")
+    with transaction.atomic():
+        decision = _lock_for_edit(decision_id=decision_id, user=user, lock_version=lock_version)
+        existing = list(decision.recommendations.order_by("position", "pk"))
+        if [r.text for r in existing] == texts:
+            return decision
+        for position, text in enumerate(texts, start=1):
+            row = existing[position - 1] if position <= len(existing) else Recommendation(decision=decision)
+            if _assign(row, {"position": position, "text": text}) or row.pk is None:
+                row._history_user = user
+                row.save()
+        for row in existing[len(texts):]:
+            row._history_user = user
+            row.delete()
+        _touch(decision=decision, user=user, reason="Recommendations changed")
+    return decision
+
+
+EXPENDITURE_FIELDS = ("kind", "financial_year", "amount", "funding_source", "is_confidential")
+
+
+def decision_set_expenditure(
+    *, decision_id: int, user, lock_version: int, lines: list[dict[str, Any]]
+) -> Decision:
+    """Replace the money lines with these (each: kind, financial_year, amount, funding_source,
+    is_confidential), in this order. An empty list means no money is involved."""
+    with transaction.atomic():
+        decision = _lock_for_edit(decision_id=decision_id, user=user, lock_version=lock_version)
+        existing = list(decision.expenditure_lines.order_by("position", "pk"))
+        wanted = [{name: line[name] for name in EXPENDITURE_FIELDS} for line in lines]
+        current = [{name: getattr(row, name) for name in EXPENDITURE_FIELDS} for row in existing]
+        if current == wanted:
+            return decision
+        for position, values in enumerate(wanted, start=1):
+            row = existing[position - 1] if position <= len(existing) else ExpenditureLine(decision=decision)
+            if _assign(row, {**values, "position": position}) or row.pk is None:
+                row._history_user = user
+                row.full_clean(exclude=["decision"])
+                row.save()
+        for row in existing[len(wanted):]:
+            row._history_user = user
+            row.delete()
+        _touch(decision=decision, user=user, reason="Money changed")
+    return decision
+
+
+def paper_add(
+    *, decision_id: int, user, lock_version: int, title: str, upload: UploadedFile, content_type: str
+) -> BackgroundPaper:
+    """Attach a background paper. The caller has checked its type by content and its size."""
+    with transaction.atomic():
+        decision = _lock_for_edit(decision_id=decision_id, user=user, lock_version=lock_version)
+        paper = BackgroundPaper(
+            decision=decision,
+            title=title,
+            original_filename=upload.name[:255],
+            content_type=content_type,
+            size=upload.size,
+            uploaded_by=user,
+        )
+        paper.file.save(upload.name, upload, save=False)
+        paper._history_user = user
+        try:
+            paper.save()
+        except Exception:
+            paper.file.delete(save=False)
+            raise
+        _touch(decision=decision, user=user, reason=f"Paper added: {title}")
+    return paper
+
+
+def paper_remove(*, decision_id: int, paper_id: int, user, lock_version: int) -> Decision:
+    """Remove a background paper and its stored file."""
+    with transaction.atomic():
+        decision = _lock_for_edit(decision_id=decision_id, user=user, lock_version=lock_version)
+        paper = decision.papers.get(pk=paper_id)
+        stored = paper.file.name
+        paper._history_user = user
+        paper.delete()
+        _touch(decision=decision, user=user, reason=f"Paper removed: {paper.title}")
+        # The file goes only once the removal is committed.
+        transaction.on_commit(lambda: paper.file.storage.delete(stored))
+    return decision
+
+
+def decision_set_publication(
+    *,
+    decision_id: int,
+    user,
+    lock_version: int,
+    part1_deferred: bool,
+    deferral_reason: str,
+    deferred_until: datetime.date | None,
+    has_part_two: bool,
+    part_two_content: str,
+    part_two_exemption: str,
+    part_two_rationale: str,
+) -> Decision:
+    """Save publication choices: deferral of Part 1, and whether there is a Part 2 and what it says.
+
+    Saying there is no Part 2 removes the Part 2 that was there (its history keeps it).
+    """
+    with transaction.atomic():
+        decision = _lock_for_edit(decision_id=decision_id, user=user, lock_version=lock_version)
+        if not can_view_part_two(user, decision):
+            raise NotAllowed("You are not allowed to see Part 2 of this record.")
+        values = {
+            "part1_deferred": part1_deferred,
+            "deferral_reason": deferral_reason if part1_deferred else "",
+            "deferred_until": deferred_until if part1_deferred else None,
+            "has_part_two": has_part_two,
+            "publication_answered": True,
+        }
+        changed = _assign(decision, values)
+        part_two = PartTwo.objects.filter(decision=decision).first()
+        if has_part_two:
+            part_two = part_two or PartTwo(decision=decision)
+            part_values = {
+                "content": part_two_content,
+                "exemption": part_two_exemption,
+                "rationale": part_two_rationale,
+            }
+            if _assign(part_two, part_values) or part_two.pk is None:
+                part_two._history_user = user
+                part_two.save()
+                changed = True
+        elif part_two is not None:
+            part_two._history_user = user
+            part_two.delete()
+            changed = True
+        if changed:
+            decision.full_clean(
+                exclude=[f.name for f in Decision._meta.fields if f.name not in values]
+            )
+            decision.lock_version += 1
+            decision._history_user = user
+            decision._change_reason = "Publication and Part 2 changed"
+            decision.save(update_fields=[*values, "lock_version", "updated_at"])
+    return decision
+
+
+def declaration_set_drafting_officer(
+    *, decision_id: int, user, lock_version: int, confirmed: bool
+) -> Decision:
+    """The drafting officer's own line of the declaration: "X has drafted this report …"."""
+    with transaction.atomic():
+        decision = _lock_for_edit(decision_id=decision_id, user=user, lock_version=lock_version)
+        officer = decision.drafting_officer
+        statement = DRAFTING_OFFICER_STATEMENT.format(
+            name=officer.get_full_name() or officer.username, org=settings.ORGANISATION_SHORT_NAME
+        )
+        kind = DeclarationLine.Kind.DRAFTING_OFFICER
+        line = decision.declaration_lines.filter(kind=kind).first() or DeclarationLine(
+            decision=decision, kind=kind
+        )
+        if _assign(line, {"statement": statement, "ticked": confirmed}) or line.pk is None:
+            line._history_user = user
+            line.save()
+            _touch(decision=decision, user=user, reason="Drafting officer's declaration changed")
+    return decision
+

@@ -1,0 +1,525 @@
+"""Drafting a record in the browser: start, task list, one form a section, check your answers.
+
+Permission decision for every view here: signed in (else to sign in); a
+drafting officer or an administrator (else 403); and for one record,
+approvals.policies.can_edit_draft (else 403).
+"""
+
+from django import forms as django_forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views import View
+
+from approvals.policies import can_edit_draft, can_start_draft, can_view_decisions, can_view_part_two
+
+from . import selectors, services
+from .drafting import PART_ONE_BY_SLUG, TASKS_BY_SLUG, task_groups
+from .errors import DomainError, NotAllowed, StaleRecord
+from .forms import (
+    DeclarationForm,
+    ExpenditureLineForm,
+    PaperForm,
+    PublicationForm,
+    RecommendationForm,
+    ReportAdviceForm,
+    ReportDetailsForm,
+    ReportSummaryForm,
+    SectionTextForm,
+    StartDecisionForm,
+    TitleSummaryForm,
+    VersionedForm,
+)
+from .models import BackgroundPaper, Decision, DeclarationLine
+from .presenters import part_one_context
+from .sections import PART_ONE_SECTIONS, REPORT_SECTIONS
+
+
+def may_draft(user) -> bool:
+    return can_start_draft(user) or user.has_perm("decisions.edit_any_draft")
+
+
+@login_required
+def start(request):
+    if not can_start_draft(request.user):
+        raise PermissionDenied("Only drafting officers can start a decision record.")
+    form = StartDecisionForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            decision = services.decision_create(
+                user=request.user,
+                form_type=form.cleaned_data["form_type"],
+                title=form.cleaned_data["title"],
+            )
+            return redirect("decisions:task_list", pk=decision.pk)
+        status = 400
+    return render(request, "decisions/drafting/start.html", {"form": form, "errors": form.error_list()}, status=status)
+
+
+class DraftView(View):
+    """A page of a draft: loads the record for someone allowed to edit it."""
+
+    def dispatch(self, request, *args, pk: int, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not may_draft(request.user):
+            raise PermissionDenied("Only drafting officers can change decision records.")
+        try:
+            self.decision = selectors.decision_detail_for_user(user=request.user, pk=pk)
+        except Decision.DoesNotExist:
+            raise Http404("No such record") from None
+        if not can_edit_draft(request.user, self.decision):
+            if self.decision.status != Decision.Status.DRAFT:
+                raise PermissionDenied("This record has been submitted: it can no longer be changed.")
+            raise PermissionDenied("Only the drafting officer of this record can change it.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def render(self, template: str, context: dict, status: int = 200):
+        context = {"decision": self.decision, "nav": "records", **context}
+        return render(self.request, template, context, status=status)
+
+    def task_list_url(self) -> str:
+        return reverse("decisions:task_list", args=[self.decision.pk])
+
+
+class TaskListView(DraftView):
+    def get(self, request):
+        return self.render(
+            "decisions/drafting/task_list.html",
+            {"groups": task_groups(self.decision)},
+        )
+
+
+def add_domain_error(form, error: Exception) -> int:
+    """Put a refusal from a service on the form; the status code to answer with."""
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+        return 400
+    form.add_error(None, str(error) if not isinstance(error, ValidationError) else error.messages)
+    if isinstance(error, StaleRecord):
+        return 409
+    return 403 if isinstance(error, NotAllowed) else 400
+
+
+class SectionFormView(DraftView):
+    """One form for one section: GET shows it, POST saves through a service or shows errors."""
+
+    template_name = "decisions/drafting/section_form.html"
+    form_class: type[VersionedForm]
+    title: str = ""
+
+    def form_kwargs(self) -> dict:
+        return {}
+
+    def initial(self) -> dict:
+        return {}
+
+    def save(self, form) -> None:
+        raise NotImplementedError
+
+    def context(self, form) -> dict:
+        return {"form": form, "errors": form.error_list(), "title": self.title or self.heading(form)}
+
+    def heading(self, form) -> str:
+        return ""
+
+    def get(self, request, **kwargs):
+        form = self.form_class(
+            initial={**self.initial(), "lock_version": self.decision.lock_version},
+            **self.form_kwargs(),
+        )
+        return self.render(self.template_name, self.context(form))
+
+    def post(self, request, **kwargs):
+        form = self.form_class(request.POST, request.FILES, **self.form_kwargs())
+        status = 400
+        if form.is_valid():
+            try:
+                self.save(form)
+            except (DomainError, ValidationError) as error:
+                status = add_domain_error(form, error)
+            else:
+                return redirect(self.success_url())
+        return self.render(self.template_name, self.context(form), status=status)
+
+    def success_url(self) -> str:
+        return self.task_list_url()
+
+    def versioned(self, form) -> dict:
+        return {
+            "decision_id": self.decision.pk,
+            "user": self.request.user,
+            "lock_version": form.cleaned_data["lock_version"],
+        }
+
+
+class TitleSummaryView(SectionFormView):
+    form_class = TitleSummaryForm
+    title = "Title and executive summary"
+
+    def initial(self):
+        return {"title": self.decision.title, "executive_summary": self.decision.executive_summary}
+
+    def save(self, form):
+        services.decision_update(
+            **self.versioned(form),
+            values={name: form.cleaned_data[name] for name in ("title", "executive_summary")},
+            reason="Title and executive summary changed",
+        )
+
+
+class PartOneSectionView(SectionFormView):
+    form_class = SectionTextForm
+    template_name = "decisions/drafting/part_one_form.html"
+
+    def dispatch(self, request, *args, section: str, **kwargs):
+        if section not in PART_ONE_BY_SLUG:
+            raise Http404("No such section")
+        self.section = PART_ONE_BY_SLUG[section]
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_kwargs(self):
+        return {"heading": self.section.heading}
+
+    def initial(self):
+        return {"text": getattr(self.decision, self.section.field)}
+
+    def context(self, form):
+        number = [s.field for s in PART_ONE_SECTIONS].index(self.section.field) + 1
+        return {**super().context(form), "title": self.section.heading, "number": number}
+
+    def save(self, form):
+        services.decision_update(
+            **self.versioned(form),
+            values={self.section.field: form.cleaned_data["text"]},
+            reason=f"{self.section.heading} changed",
+        )
+
+
+class ReportFormView(SectionFormView):
+    def initial(self):
+        report = getattr(self.decision, "report", None)
+        return {name: getattr(report, name) for name in self.form_class.base_fields if report and hasattr(report, name)}
+
+    def save(self, form):
+        services.report_update(
+            **self.versioned(form),
+            values={name: value for name, value in form.cleaned_data.items() if name != "lock_version"},
+            reason=f"Supporting report: {self.title.lower()} changed",
+        )
+
+
+class ReportDetailsView(ReportFormView):
+    form_class = ReportDetailsForm
+    title = "Report details"
+
+
+class ReportSummaryView(ReportFormView):
+    form_class = ReportSummaryForm
+    title = "Summary, recommendations and time sensitivity"
+
+
+class ReportAdviceView(ReportFormView):
+    form_class = ReportAdviceForm
+    title = "Facts and advice"
+
+    def form_kwargs(self):
+        return {"sections": REPORT_SECTIONS}
+
+    def initial(self):
+        report = getattr(self.decision, "report", None)
+        return {s.field: getattr(report, s.field) for s in REPORT_SECTIONS} if report else {}
+
+
+class PublicationView(SectionFormView):
+    form_class = PublicationForm
+    template_name = "decisions/drafting/publication_form.html"
+    title = "Publication and Part 2"
+
+    def get(self, request, **kwargs):
+        self.require_part_two()
+        return super().get(request, **kwargs)
+
+    def post(self, request, **kwargs):
+        self.require_part_two()
+        return super().post(request, **kwargs)
+
+    def require_part_two(self) -> None:
+        if not can_view_part_two(self.request.user, self.decision):
+            raise PermissionDenied("You are not allowed to see Part 2 of this record.")
+
+    def initial(self):
+        part_two = self.decision.visible_part_two
+        initial = {
+            "deferral_reason": self.decision.deferral_reason,
+            "deferred_until": self.decision.deferred_until,
+            "part_two_content": part_two.content if part_two else "",
+            "part_two_exemption": part_two.exemption if part_two else "",
+            "part_two_rationale": part_two.rationale if part_two else "",
+        }
+        if self.decision.publication_answered:
+            initial["part1_deferred"] = self.decision.part1_deferred
+            initial["has_part_two"] = self.decision.has_part_two
+        return initial
+
+    def save(self, form):
+        data = form.cleaned_data
+        services.decision_set_publication(
+            **self.versioned(form),
+            part1_deferred=data["part1_deferred"],
+            deferral_reason=data["deferral_reason"],
+            deferred_until=data["deferred_until"],
+            has_part_two=data["has_part_two"],
+            part_two_content=data["part_two_content"],
+            part_two_exemption=data["part_two_exemption"],
+            part_two_rationale=data["part_two_rationale"],
+        )
+
+
+class DeclarationView(SectionFormView):
+    form_class = DeclarationForm
+    title = "Your declaration"
+
+    def statement(self) -> str:
+        officer = self.decision.drafting_officer
+        return services.DRAFTING_OFFICER_STATEMENT.format(
+            name=officer.get_full_name() or officer.username, org=settings.ORGANISATION_SHORT_NAME
+        )
+
+    def form_kwargs(self):
+        return {"statement": self.statement()}
+
+    def initial(self):
+        line = next(
+            (l for l in self.decision.declaration_lines.all() if l.kind == "drafting_officer"), None
+        )
+        return {"confirmed": bool(line and line.ticked)}
+
+    def save(self, form):
+        services.declaration_set_drafting_officer(
+            **self.versioned(form), confirmed=form.cleaned_data["confirmed"]
+        )
+
+
+class ListEditorView(DraftView):
+    """A list of rows (recommendations, money lines) edited without JavaScript.
+
+    Buttons named "action" add a row, remove one, or move one up or down: the page
+    comes back with the rows as typed, nothing saved. "save" validates all rows
+    and saves them through one service call.
+    """
+
+    template_name = "decisions/drafting/list_form.html"
+    row_form: type[django_forms.Form]
+    prefix: str
+    title: str
+    row_name: str
+    min_rows = 0
+
+    def formset_class(self, extra: int = 0):
+        return django_forms.formset_factory(self.row_form, extra=extra)
+
+    def rows_from_record(self) -> list[dict]:
+        raise NotImplementedError
+
+    def save(self, rows: list[dict], lock_version: int) -> None:
+        raise NotImplementedError
+
+    def get(self, request):
+        rows = self.rows_from_record()
+        return self.show(rows or [{}] * max(self.min_rows, 1), self.decision.lock_version)
+
+    def show(self, rows, lock_version, formset=None, version_form=None, status=200):
+        if formset is None:
+            formset = self.formset_class()(initial=rows, prefix=self.prefix)
+        version_form = version_form or VersionedForm(initial={"lock_version": lock_version})
+        errors = version_form.error_list() if version_form.is_bound else []
+        if formset.is_bound:
+            for form in formset.forms:
+                errors.extend(form.error_list())
+            errors.extend(("", message) for message in formset.non_form_errors())
+        return self.render(
+            self.template_name,
+            {
+                "formset": formset,
+                "version_form": version_form,
+                "errors": errors,
+                "title": self.title,
+                "row_name": self.row_name,
+            },
+            status=status,
+        )
+
+    def posted_rows(self) -> list[dict]:
+        """The rows as typed, read from the posted formset, for re-display without validation."""
+        formset = self.formset_class()(self.request.POST, prefix=self.prefix)
+        if not formset.management_form.is_valid():
+            return []
+        rows = []
+        for form in formset.forms:
+            row = {}
+            for name, field in form.fields.items():
+                key = form.add_prefix(name)
+                if isinstance(field, django_forms.BooleanField):
+                    row[name] = key in self.request.POST
+                else:
+                    row[name] = self.request.POST.get(key, "")
+            rows.append(row)
+        return rows
+
+    def post(self, request):
+        action = request.POST.get("action", "save")
+        version_form = VersionedForm(request.POST)
+        lock_version = request.POST.get("lock_version", "")
+        if action != "save":
+            rows = self.posted_rows()
+            verb, _, index_text = action.partition("-")
+            index = int(index_text) if index_text.isdigit() else -1
+            if verb == "add":
+                rows.append({})
+            elif verb == "remove" and 0 <= index < len(rows):
+                rows.pop(index)
+            elif verb == "up" and 0 < index < len(rows):
+                rows[index - 1], rows[index] = rows[index], rows[index - 1]
+            elif verb == "down" and 0 <= index < len(rows) - 1:
+                rows[index + 1], rows[index] = rows[index], rows[index + 1]
+            return self.show(rows, lock_version, version_form=VersionedForm(initial={"lock_version": lock_version}))
+        formset = self.formset_class()(request.POST, prefix=self.prefix)
+        if version_form.is_valid() and formset.is_valid():
+            rows = [form.cleaned_data for form in formset.forms if form.cleaned_data]
+            if len(rows) < self.min_rows:
+                version_form.add_error(None, f"Enter at least one {self.row_name.lower()}")
+            else:
+                try:
+                    self.save(rows, version_form.cleaned_data["lock_version"])
+                except (DomainError, ValidationError) as error:
+                    status = add_domain_error(version_form, error)
+                    return self.show([], lock_version, formset, version_form, status=status)
+                return redirect(self.task_list_url())
+        return self.show([], lock_version, formset, version_form, status=400)
+
+
+class RecommendationsView(ListEditorView):
+    row_form = RecommendationForm
+    prefix = "recommendations"
+    title = "Recommendations"
+    row_name = "Recommendation"
+    min_rows = 1
+
+    def rows_from_record(self):
+        return [{"text": r.text} for r in self.decision.recommendations.all()]
+
+    def save(self, rows, lock_version):
+        services.decision_set_recommendations(
+            decision_id=self.decision.pk,
+            user=self.request.user,
+            lock_version=lock_version,
+            texts=[row["text"] for row in rows],
+        )
+
+
+class MoneyView(ListEditorView):
+    row_form = ExpenditureLineForm
+    prefix = "lines"
+    title = "Money"
+    row_name = "Line"
+    template_name = "decisions/drafting/money_form.html"
+
+    def get(self, request):
+        return self.show(self.rows_from_record(), self.decision.lock_version)
+
+    def rows_from_record(self):
+        return [
+            {
+                "kind": line.kind,
+                "financial_year": line.financial_year,
+                "amount": line.amount,
+                "funding_source": line.funding_source,
+                "is_confidential": line.is_confidential,
+            }
+            for line in self.decision.expenditure_lines.all()
+        ]
+
+    def save(self, rows, lock_version):
+        services.decision_set_expenditure(
+            decision_id=self.decision.pk,
+            user=self.request.user,
+            lock_version=lock_version,
+            lines=rows,
+        )
+
+
+class PapersView(SectionFormView):
+    form_class = PaperForm
+    template_name = "decisions/drafting/papers.html"
+    title = "Background papers"
+
+    def save(self, form):
+        services.paper_add(
+            **self.versioned(form),
+            title=form.cleaned_data["title"],
+            upload=form.cleaned_data["file"],
+            content_type=form.content_type,
+        )
+
+    def success_url(self):
+        return reverse("decisions:draft_papers", args=[self.decision.pk])
+
+
+class PaperRemoveView(DraftView):
+    def post(self, request, paper_pk: int):
+        form = VersionedForm(request.POST)
+        if not form.is_valid():
+            return redirect("decisions:draft_papers", pk=self.decision.pk)
+        try:
+            services.paper_remove(
+                decision_id=self.decision.pk,
+                paper_id=paper_pk,
+                user=request.user,
+                lock_version=form.cleaned_data["lock_version"],
+            )
+        except BackgroundPaper.DoesNotExist:
+            raise Http404("No such paper") from None
+        except DomainError as error:
+            paper_form = PaperForm(initial={"lock_version": self.decision.lock_version})
+            paper_form.is_bound = False
+            context = {"form": paper_form, "errors": [("", str(error))], "title": "Background papers"}
+            return self.render("decisions/drafting/papers.html", context, status=409 if isinstance(error, StaleRecord) else 400)
+        return redirect("decisions:draft_papers", pk=self.decision.pk)
+
+
+class CheckAnswersView(DraftView):
+    def get(self, request):
+        context = part_one_context(decision=self.decision)
+        return self.render(
+            "decisions/drafting/check.html",
+            {
+                **context,
+                "groups": task_groups(self.decision),
+                "part_two": self.decision.visible_part_two,
+                "declaration_confirmed": any(
+                    line.kind == DeclarationLine.Kind.DRAFTING_OFFICER and line.ticked
+                    for line in context["declaration_lines"]
+                ),
+            },
+        )
+
+
+@login_required
+def paper_download(request, pk: int, paper_pk: int):
+    if not can_view_decisions(request.user):
+        raise PermissionDenied("Your role does not allow you to read decision records.")
+    paper = get_object_or_404(BackgroundPaper.objects.select_related("decision"), pk=paper_pk, decision_id=pk)
+    return FileResponse(
+        paper.file.open("rb"),
+        as_attachment=True,
+        filename=paper.original_filename,
+        content_type=paper.content_type,
+    )
+

@@ -1,0 +1,614 @@
+"""The demo data: PCD 1069 against its published text, the other records, and load_demo itself.
+
+The published text (tests/data/pcd-1069.txt) is cut into sections at its headings, and
+each section's paragraphs must be exactly the paragraphs stored in one place of the
+record. Every other line of the text must be a heading or sentence the templates print,
+or be derived from a structured field (a date, a yes/no, a name). Nothing is left over.
+"""
+
+import io
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+from django.db.models import Sum
+from django.test import RequestFactory
+from django.utils import timezone
+
+from accounts.models import User
+from approvals.models import SignOff
+from decisions.canonical import decision_content_hash
+from decisions.demo import loader
+from decisions.demo.loader import DemoLoadError, demo_load
+from decisions.models import Decision, DecisionStatus, ReferenceSeries
+from decisions.roles import ROLE_GROUP_NAMES, Role
+
+pytestmark = pytest.mark.django_db
+
+REPO = Path(__file__).resolve().parents[2]
+REFERENCE = REPO / "tests" / "data" / "pcd-1069.txt"
+SHARED_REFERENCE = REPO.parent / "shared" / "reference" / "pcd-1069.txt"
+LONDON = ZoneInfo("Europe/London")
+
+MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+# "- ", "1.1. ", "1. ", "- 1. ": the numbering and bullets the published version adds.
+NUMBERING = re.compile(r"^(?:-\s+)?(?:(?:\d+\.)+\s+)?")
+
+
+def clean(line: str) -> str:
+    """A reference line without markdown residue and with its whitespace normalised."""
+    line = MARKDOWN_LINK.sub(r"\1", line).replace("**", "")
+    return " ".join(line.split())
+
+
+def as_paragraph(line: str) -> str:
+    return NUMBERING.sub("", clean(line), count=1)
+
+
+def reference_documents() -> tuple[list[str], list[str]]:
+    """The non-blank lines of the decision form, and of the supporting report."""
+    lines = [clean(line) for line in REFERENCE.read_text(encoding="utf-8").splitlines()]
+    lines = [line for line in lines if line]
+    split = lines.index("MAYOR OF LONDON")
+    return lines[:split], lines[split:]
+
+
+# --- Where each section of the reference is stored --------------------------------------
+
+DM_DECLARATION = (
+    "I confirm I have considered whether or not I have any personal or prejudicial interest in "
+    "this matter and take the proposed decision in compliance with the Code of Conduct. Any such "
+    "interests are recorded below."
+)
+
+
+@dataclass(frozen=True)
+class Prefix:
+    """A boundary that is a line starting with this text (its rest is a stored value)."""
+
+    text: str
+
+
+Boundary = str | Prefix
+
+# (heading that opens the section, line that closes it, where its paragraphs are stored).
+# Rows are in the order of the document; a closing line may open the next row.
+FORM_SECTIONS: list[tuple[Boundary, Boundary, list[str]]] = [
+    ("Executive Summary:", "Recommendation:", ["decision.executive_summary"]),
+    ("Recommendation:", "Deputy Mayor for Policing and Crime", ["recommendations"]),
+    (DM_DECLARATION, "Signature", ["signoff.decision"]),
+    ("1. Introduction and background", "2. Issues for consideration", ["decision.introduction"]),
+    ("2. Issues for consideration", "3. Financial Comments", ["decision.issues_for_consideration"]),
+    ("3. Financial Comments", "4. Legal Comments", ["decision.financial_comments"]),
+    ("4. Legal Comments", "5. Commercial Issues", ["decision.legal_comments"]),
+    ("5. Commercial Issues", "6. GDPR and Data Privacy", ["decision.commercial_issues"]),
+    ("6. GDPR and Data Privacy", "7. Equality Comments", ["decision.gdpr_privacy"]),
+    ("7. Equality Comments", "8. Background/supporting papers", ["decision.equality_comments"]),
+    (
+        "8. Background/supporting papers",
+        "Public access to information",
+        ["decision.supporting_papers"],
+    ),
+    ("Financial Advice:", "✓", ["declaration.financial"]),
+    ("Legal Advice:", "✓", ["declaration.legal"]),
+    ("Equalities Advice:", "✓", ["declaration.equalities"]),
+    ("Commercial Issues", "✓", ["declaration.commercial"]),
+    ("GDPR/Data Privacy", "✓", ["declaration.privacy"]),
+    ("Drafting Officer", "✓", ["declaration.drafting_officer"]),
+    ("Director/Head of Service:", "✓", ["declaration.director"]),
+    ("Chief Executive Officer", "Signature", ["signoff.chief_executive"]),
+]
+
+REPORT_SECTIONS: list[tuple[Boundary, Boundary, list[str]]] = [
+    ("EXECUTIVE SUMMARY", "Recommendations", ["report.executive_summary"]),
+    (
+        "Recommendations",
+        "Time sensitivity",
+        ["report.recommendations_intro", "report.recommendations"],
+    ),
+    (
+        "Time sensitivity",
+        "Non-confidential facts and advice to the Deputy Mayor for Policing and Crime",
+        ["report.time_sensitivity"],
+    ),
+    ("Introduction and background", "Issues for consideration", ["report.introduction"]),
+    (
+        "Issues for consideration",
+        "Contributes to the MOPAC Police & Crime Plan 2017-2021¹",
+        ["report.issues_for_consideration"],
+    ),
+    (
+        "Contributes to the MOPAC Police & Crime Plan 2017-2021¹",
+        "Financial, Commercial and Procurement Comments",
+        ["report.police_crime_plan"],
+    ),
+    (
+        "Financial, Commercial and Procurement Comments",
+        "Legal Comments",
+        ["report.financial_comments"],
+    ),
+    ("Legal Comments", "Equality Comments", ["report.legal_comments"]),
+    ("Equality Comments", "Privacy Comments", ["report.equality_comments"]),
+    ("Privacy Comments", "Real Estate Implications", ["report.privacy_comments"]),
+    ("Real Estate Implications", "Environmental Implications", ["report.real_estate"]),
+    ("Environmental Implications", "Background/supporting papers", ["report.environmental"]),
+    ("Background/supporting papers", Prefix("Report author:"), ["report.background_papers"]),
+]
+
+# Printed by the templates whatever the record says: headings, instructions, the FOIA text.
+FORM_TEMPLATE_TEXT = {
+    "Executive Summary:",
+    "Recommendation:",
+    DM_DECLARATION,
+    "Signature",
+    "1. Introduction and background",
+    "2. Issues for consideration",
+    "3. Financial Comments",
+    "4. Legal Comments",
+    "5. Commercial Issues",
+    "6. GDPR and Data Privacy",
+    "7. Equality Comments",
+    "8. Background/supporting papers",
+    "Public access to information",
+    "Information in this form (Part 1) is subject to the Freedom of Information Act 2000 (FOIA) "
+    "and will be made available on the MOPAC website following approval.",
+    "If immediate publication risks compromising the implementation of the decision it can be "
+    "deferred until a specific date. Deferral periods should be kept to the shortest length "
+    "strictly necessary.",
+    "Part 1 Deferral:",
+    "Part 2 Confidentiality: Only the facts or advice considered as likely to be exempt from "
+    "disclosure under the FOIA should be in the separate Part 2 form, together with the legal "
+    "rationale for non-publication.",
+    "ORIGINATING OFFICER DECLARATION",
+    "Tick to confirm statement (✓)",
+    "Chief Executive Officer",
+}
+REPORT_TEMPLATE_TEXT = {
+    "EXECUTIVE SUMMARY",
+    "Recommendations",
+    "Time sensitivity",
+    "Introduction and background",
+    "Issues for consideration",
+    "Contributes to the MOPAC Police & Crime Plan 2017-2021¹",
+    "Financial, Commercial and Procurement Comments",
+    "Legal Comments",
+    "Equality Comments",
+    "Privacy Comments",
+    "Real Estate Implications",
+    "Environmental Implications",
+    "Background/supporting papers",
+}
+
+
+def stored_paragraphs(decision: Decision, path: str) -> list[str]:
+    """The paragraphs stored at `path` ("decision.introduction", "declaration.legal", …)."""
+    source, _, name = path.partition(".")
+    if source == "decision":
+        return split_paragraphs(getattr(decision, name))
+    if source == "report":
+        return split_paragraphs(getattr(decision.report, name))
+    if source == "recommendations":
+        return [rec.text for rec in decision.recommendations.all()]
+    if source == "declaration":
+        # One statement a line (the GDPR line has two).
+        return decision.declaration_lines.get(kind=name).statement.split("\n")
+    if source == "signoff":
+        return [decision.signoffs.get(kind=name).statement]
+    raise AssertionError(f"unknown place {path}")
+
+
+def split_paragraphs(text: str) -> list[str]:
+    return text.split("\n\n") if text else []
+
+
+def find(lines: list[str], boundary: Boundary, start: int) -> int:
+    for index in range(start, len(lines)):
+        line = lines[index]
+        if line == boundary or (isinstance(boundary, Prefix) and line.startswith(boundary.text)):
+            return index
+    raise AssertionError(f"heading {boundary!r} not found in the reference after line {start}")
+
+
+def cut(lines: list[str], sections: list[tuple[Boundary, Boundary, list[str]]]):
+    """Each section's reference paragraphs, and the indexes of the lines they came from."""
+    cursor = 0
+    for opening, closing, paths in sections:
+        first = find(lines, opening, cursor)
+        last = find(lines, closing, first + 1)
+        yield (
+            paths,
+            [as_paragraph(line) for line in lines[first + 1 : last]],
+            range(first + 1, last),
+        )
+        cursor = last
+
+
+def yes_no(value: bool) -> str:
+    return "YES" if value else "NO"
+
+
+def date_lines(moment: datetime) -> set[str]:
+    # The published form writes its two dates differently: 5/11/2021 and 22/10/21.
+    day = timezone.localtime(moment, LONDON).date()
+    return {f"Date {day.day}/{day.month}/{day.year}", f"Date {day:%d/%m/%y}"}
+
+
+def ordinal(day: date) -> str:
+    suffix = "th" if 11 <= day.day <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day.day % 10, "th")
+    return f"{day.day}{suffix} {day:%B %Y}"
+
+
+def form_derived_lines(decision: Decision) -> list[tuple[str, set[str]]]:
+    """(what, acceptable lines) printed on the decision form from structured fields."""
+    ce = decision.signoffs.get(kind=SignOff.Kind.CHIEF_EXECUTIVE)
+    dm = decision.signoffs.get(kind=SignOff.Kind.DECISION)
+    derived = [
+        ("form type and reference", {f"{decision.form_type.name} – {decision.reference}"}),
+        ("title", {f"Title: {decision.title}"}),
+        ("decision maker", {decision.get_decision_maker_display()}),
+        ("decision date", date_lines(dm.signed_at)),
+        (
+            "Part I heading",
+            {f"PART I - NON-CONFIDENTIAL FACTS AND ADVICE TO THE {decision.decision_maker_short}"},
+        ),
+        (
+            "deferred",
+            {
+                f"Is the publication of Part 1 of this approval to be deferred? "
+                f"{yes_no(decision.part1_deferred)}"
+            },
+        ),
+        ("deferral reason", {f"If yes, for what reason: {decision.deferral_reason or 'N/A'}"}),
+        ("deferral date", {f"Until what date: {decision.deferred_until or 'N/A'}"}),
+        ("Part 2", {f"Is there a Part 2 form – {yes_no(decision.has_part_two)}"}),
+        ("Chief Executive's date", date_lines(ce.signed_at)),
+    ]
+    for line in decision.declaration_lines.all():
+        label = line.get_kind_display()
+        derived.append((f"{line.kind} heading", {label, f"{label}:"}))
+        if line.ticked:
+            derived.append((f"{line.kind} tick", {"✓"}))
+    return derived
+
+
+def report_derived_lines(decision: Decision) -> list[tuple[str, set[str]]]:
+    report = decision.report
+    return [
+        ("organisation", {report.organisation.upper()}),
+        ("report title", {report.title}),
+        ("meeting", {f"{report.meeting} - {ordinal(report.meeting_date)}"}),
+        ("report by", {f"Report by {report.report_by} on behalf of {report.on_behalf_of}"}),
+        (
+            "protective marking",
+            {
+                "Part 1 – This section of the report will be published by MOPAC. It is classified "
+                f"as {report.protective_marking}"
+            },
+        ),
+        (
+            "facts and advice heading",
+            {f"Non-confidential facts and advice to the {decision.get_decision_maker_display()}"},
+        ),
+        ("report author", {f"Report author: {report.report_author}"}),
+    ]
+
+
+@pytest.fixture
+def pcd1069() -> Decision:
+    demo_load()
+    return Decision.objects.get(series__prefix="PCD", number=1069)
+
+
+# --- The reference text ----------------------------------------------------------------
+
+
+def test_reference_copy_is_the_shared_reference():
+    if not SHARED_REFERENCE.exists():
+        pytest.skip("no ../shared/reference beside the repository")
+    assert REFERENCE.read_bytes() == SHARED_REFERENCE.read_bytes()
+
+
+def section_id(section) -> str:
+    return "+".join(section[2])
+
+
+@pytest.mark.parametrize(
+    ("document", "section"),
+    [(0, s) for s in FORM_SECTIONS] + [(1, s) for s in REPORT_SECTIONS],
+    ids=[section_id(s) for s in FORM_SECTIONS + REPORT_SECTIONS],
+)
+def test_each_section_of_pcd1069_is_stored_paragraph_by_paragraph(pcd1069, document, section):
+    lines = reference_documents()[document]
+    sections = FORM_SECTIONS if document == 0 else REPORT_SECTIONS
+    cuts = {tuple(paths): expected for paths, expected, _ in cut(lines, sections)}
+    stored = [p for path in section[2] for p in stored_paragraphs(pcd1069, path)]
+    assert stored == cuts[tuple(section[2])]
+
+
+@pytest.mark.parametrize(
+    ("document", "sections", "template_text", "derive"),
+    [
+        (0, FORM_SECTIONS, FORM_TEMPLATE_TEXT, form_derived_lines),
+        (1, REPORT_SECTIONS, REPORT_TEMPLATE_TEXT, report_derived_lines),
+    ],
+    ids=["decision form", "supporting report"],
+)
+def test_every_line_of_pcd1069_is_accounted_for(pcd1069, document, sections, template_text, derive):
+    lines = reference_documents()[document]
+    stored_lines = {i for _, _, span in cut(lines, sections) for i in span}
+    rest = [i for i in range(len(lines)) if i not in stored_lines]
+
+    missing = []
+    for what, texts in derive(pcd1069):
+        # A derived value may be printed over two lines ("MAYOR OF LONDON / OFFICE FOR …").
+        for pos, i in enumerate(rest):
+            if lines[i] in texts:
+                del rest[pos]
+                break
+            if pos + 1 < len(rest) and rest[pos + 1] == i + 1:
+                if f"{lines[i]} {lines[i + 1]}" in texts:
+                    del rest[pos : pos + 2]
+                    break
+        else:
+            missing.append(f"{what}: {sorted(texts)}")
+    assert missing == [], "structured fields that do not give the printed line"
+
+    unaccounted = [lines[i] for i in rest if lines[i] not in template_text]
+    assert unaccounted == [], "reference lines neither stored, derived nor template text"
+    unused = template_text - {lines[i] for i in rest}
+    assert unused == set(), "template text listed but not in the reference"
+
+
+# --- PCD 1069's structured fields ------------------------------------------------------
+
+
+def test_pcd1069_is_the_published_dmpc_decision(pcd1069):
+    assert pcd1069.reference == "PCD 1069"
+    assert pcd1069.form_type.slug == "dmpc-decision"
+    assert pcd1069.status == DecisionStatus.PUBLISHED
+    assert pcd1069.decision_maker == "dmpc"
+    assert (pcd1069.part1_deferred, pcd1069.deferred_until, pcd1069.deferral_reason) == (
+        False,
+        None,
+        "",
+    )
+    assert pcd1069.has_part_two is False
+    assert not hasattr(pcd1069, "part_two")
+    assert pcd1069.drafting_officer.username == "officer"
+    assert pcd1069.drafting_officer.get_full_name() == "Craig James"
+    assert [line.ticked for line in pcd1069.declaration_lines.all()] == [True] * 7
+
+    report = pcd1069.report
+    assert report.organisation == "Mayor of London Office for Policing and Crime"
+    assert report.meeting == "MOPAC Investment Advisory & Monitoring meeting"
+    assert report.meeting_date == date(2021, 10, 7)
+    assert report.decision_required_by == date(2021, 10, 21)
+    assert report.protective_marking == "OFFICIAL – PUBLIC"
+
+
+def test_pcd1069_money_is_one_exact_capital_line(pcd1069):
+    lines = list(pcd1069.expenditure_lines.all())
+    assert [
+        (line.kind, line.financial_year, line.amount, line.funding_source, line.is_confidential)
+        for line in lines
+    ] == [
+        (
+            "capital",
+            "2021/22",
+            Decimal("1482400.00"),
+            "MOPAC Approved Digital Policing (DP) Capital Budget",
+            False,
+        )
+    ]
+    assert str(lines[0].amount) == "1482400.00"
+    total = sum((line.amount for line in lines), Decimal("0.00"))
+    assert str(total) == "1482400.00"
+    # SQLite's SUM drops the pence digits of the text; the value must still be exact.
+    assert pcd1069.expenditure_lines.aggregate(total=Sum("amount"))["total"] == total
+
+
+def test_pcd1069_signoffs_are_the_published_ones(pcd1069):
+    ce = pcd1069.signoffs.get(kind=SignOff.Kind.CHIEF_EXECUTIVE)
+    dm = pcd1069.signoffs.get(kind=SignOff.Kind.DECISION)
+    assert (ce.role, ce.user.username, ce.outcome) == ("chief_executive", "ceo", "confirmed")
+    assert ce.signed_at == datetime(2021, 10, 22, 12, 0, tzinfo=LONDON)
+    assert (dm.role, dm.user.username, dm.outcome) == ("dmpc", "dmpc", "approved")
+    assert dm.interests == ""
+    assert dm.signed_at == datetime(2021, 11, 5, 12, 0, tzinfo=LONDON)
+    assert ce.name_as_signed == ce.user.get_full_name()
+
+    clearances = pcd1069.signoffs.filter(kind=SignOff.Kind.CLEARANCE)
+    statements = {line.kind: line.statement for line in pcd1069.declaration_lines.all()}
+    line_of_role = {
+        "finance": "financial",
+        "legal": "legal",
+        "equalities": "equalities",
+        "commercial": "commercial",
+        "information_rights": "privacy",
+        "director": "director",
+    }
+    assert sorted(c.role for c in clearances) == sorted(line_of_role)
+    for clearance in clearances:
+        assert clearance.outcome == "confirmed"
+        assert clearance.statement == statements[line_of_role[clearance.role]]
+        assert clearance.user.groups.filter(name=ROLE_GROUP_NAMES[clearance.role]).exists()
+        assert clearance.signed_at <= ce.signed_at
+
+
+def test_every_signoff_carries_the_hash_of_its_record():
+    demo_load()
+    signed = Decision.objects.filter(signoffs__isnull=False).distinct()
+    assert signed.count() == 5
+    for decision in signed:
+        expected = decision_content_hash(decision=decision)
+        assert {s.content_hash for s in decision.signoffs.all()} == {expected}, decision.reference
+
+
+# --- The other records -----------------------------------------------------------------
+
+
+def test_the_register_continues_after_1069_with_a_record_at_every_stage():
+    demo_load()
+    series = ReferenceSeries.objects.get(prefix="PCD")
+    numbers = sorted(Decision.objects.exclude(number=None).values_list("number", flat=True))
+    assert numbers == [1069, 1070, 1071, 1072, 1073]
+    assert series.next_number == 1074
+    assert set(series.form_types.values_list("slug", flat=True)) >= {"dmpc-decision"}
+
+    statuses = set(Decision.objects.values_list("status", flat=True))
+    assert statuses >= {"draft", "clearance", "chief_executive", "decision_maker", "published"}
+    assert Decision.objects.filter(status="published").count() >= 2
+
+    draft = Decision.objects.get(status="draft")
+    assert draft.number is None
+    assert draft.drafting_officer.username == "officer"
+    assert draft.executive_summary and not draft.legal_comments
+    assert not draft.publication_answered
+    assert all(d.publication_answered for d in Decision.objects.exclude(status="draft"))
+
+
+def test_a_record_under_half_a_million_goes_to_the_chief_executive():
+    demo_load()
+    record = Decision.objects.get(decision_maker="chief_executive")
+    assert record.number is not None
+    assert record.status in {"clearance", "chief_executive"}
+    total = record.expenditure_lines.aggregate(total=Sum("amount"))["total"]
+    assert total < Decimal("500000.00")
+
+
+def test_a_deferred_record_has_a_part_two_and_a_confidential_amount():
+    demo_load()
+    record = Decision.objects.get(part1_deferred=True)
+    assert record.status in {"approved", "decision_maker"}
+    assert record.deferral_reason
+    assert record.deferred_until > timezone.localdate()
+    assert record.has_part_two
+    assert record.part_two.exemption == "commercial"
+    assert record.part_two.content and record.part_two.rationale
+    assert record.expenditure_lines.filter(is_confidential=True).exists()
+    for line in record.expenditure_lines.all():
+        assert line.amount.as_tuple().exponent == -2
+
+
+# --- load_demo -------------------------------------------------------------------------
+
+
+def snapshot() -> dict[str, list[dict]]:
+    """Every row of every table the demo touches, history and memberships included."""
+    labels = {"accounts", "approvals", "decisions", "auth"}
+    return {
+        model._meta.label: list(model.objects.order_by("pk").values())
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.app_label in labels
+    }
+
+
+def test_loading_twice_changes_nothing():
+    call_command("load_demo", "--allow-production", stdout=io.StringIO())
+    before = snapshot()
+    assert len(before["decisions.HistoricalDecision"]) == 6
+    out = io.StringIO()
+    call_command("load_demo", "--allow-production", stdout=out)
+    after = snapshot()
+    assert {k: len(v) for k, v in after.items()} == {k: len(v) for k, v in before.items()}
+    assert after == before
+    assert "nothing changed" in out.getvalue()
+
+
+def test_refuses_when_debug_is_off_without_the_flag(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--allow-production"):
+        call_command("load_demo", stdout=io.StringIO())
+    assert not User.objects.exists()
+    assert not Decision.objects.exists()
+
+
+def test_loads_when_debug_is_off_with_the_flag(settings):
+    settings.DEBUG = False
+    call_command("load_demo", "--allow-production", stdout=io.StringIO())
+    assert Decision.objects.filter(number=1069).exists()
+
+
+def test_loads_without_the_flag_when_debug_is_on(settings):
+    settings.DEBUG = True
+    call_command("load_demo", stdout=io.StringIO())
+    assert Decision.objects.filter(number=1069).exists()
+
+
+def test_nothing_is_written_if_loading_fails_half_way(monkeypatch):
+    def fail(**kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(loader, "_advance_series", fail)
+    with pytest.raises(RuntimeError):
+        demo_load()
+    assert not User.objects.exists()
+    assert not Decision.objects.exists()
+
+
+def test_missing_role_groups_are_reported():
+    Group.objects.filter(name=ROLE_GROUP_NAMES[Role.MAYOR]).delete()
+    with pytest.raises(DemoLoadError, match="migrate"):
+        demo_load()
+
+
+# --- The demo users --------------------------------------------------------------------
+
+USERNAMES = {
+    Role.DRAFTING_OFFICER: "officer",
+    Role.FINANCE: "finance",
+    Role.LEGAL: "legal",
+    Role.EQUALITIES: "equalities",
+    Role.COMMERCIAL: "commercial",
+    Role.INFORMATION_RIGHTS: "inforights",
+    Role.DIRECTOR: "director",
+    Role.CHIEF_EXECUTIVE: "ceo",
+    Role.DMPC: "dmpc",
+    Role.MAYOR: "mayor",
+    Role.ADMINISTRATOR: "admin",
+}
+
+
+def test_one_user_per_role_in_its_group():
+    demo_load()
+    for role in Role:
+        group = Group.objects.get(name=ROLE_GROUP_NAMES[role])
+        assert list(group.user_set.values_list("username", flat=True)) == [USERNAMES[role]]
+    users = User.objects.filter(username__in=USERNAMES.values())
+    assert users.count() == len(Role)
+    for user in users:
+        assert user.email.endswith("@example.org")
+        assert user.get_full_name()
+        assert user.is_superuser is False
+        assert user.is_staff is (user.username == "admin")
+    assert User.objects.get(username="officer").get_full_name() == "Craig James"
+
+
+def test_the_printed_password_logs_every_user_in(client):
+    out = io.StringIO()
+    call_command("load_demo", "--allow-production", stdout=out)
+    printed = out.getvalue()
+    password = re.search(r"Demo password for every account: (\S+)", printed).group(1)
+    for username in USERNAMES.values():
+        assert re.search(rf"^{username}\s+\S", printed, re.MULTILINE), username
+        request = RequestFactory().post("/login/")
+        assert client.login(request=request, username=username, password=password), username
+        client.logout()
+
+
+def test_an_existing_account_that_is_not_a_demo_one_is_left_alone():
+    own = User(username="admin", email="me@mopac.example", is_superuser=True, is_staff=True)
+    own.set_password("my own password")
+    own.save()
+    result = demo_load()
+    own.refresh_from_db()
+    assert result.foreign_users == ["admin"]
+    assert own.check_password("my own password")
+    assert own.email == "me@mopac.example"
