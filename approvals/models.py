@@ -26,7 +26,9 @@ class SignOff(models.Model):
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     role = models.CharField(max_length=30, choices=Role.choices)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signoffs")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signoffs"
+    )
     name_as_signed = models.CharField(max_length=200)
     statement = models.TextField()
     # Decision maker only: the personal or prejudicial interests declared; blank for none.

@@ -20,7 +20,6 @@ def can_view_part_two(user, decision: Decision) -> bool:
     return user.has_perm("decisions.view_parttwo") or decision.drafting_officer_id == user.pk
 
 
-
 def can_start_draft(user) -> bool:
     """Drafting officers start records."""
     return user.is_authenticated and user.has_perm("decisions.draft_decision")

@@ -42,7 +42,14 @@ class DeclarationLineInline(admin.TabularInline):
 
 @admin.register(Decision)
 class DecisionAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "form_type", "status", "decision_maker", "drafting_officer", "updated_at"]
+    list_display = [
+        "__str__",
+        "form_type",
+        "status",
+        "decision_maker",
+        "drafting_officer",
+        "updated_at",
+    ]
     list_filter = ["status", "form_type", "decision_maker"]
     search_fields = ["title", "number"]
     list_select_related = ["series", "form_type", "drafting_officer"]

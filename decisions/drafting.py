@@ -65,12 +65,21 @@ def _part_one_task(field: str, heading: str) -> DraftTask:
 
 
 REPORT_DETAIL_FIELDS = [
-    "organisation", "title", "meeting", "meeting_date", "report_by", "on_behalf_of",
-    "protective_marking", "report_author",
+    "organisation",
+    "title",
+    "meeting",
+    "meeting_date",
+    "report_by",
+    "on_behalf_of",
+    "protective_marking",
+    "report_author",
 ]
 REPORT_SUMMARY_FIELDS = [
-    "executive_summary", "recommendations_intro", "recommendations",
-    "decision_required_by", "time_sensitivity",
+    "executive_summary",
+    "recommendations_intro",
+    "recommendations",
+    "decision_required_by",
+    "time_sensitivity",
 ]
 
 TASKS: list[DraftTask] = [
@@ -80,27 +89,53 @@ TASKS: list[DraftTask] = [
         "The decision",
         lambda d: _filled([d.title, d.executive_summary]),
     ),
-    DraftTask("recommendations", "Recommendations", "The decision",
-              lambda d: _any(d.recommendations.all())),
+    DraftTask(
+        "recommendations",
+        "Recommendations",
+        "The decision",
+        lambda d: _any(d.recommendations.all()),
+    ),
     DraftTask("money", "Money", "The decision", lambda d: _any(d.expenditure_lines.all())),
     *[_part_one_task(section.field, section.heading) for section in PART_ONE_SECTIONS],
-    DraftTask("report-details", "Report details", "Supporting report",
-              _report_fields(REPORT_DETAIL_FIELDS)),
-    DraftTask("report-summary", "Summary, recommendations and time sensitivity",
-              "Supporting report", _report_fields(REPORT_SUMMARY_FIELDS)),
-    DraftTask("report-advice", "Facts and advice", "Supporting report",
-              _report_fields([section.field for section in REPORT_SECTIONS])),
-    DraftTask("papers", "Background papers", "Papers and publication",
-              lambda d: _any(d.papers.all())),
-    DraftTask("publication", "Publication and Part 2", "Papers and publication",
-              lambda d: COMPLETED if d.publication_answered else NOT_STARTED),
+    DraftTask(
+        "report-details",
+        "Report details",
+        "Supporting report",
+        _report_fields(REPORT_DETAIL_FIELDS),
+    ),
+    DraftTask(
+        "report-summary",
+        "Summary, recommendations and time sensitivity",
+        "Supporting report",
+        _report_fields(REPORT_SUMMARY_FIELDS),
+    ),
+    DraftTask(
+        "report-advice",
+        "Facts and advice",
+        "Supporting report",
+        _report_fields([section.field for section in REPORT_SECTIONS]),
+    ),
+    DraftTask(
+        "papers", "Background papers", "Papers and publication", lambda d: _any(d.papers.all())
+    ),
+    DraftTask(
+        "publication",
+        "Publication and Part 2",
+        "Papers and publication",
+        lambda d: COMPLETED if d.publication_answered else NOT_STARTED,
+    ),
     DraftTask(
         "declaration",
         "Your declaration",
         "Declaration",
-        lambda d: COMPLETED
-        if any(line.kind == "drafting_officer" and line.ticked for line in d.declaration_lines.all())
-        else NOT_STARTED,
+        lambda d: (
+            COMPLETED
+            if any(
+                line.kind == "drafting_officer" and line.ticked
+                for line in d.declaration_lines.all()
+            )
+            else NOT_STARTED
+        ),
     ),
 ]
 TASKS_BY_SLUG = {task.slug: task for task in TASKS}

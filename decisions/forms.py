@@ -16,8 +16,15 @@ PARAGRAPHS_HINT = (
 YES_NO = [(True, "Yes"), (False, "No")]
 
 
-def long_text(label: str, *, required: bool = False, help_text: str = PARAGRAPHS_HINT, rows: int = 8,
-              max_chars: int = MAX_SECTION_CHARS, required_message: str = "") -> forms.CharField:
+def long_text(
+    label: str,
+    *,
+    required: bool = False,
+    help_text: str = PARAGRAPHS_HINT,
+    rows: int = 8,
+    max_chars: int = MAX_SECTION_CHARS,
+    required_message: str = "",
+) -> forms.CharField:
     """A textarea without a maxlength attribute (browsers cut pasted text silently at it)."""
     return forms.CharField(
         label=label,
@@ -162,19 +169,25 @@ class ReportDetailsForm(VersionedForm):
         required=False,
         help_text="For example, MOPAC Investment Advisory & Monitoring meeting",
     )
-    meeting_date = GovukDateField(label="Date of the meeting", required=False,
-                                  help_text="For example, 7 10 2021")
+    meeting_date = GovukDateField(
+        label="Date of the meeting", required=False, help_text="For example, 7 10 2021"
+    )
     report_by = forms.CharField(label="Report by", max_length=200, required=False)
     on_behalf_of = forms.CharField(
-        label="On behalf of", max_length=200, required=False,
+        label="On behalf of",
+        max_length=200,
+        required=False,
         help_text="For example, the Chief of Corporate Services",
     )
     protective_marking = forms.CharField(
-        label="Protective marking of Part 1", max_length=100,
+        label="Protective marking of Part 1",
+        max_length=100,
         error_messages={"required": "Enter the protective marking, like OFFICIAL – PUBLIC"},
     )
     report_author = forms.CharField(
-        label="Report author", max_length=255, required=False,
+        label="Report author",
+        max_length=255,
+        required=False,
         help_text="Name and job title",
     )
 
@@ -270,14 +283,20 @@ class PublicationForm(VersionedForm):
                 self.add_error("deferral_reason", "Enter the reason for deferring publication")
             until = data.get("deferred_until")
             if until is None and "deferred_until" not in self.errors:
-                self.add_error("deferred_until", "Enter the date until which publication is deferred")
+                self.add_error(
+                    "deferred_until", "Enter the date until which publication is deferred"
+                )
             elif until is not None and until <= timezone.localdate():
-                self.add_error("deferred_until", "The date publication is deferred until must be in the future")
+                self.add_error(
+                    "deferred_until", "The date publication is deferred until must be in the future"
+                )
         if data.get("has_part_two"):
             if not data.get("part_two_content"):
                 self.add_error("part_two_content", "Enter the exempt facts and advice of Part 2")
             if not data.get("part_two_rationale"):
-                self.add_error("part_two_rationale", "Enter the legal rationale for not publishing Part 2")
+                self.add_error(
+                    "part_two_rationale", "Enter the legal rationale for not publishing Part 2"
+                )
         return data
 
 

@@ -59,7 +59,12 @@ class GovukBoundField(forms.BoundField):
     def build_widget_attrs(self, attrs, widget=None):
         attrs = super().build_widget_attrs(attrs, widget)
         widget_type = self.widget_type
-        css = [self.INPUT_CLASSES.get(widget_type, ""), attrs.get("class", "")]
+        widget = widget or self.field.widget
+        css = [
+            self.INPUT_CLASSES.get(widget_type, ""),
+            widget.attrs.get("class", ""),
+            attrs.get("class", ""),
+        ]
         if self.errors and widget_type in self.INPUT_CLASSES:
             css.append(f"{self.INPUT_CLASSES[widget_type]}--error")
         attrs["class"] = " ".join(c for c in css if c)
@@ -99,9 +104,24 @@ class GovukDateWidget(forms.MultiWidget):
         part = {"inputmode": "numeric"}
         super().__init__(
             widgets={
-                "day": forms.TextInput(attrs={**part, "class": "govuk-input govuk-date-input__input govuk-input--width-2"}),
-                "month": forms.TextInput(attrs={**part, "class": "govuk-input govuk-date-input__input govuk-input--width-2"}),
-                "year": forms.TextInput(attrs={**part, "class": "govuk-input govuk-date-input__input govuk-input--width-4"}),
+                "day": forms.TextInput(
+                    attrs={
+                        **part,
+                        "class": "govuk-input govuk-date-input__input govuk-input--width-2",
+                    }
+                ),
+                "month": forms.TextInput(
+                    attrs={
+                        **part,
+                        "class": "govuk-input govuk-date-input__input govuk-input--width-2",
+                    }
+                ),
+                "year": forms.TextInput(
+                    attrs={
+                        **part,
+                        "class": "govuk-input govuk-date-input__input govuk-input--width-4",
+                    }
+                ),
             },
             attrs=attrs,
         )
@@ -126,7 +146,9 @@ class GovukDateField(forms.MultiValueField):
         if not data_list or not any(data_list):
             return None
         day, month, year = (str(part or "").strip() for part in data_list)
-        missing = [name for name, part in zip(("day", "month", "year"), (day, month, year)) if not part]
+        missing = [
+            name for name, part in zip(("day", "month", "year"), (day, month, year), strict=True) if not part
+        ]
         if missing:
             raise ValidationError(
                 f"{self.label} must include a {' and '.join(missing)}", code="incomplete"
@@ -173,7 +195,9 @@ class MoneyField(forms.Field):
         try:
             amount = Decimal(text.replace(",", "")).quantize(Decimal("0.01"))
         except InvalidOperation:
-            raise ValidationError(f"{self.label} must be an amount of money", code="invalid") from None
+            raise ValidationError(
+                f"{self.label} must be an amount of money", code="invalid"
+            ) from None
         if amount <= 0:
             raise ValidationError(f"{self.label} must be more than £0", code="zero")
         if amount > self.max_value:

@@ -206,7 +206,9 @@ class ExpenditureLine(models.Model):
         CAPITAL = "capital", "Capital"
         REVENUE = "revenue", "Revenue"
 
-    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="expenditure_lines")
+    decision = models.ForeignKey(
+        Decision, on_delete=models.CASCADE, related_name="expenditure_lines"
+    )
     position = models.PositiveSmallIntegerField(default=1)
     kind = models.CharField(max_length=10, choices=Kind.choices)
     financial_year = models.CharField(
@@ -261,7 +263,9 @@ class SupportingReport(models.Model):
     introduction = models.TextField("Introduction and background", blank=True)
     issues_for_consideration = models.TextField(blank=True)
     police_crime_plan = models.TextField("Contributes to the Police and Crime Plan", blank=True)
-    financial_comments = models.TextField("Financial, commercial and procurement comments", blank=True)
+    financial_comments = models.TextField(
+        "Financial, commercial and procurement comments", blank=True
+    )
     legal_comments = models.TextField(blank=True)
     equality_comments = models.TextField(blank=True)
     privacy_comments = models.TextField(blank=True)
@@ -347,7 +351,9 @@ class DeclarationLine(models.Model):
 
     Kind = DeclarationKind
 
-    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="declaration_lines")
+    decision = models.ForeignKey(
+        Decision, on_delete=models.CASCADE, related_name="declaration_lines"
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     statement = models.TextField(help_text="One statement a line.")
     ticked = models.BooleanField(default=False)

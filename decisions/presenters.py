@@ -23,7 +23,9 @@ def part_one_context(*, decision: Decision) -> dict[str, Any]:
         "part_one_sections": [(s, getattr(decision, s.field)) for s in PART_ONE_SECTIONS],
         "declaration_lines": list(decision.declaration_lines.all()),
         "report": report,
-        "report_sections": [(s, getattr(report, s.field)) for s in REPORT_SECTIONS] if report else [],
+        "report_sections": [(s, getattr(report, s.field)) for s in REPORT_SECTIONS]
+        if report
+        else [],
         "ce_signoff": next((s for s in signoffs if s.kind == SignOff.Kind.CHIEF_EXECUTIVE), None),
         "decision_signoff": next((s for s in signoffs if s.kind == SignOff.Kind.DECISION), None),
     }

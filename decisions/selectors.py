@@ -26,7 +26,9 @@ def decision_list_for_user(*, user) -> QuerySet[Decision]:
         .annotate(
             total_value=Coalesce(Sum("expenditure_lines__amount"), _ZERO),
             public_value=Coalesce(
-                Sum("expenditure_lines__amount", filter=Q(expenditure_lines__is_confidential=False)),
+                Sum(
+                    "expenditure_lines__amount", filter=Q(expenditure_lines__is_confidential=False)
+                ),
                 _ZERO,
             ),
         )

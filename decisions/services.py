@@ -59,7 +59,9 @@ def _lock_for_edit(*, decision_id: int, user, lock_version: int) -> Decision:
         .get(pk=decision_id)
     )
     if not can_edit_draft(user, decision):
-        raise NotAllowed("Only the drafting officer of this record can change it while it is a draft.")
+        raise NotAllowed(
+            "Only the drafting officer of this record can change it while it is a draft."
+        )
     if decision.lock_version != lock_version:
         last = decision.history.select_related("history_user").first()
         who = "Someone"
@@ -109,10 +111,12 @@ def report_update(
     """Save fields of the supporting report."""
     with transaction.atomic():
         decision = _lock_for_edit(decision_id=decision_id, user=user, lock_version=lock_version)
-        report, _ = SupportingReport.objects.get_or_create(decision=decision)
-        if _assign(report, values):
+        report = SupportingReport.objects.filter(decision=decision).first() or SupportingReport(
+            decision=decision
+        )
+        if _assign(report, values) or report.pk is None:
             report._history_user = user
-            report.save(update_fields=list(values))
+            report.save()
             _touch(decision=decision, user=user, reason=reason)
     return decision
 
@@ -130,11 +134,15 @@ def decision_set_recommendations(
         if [r.text for r in existing] == texts:
             return decision
         for position, text in enumerate(texts, start=1):
-            row = existing[position - 1] if position <= len(existing) else Recommendation(decision=decision)
+            row = (
+                existing[position - 1]
+                if position <= len(existing)
+                else Recommendation(decision=decision)
+            )
             if _assign(row, {"position": position, "text": text}) or row.pk is None:
                 row._history_user = user
                 row.save()
-        for row in existing[len(texts):]:
+        for row in existing[len(texts) :]:
             row._history_user = user
             row.delete()
         _touch(decision=decision, user=user, reason="Recommendations changed")
@@ -157,12 +165,16 @@ def decision_set_expenditure(
         if current == wanted:
             return decision
         for position, values in enumerate(wanted, start=1):
-            row = existing[position - 1] if position <= len(existing) else ExpenditureLine(decision=decision)
+            row = (
+                existing[position - 1]
+                if position <= len(existing)
+                else ExpenditureLine(decision=decision)
+            )
             if _assign(row, {**values, "position": position}) or row.pk is None:
                 row._history_user = user
                 row.full_clean(exclude=["decision"])
                 row.save()
-        for row in existing[len(wanted):]:
+        for row in existing[len(wanted) :]:
             row._history_user = user
             row.delete()
         _touch(decision=decision, user=user, reason="Money changed")
@@ -170,7 +182,13 @@ def decision_set_expenditure(
 
 
 def paper_add(
-    *, decision_id: int, user, lock_version: int, title: str, upload: UploadedFile, content_type: str
+    *,
+    decision_id: int,
+    user,
+    lock_version: int,
+    title: str,
+    upload: UploadedFile,
+    content_type: str,
 ) -> BackgroundPaper:
     """Attach a background paper. The caller has checked its type by content and its size."""
     with transaction.atomic():
@@ -283,4 +301,3 @@ def declaration_set_drafting_officer(
             line.save()
             _touch(decision=decision, user=user, reason="Drafting officer's declaration changed")
     return decision
-

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views, views_drafting as drafting
+from . import views
+from . import views_drafting as drafting
 
 app_name = "decisions"
 
@@ -11,15 +12,51 @@ urlpatterns = [
     path("records/<int:pk>/papers/<int:paper_pk>/", drafting.paper_download, name="paper_download"),
     path("records/<int:pk>/draft/", drafting.TaskListView.as_view(), name="task_list"),
     path("records/<int:pk>/draft/check/", drafting.CheckAnswersView.as_view(), name="check"),
-    path("records/<int:pk>/draft/title-summary/", drafting.TitleSummaryView.as_view(), name="draft_title_summary"),
-    path("records/<int:pk>/draft/recommendations/", drafting.RecommendationsView.as_view(), name="draft_recommendations"),
+    path(
+        "records/<int:pk>/draft/title-summary/",
+        drafting.TitleSummaryView.as_view(),
+        name="draft_title_summary",
+    ),
+    path(
+        "records/<int:pk>/draft/recommendations/",
+        drafting.RecommendationsView.as_view(),
+        name="draft_recommendations",
+    ),
     path("records/<int:pk>/draft/money/", drafting.MoneyView.as_view(), name="draft_money"),
-    path("records/<int:pk>/draft/part-one/<slug:section>/", drafting.PartOneSectionView.as_view(), name="draft_part_one"),
-    path("records/<int:pk>/draft/report-details/", drafting.ReportDetailsView.as_view(), name="draft_report_details"),
-    path("records/<int:pk>/draft/report-summary/", drafting.ReportSummaryView.as_view(), name="draft_report_summary"),
-    path("records/<int:pk>/draft/report-advice/", drafting.ReportAdviceView.as_view(), name="draft_report_advice"),
+    path(
+        "records/<int:pk>/draft/part-one/<slug:section>/",
+        drafting.PartOneSectionView.as_view(),
+        name="draft_part_one",
+    ),
+    path(
+        "records/<int:pk>/draft/report-details/",
+        drafting.ReportDetailsView.as_view(),
+        name="draft_report_details",
+    ),
+    path(
+        "records/<int:pk>/draft/report-summary/",
+        drafting.ReportSummaryView.as_view(),
+        name="draft_report_summary",
+    ),
+    path(
+        "records/<int:pk>/draft/report-advice/",
+        drafting.ReportAdviceView.as_view(),
+        name="draft_report_advice",
+    ),
     path("records/<int:pk>/draft/papers/", drafting.PapersView.as_view(), name="draft_papers"),
-    path("records/<int:pk>/draft/papers/<int:paper_pk>/remove/", drafting.PaperRemoveView.as_view(), name="draft_paper_remove"),
-    path("records/<int:pk>/draft/publication/", drafting.PublicationView.as_view(), name="draft_publication"),
-    path("records/<int:pk>/draft/declaration/", drafting.DeclarationView.as_view(), name="draft_declaration"),
+    path(
+        "records/<int:pk>/draft/papers/<int:paper_pk>/remove/",
+        drafting.PaperRemoveView.as_view(),
+        name="draft_paper_remove",
+    ),
+    path(
+        "records/<int:pk>/draft/publication/",
+        drafting.PublicationView.as_view(),
+        name="draft_publication",
+    ),
+    path(
+        "records/<int:pk>/draft/declaration/",
+        drafting.DeclarationView.as_view(),
+        name="draft_declaration",
+    ),
 ]

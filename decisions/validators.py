@@ -9,9 +9,7 @@ def validate_financial_year(value: str) -> None:
     """A financial year is written like 2021/22: four digits, a slash, the next year's two."""
     match = _FINANCIAL_YEAR.match(value or "")
     if not match:
-        raise ValidationError(
-            "Enter the financial year like 2021/22", code="financial_year_format"
-        )
+        raise ValidationError("Enter the financial year like 2021/22", code="financial_year_format")
     start, end = int(match.group(1)), int(match.group(2))
     if (start + 1) % 100 != end:
         raise ValidationError(
@@ -22,6 +20,4 @@ def validate_financial_year(value: str) -> None:
 
 def validate_series_prefix(value: str) -> None:
     if not re.fullmatch(r"[A-Z]{2,10}", value or ""):
-        raise ValidationError(
-            "Enter a prefix of 2 to 10 capital letters, like PCD", code="prefix"
-        )
+        raise ValidationError("Enter a prefix of 2 to 10 capital letters, like PCD", code="prefix")

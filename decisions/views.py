@@ -13,7 +13,9 @@ from .sections import PART_ONE_SECTIONS, REPORT_SECTIONS
 # Every staff page: signed in (else to the login page) and holding
 # decisions.view_decision (else 403), which every role has.
 def staff_view(view):
-    return login_required(permission_required("decisions.view_decision", raise_exception=True)(view))
+    return login_required(
+        permission_required("decisions.view_decision", raise_exception=True)(view)
+    )
 
 
 @staff_view

@@ -15,10 +15,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views import View
 
-from approvals.policies import can_edit_draft, can_start_draft, can_view_decisions, can_view_part_two
+from approvals.policies import (
+    can_edit_draft,
+    can_start_draft,
+    can_view_decisions,
+    can_view_part_two,
+)
 
 from . import selectors, services
-from .drafting import PART_ONE_BY_SLUG, TASKS_BY_SLUG, task_groups
+from .drafting import PART_ONE_BY_SLUG, task_groups
 from .errors import DomainError, NotAllowed, StaleRecord
 from .forms import (
     DeclarationForm,
@@ -58,7 +63,12 @@ def start(request):
             )
             return redirect("decisions:task_list", pk=decision.pk)
         status = 400
-    return render(request, "decisions/drafting/start.html", {"form": form, "errors": form.error_list()}, status=status)
+    return render(
+        request,
+        "decisions/drafting/start.html",
+        {"form": form, "errors": form.error_list()},
+        status=status,
+    )
 
 
 class DraftView(View):
@@ -75,7 +85,9 @@ class DraftView(View):
             raise Http404("No such record") from None
         if not can_edit_draft(request.user, self.decision):
             if self.decision.status != Decision.Status.DRAFT:
-                raise PermissionDenied("This record has been submitted: it can no longer be changed.")
+                raise PermissionDenied(
+                    "This record has been submitted: it can no longer be changed."
+                )
             raise PermissionDenied("Only the drafting officer of this record can change it.")
         return super().dispatch(request, *args, **kwargs)
 
@@ -124,7 +136,11 @@ class SectionFormView(DraftView):
         raise NotImplementedError
 
     def context(self, form) -> dict:
-        return {"form": form, "errors": form.error_list(), "title": self.title or self.heading(form)}
+        return {
+            "form": form,
+            "errors": form.error_list(),
+            "title": self.title or self.heading(form),
+        }
 
     def heading(self, form) -> str:
         return ""
@@ -205,12 +221,18 @@ class PartOneSectionView(SectionFormView):
 class ReportFormView(SectionFormView):
     def initial(self):
         report = getattr(self.decision, "report", None)
-        return {name: getattr(report, name) for name in self.form_class.base_fields if report and hasattr(report, name)}
+        return {
+            name: getattr(report, name)
+            for name in self.form_class.base_fields
+            if report and hasattr(report, name)
+        }
 
     def save(self, form):
         services.report_update(
             **self.versioned(form),
-            values={name: value for name, value in form.cleaned_data.items() if name != "lock_version"},
+            values={
+                name: value for name, value in form.cleaned_data.items() if name != "lock_version"
+            },
             reason=f"Supporting report: {self.title.lower()} changed",
         )
 
@@ -297,7 +319,7 @@ class DeclarationView(SectionFormView):
 
     def initial(self):
         line = next(
-            (l for l in self.decision.declaration_lines.all() if l.kind == "drafting_officer"), None
+            (ln for ln in self.decision.declaration_lines.all() if ln.kind == "drafting_officer"), None
         )
         return {"confirmed": bool(line and line.ticked)}
 
@@ -389,7 +411,11 @@ class ListEditorView(DraftView):
                 rows[index - 1], rows[index] = rows[index], rows[index - 1]
             elif verb == "down" and 0 <= index < len(rows) - 1:
                 rows[index + 1], rows[index] = rows[index], rows[index + 1]
-            return self.show(rows, lock_version, version_form=VersionedForm(initial={"lock_version": lock_version}))
+            return self.show(
+                rows,
+                lock_version,
+                version_form=VersionedForm(initial={"lock_version": lock_version}),
+            )
         formset = self.formset_class()(request.POST, prefix=self.prefix)
         if version_form.is_valid() and formset.is_valid():
             rows = [form.cleaned_data for form in formset.forms if form.cleaned_data]
@@ -489,8 +515,16 @@ class PaperRemoveView(DraftView):
         except DomainError as error:
             paper_form = PaperForm(initial={"lock_version": self.decision.lock_version})
             paper_form.is_bound = False
-            context = {"form": paper_form, "errors": [("", str(error))], "title": "Background papers"}
-            return self.render("decisions/drafting/papers.html", context, status=409 if isinstance(error, StaleRecord) else 400)
+            context = {
+                "form": paper_form,
+                "errors": [("", str(error))],
+                "title": "Background papers",
+            }
+            return self.render(
+                "decisions/drafting/papers.html",
+                context,
+                status=409 if isinstance(error, StaleRecord) else 400,
+            )
         return redirect("decisions:draft_papers", pk=self.decision.pk)
 
 
@@ -515,11 +549,12 @@ class CheckAnswersView(DraftView):
 def paper_download(request, pk: int, paper_pk: int):
     if not can_view_decisions(request.user):
         raise PermissionDenied("Your role does not allow you to read decision records.")
-    paper = get_object_or_404(BackgroundPaper.objects.select_related("decision"), pk=paper_pk, decision_id=pk)
+    paper = get_object_or_404(
+        BackgroundPaper.objects.select_related("decision"), pk=paper_pk, decision_id=pk
+    )
     return FileResponse(
         paper.file.open("rb"),
         as_attachment=True,
         filename=paper.original_filename,
         content_type=paper.content_type,
     )
-

@@ -116,4 +116,6 @@ class DeclarationLineFactory(factory.django.DjangoModelFactory):
 
     decision = factory.SubFactory(DecisionFactory)
     kind = DeclarationLine.Kind.FINANCIAL
-    statement = "The Strategic Finance and Resource Management Team has been consulted on this proposal."
+    statement = (
+        "The Strategic Finance and Resource Management Team has been consulted on this proposal."
+    )

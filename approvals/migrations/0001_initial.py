@@ -9,67 +9,218 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('decisions', '0001_initial'),
+        ("decisions", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalSignOff',
+            name="HistoricalSignOff",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('clearance', 'Clearance'), ('chief_executive', 'Chief Executive'), ('decision', 'Decision')], max_length=20)),
-                ('role', models.CharField(choices=[('drafting_officer', 'Drafting officer'), ('finance', 'Finance'), ('legal', 'Legal'), ('equalities', 'Equalities'), ('commercial', 'Commercial'), ('information_rights', 'Information rights'), ('director', 'Director / Head of Service'), ('chief_executive', 'Chief Executive'), ('dmpc', 'Deputy Mayor for Policing and Crime'), ('mayor', 'Mayor'), ('administrator', 'Administrator')], max_length=30)),
-                ('name_as_signed', models.CharField(max_length=200)),
-                ('statement', models.TextField()),
-                ('interests', models.TextField(blank=True)),
-                ('outcome', models.CharField(choices=[('confirmed', 'Confirmed'), ('approved', 'Approved'), ('not_approved', 'Not approved')], max_length=20)),
-                ('reason', models.TextField(blank=True)),
-                ('signed_at', models.DateTimeField()),
-                ('content_hash', models.CharField(max_length=64)),
-                ('voided_at', models.DateTimeField(blank=True, null=True)),
-                ('void_reason', models.TextField(blank=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('decision', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='decisions.decision')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("clearance", "Clearance"),
+                            ("chief_executive", "Chief Executive"),
+                            ("decision", "Decision"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("drafting_officer", "Drafting officer"),
+                            ("finance", "Finance"),
+                            ("legal", "Legal"),
+                            ("equalities", "Equalities"),
+                            ("commercial", "Commercial"),
+                            ("information_rights", "Information rights"),
+                            ("director", "Director / Head of Service"),
+                            ("chief_executive", "Chief Executive"),
+                            ("dmpc", "Deputy Mayor for Policing and Crime"),
+                            ("mayor", "Mayor"),
+                            ("administrator", "Administrator"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("name_as_signed", models.CharField(max_length=200)),
+                ("statement", models.TextField()),
+                ("interests", models.TextField(blank=True)),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "Confirmed"),
+                            ("approved", "Approved"),
+                            ("not_approved", "Not approved"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("reason", models.TextField(blank=True)),
+                ("signed_at", models.DateTimeField()),
+                ("content_hash", models.CharField(max_length=64)),
+                ("voided_at", models.DateTimeField(blank=True, null=True)),
+                ("void_reason", models.TextField(blank=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="decisions.decision",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical sign off',
-                'verbose_name_plural': 'historical sign offs',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical sign off",
+                "verbose_name_plural": "historical sign offs",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='SignOff',
+            name="SignOff",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('clearance', 'Clearance'), ('chief_executive', 'Chief Executive'), ('decision', 'Decision')], max_length=20)),
-                ('role', models.CharField(choices=[('drafting_officer', 'Drafting officer'), ('finance', 'Finance'), ('legal', 'Legal'), ('equalities', 'Equalities'), ('commercial', 'Commercial'), ('information_rights', 'Information rights'), ('director', 'Director / Head of Service'), ('chief_executive', 'Chief Executive'), ('dmpc', 'Deputy Mayor for Policing and Crime'), ('mayor', 'Mayor'), ('administrator', 'Administrator')], max_length=30)),
-                ('name_as_signed', models.CharField(max_length=200)),
-                ('statement', models.TextField()),
-                ('interests', models.TextField(blank=True)),
-                ('outcome', models.CharField(choices=[('confirmed', 'Confirmed'), ('approved', 'Approved'), ('not_approved', 'Not approved')], max_length=20)),
-                ('reason', models.TextField(blank=True)),
-                ('signed_at', models.DateTimeField()),
-                ('content_hash', models.CharField(max_length=64)),
-                ('voided_at', models.DateTimeField(blank=True, null=True)),
-                ('void_reason', models.TextField(blank=True)),
-                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signoffs', to='decisions.decision')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='signoffs', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("clearance", "Clearance"),
+                            ("chief_executive", "Chief Executive"),
+                            ("decision", "Decision"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("drafting_officer", "Drafting officer"),
+                            ("finance", "Finance"),
+                            ("legal", "Legal"),
+                            ("equalities", "Equalities"),
+                            ("commercial", "Commercial"),
+                            ("information_rights", "Information rights"),
+                            ("director", "Director / Head of Service"),
+                            ("chief_executive", "Chief Executive"),
+                            ("dmpc", "Deputy Mayor for Policing and Crime"),
+                            ("mayor", "Mayor"),
+                            ("administrator", "Administrator"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("name_as_signed", models.CharField(max_length=200)),
+                ("statement", models.TextField()),
+                ("interests", models.TextField(blank=True)),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "Confirmed"),
+                            ("approved", "Approved"),
+                            ("not_approved", "Not approved"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("reason", models.TextField(blank=True)),
+                ("signed_at", models.DateTimeField()),
+                ("content_hash", models.CharField(max_length=64)),
+                ("voided_at", models.DateTimeField(blank=True, null=True)),
+                ("void_reason", models.TextField(blank=True)),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="signoffs",
+                        to="decisions.decision",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="signoffs",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['decision', 'signed_at', 'pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['clearance', 'chief_executive', 'decision'])), name='signoff_kind_valid'), models.CheckConstraint(condition=models.Q(('outcome__in', ['confirmed', 'approved', 'not_approved'])), name='signoff_outcome_valid'), models.CheckConstraint(condition=django.db.models.lookups.Exact(django.db.models.functions.text.Length('content_hash'), 64), name='signoff_hash_is_sha256')],
+                "ordering": ["decision", "signed_at", "pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("kind__in", ["clearance", "chief_executive", "decision"])
+                        ),
+                        name="signoff_kind_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("outcome__in", ["confirmed", "approved", "not_approved"])
+                        ),
+                        name="signoff_outcome_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=django.db.models.lookups.Exact(
+                            django.db.models.functions.text.Length("content_hash"), 64
+                        ),
+                        name="signoff_hash_is_sha256",
+                    ),
+                ],
             },
         ),
     ]

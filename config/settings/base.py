@@ -18,9 +18,7 @@ SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 
 # The public body the register belongs to: printed on pages and PDFs.
-ORGANISATION_NAME = env(
-    "ORGANISATION_NAME", default="Mayor's Office for Policing and Crime"
-)
+ORGANISATION_NAME = env("ORGANISATION_NAME", default="Mayor's Office for Policing and Crime")
 ORGANISATION_SHORT_NAME = env("ORGANISATION_SHORT_NAME", default="MOPAC")
 SERVICE_NAME = env("SERVICE_NAME", default="Decision records")
 
@@ -78,11 +76,7 @@ TEMPLATES = [
 
 FORM_RENDERER = "decisions.govuk.GovukFormRenderer"
 
-DATABASES = {
-    "default": env.db(
-        "DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
-    )
-}
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -123,18 +117,14 @@ MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
 # Uploads: background papers are at most 20 MB; bigger bodies are refused early.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
-EMAIL_BACKEND = env(
-    "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend"
-)
+EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="decisions@localhost")
 
 # Content Security Policy: no inline script or style anywhere.

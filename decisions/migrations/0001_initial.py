@@ -11,7 +11,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -20,439 +19,1275 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='FormType',
+            name="FormType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('slug', models.SlugField(max_length=100, unique=True)),
-                ('description', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True)),
+                ("slug", models.SlugField(max_length=100, unique=True)),
+                ("description", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Decision',
+            name="Decision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(blank=True, null=True)),
-                ('title', models.CharField(max_length=255)),
-                ('executive_summary', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('clearance', 'Clearance'), ('chief_executive', 'With the Chief Executive'), ('decision_maker', 'With the decision maker'), ('approved', 'Approved'), ('not_approved', 'Not approved'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], default='draft', max_length=20)),
-                ('decision_maker', models.CharField(blank=True, choices=[('dmpc', 'Deputy Mayor for Policing and Crime'), ('mayor', 'Mayor of London'), ('chief_executive', 'Chief Executive')], help_text='Who takes the decision, as the scheme of delegation routes it.', max_length=20)),
-                ('introduction', models.TextField(blank=True, verbose_name='Introduction and background')),
-                ('issues_for_consideration', models.TextField(blank=True, verbose_name='Issues for consideration')),
-                ('financial_comments', models.TextField(blank=True, verbose_name='Financial comments')),
-                ('legal_comments', models.TextField(blank=True, verbose_name='Legal comments')),
-                ('commercial_issues', models.TextField(blank=True, verbose_name='Commercial issues')),
-                ('gdpr_privacy', models.TextField(blank=True, verbose_name='GDPR and data privacy')),
-                ('equality_comments', models.TextField(blank=True, verbose_name='Equality comments')),
-                ('supporting_papers', models.TextField(blank=True, verbose_name='Background/supporting papers')),
-                ('part1_deferred', models.BooleanField(default=False, verbose_name='Publication of Part 1 deferred')),
-                ('deferral_reason', models.TextField(blank=True, verbose_name='Reason for deferral')),
-                ('deferred_until', models.DateField(blank=True, null=True, verbose_name='Deferred until')),
-                ('has_part_two', models.BooleanField(default=False, verbose_name='There is a Part 2')),
-                ('publication_answered', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('lock_version', models.PositiveIntegerField(default=1)),
-                ('drafting_officer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='drafted_decisions', to=settings.AUTH_USER_MODEL)),
-                ('form_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='decisions', to='decisions.formtype')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(blank=True, null=True)),
+                ("title", models.CharField(max_length=255)),
+                ("executive_summary", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("clearance", "Clearance"),
+                            ("chief_executive", "With the Chief Executive"),
+                            ("decision_maker", "With the decision maker"),
+                            ("approved", "Approved"),
+                            ("not_approved", "Not approved"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "decision_maker",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("dmpc", "Deputy Mayor for Policing and Crime"),
+                            ("mayor", "Mayor of London"),
+                            ("chief_executive", "Chief Executive"),
+                        ],
+                        help_text="Who takes the decision, as the scheme of delegation routes it.",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "introduction",
+                    models.TextField(blank=True, verbose_name="Introduction and background"),
+                ),
+                (
+                    "issues_for_consideration",
+                    models.TextField(blank=True, verbose_name="Issues for consideration"),
+                ),
+                (
+                    "financial_comments",
+                    models.TextField(blank=True, verbose_name="Financial comments"),
+                ),
+                ("legal_comments", models.TextField(blank=True, verbose_name="Legal comments")),
+                (
+                    "commercial_issues",
+                    models.TextField(blank=True, verbose_name="Commercial issues"),
+                ),
+                (
+                    "gdpr_privacy",
+                    models.TextField(blank=True, verbose_name="GDPR and data privacy"),
+                ),
+                (
+                    "equality_comments",
+                    models.TextField(blank=True, verbose_name="Equality comments"),
+                ),
+                (
+                    "supporting_papers",
+                    models.TextField(blank=True, verbose_name="Background/supporting papers"),
+                ),
+                (
+                    "part1_deferred",
+                    models.BooleanField(
+                        default=False, verbose_name="Publication of Part 1 deferred"
+                    ),
+                ),
+                (
+                    "deferral_reason",
+                    models.TextField(blank=True, verbose_name="Reason for deferral"),
+                ),
+                (
+                    "deferred_until",
+                    models.DateField(blank=True, null=True, verbose_name="Deferred until"),
+                ),
+                (
+                    "has_part_two",
+                    models.BooleanField(default=False, verbose_name="There is a Part 2"),
+                ),
+                ("publication_answered", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("lock_version", models.PositiveIntegerField(default=1)),
+                (
+                    "drafting_officer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="drafted_decisions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "form_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="decisions",
+                        to="decisions.formtype",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
-                'permissions': [('draft_decision', 'Can start and draft decision records'), ('edit_any_draft', 'Can edit any draft (administrators)'), ('clear_financial', 'Can confirm the financial advice line'), ('clear_legal', 'Can confirm the legal advice line'), ('clear_equalities', 'Can confirm the equalities advice line'), ('clear_commercial', 'Can confirm the commercial issues line'), ('clear_privacy', 'Can confirm the GDPR and data privacy line'), ('clear_director', 'Can confirm the Director / Head of Service line'), ('sign_chief_executive', "Can sign the Chief Executive's statement"), ('decide_chief_executive', 'Can take decisions delegated to the Chief Executive'), ('decide_dmpc', 'Can take decisions as the Deputy Mayor for Policing and Crime'), ('decide_mayor', 'Can take decisions reserved to the Mayor'), ('withdraw_decision', 'Can withdraw a published decision')],
+                "ordering": ["-created_at"],
+                "permissions": [
+                    ("draft_decision", "Can start and draft decision records"),
+                    ("edit_any_draft", "Can edit any draft (administrators)"),
+                    ("clear_financial", "Can confirm the financial advice line"),
+                    ("clear_legal", "Can confirm the legal advice line"),
+                    ("clear_equalities", "Can confirm the equalities advice line"),
+                    ("clear_commercial", "Can confirm the commercial issues line"),
+                    ("clear_privacy", "Can confirm the GDPR and data privacy line"),
+                    ("clear_director", "Can confirm the Director / Head of Service line"),
+                    ("sign_chief_executive", "Can sign the Chief Executive's statement"),
+                    (
+                        "decide_chief_executive",
+                        "Can take decisions delegated to the Chief Executive",
+                    ),
+                    (
+                        "decide_dmpc",
+                        "Can take decisions as the Deputy Mayor for Policing and Crime",
+                    ),
+                    ("decide_mayor", "Can take decisions reserved to the Mayor"),
+                    ("withdraw_decision", "Can withdraw a published decision"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='BackgroundPaper',
+            name="BackgroundPaper",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=255)),
-                ('file', models.FileField(max_length=200, upload_to=decisions.models.background_paper_path)),
-                ('original_filename', models.CharField(max_length=255)),
-                ('content_type', models.CharField(max_length=100)),
-                ('size', models.PositiveIntegerField()),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='papers', to='decisions.decision')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=255)),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=200, upload_to=decisions.models.background_paper_path
+                    ),
+                ),
+                ("original_filename", models.CharField(max_length=255)),
+                ("content_type", models.CharField(max_length=100)),
+                ("size", models.PositiveIntegerField()),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="papers",
+                        to="decisions.decision",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['decision', 'uploaded_at', 'pk'],
+                "ordering": ["decision", "uploaded_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalBackgroundPaper',
+            name="HistoricalBackgroundPaper",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('title', models.CharField(max_length=255)),
-                ('file', models.TextField(max_length=200)),
-                ('original_filename', models.CharField(max_length=255)),
-                ('content_type', models.CharField(max_length=100)),
-                ('size', models.PositiveIntegerField()),
-                ('uploaded_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('decision', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='decisions.decision')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('uploaded_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=255)),
+                ("file", models.TextField(max_length=200)),
+                ("original_filename", models.CharField(max_length=255)),
+                ("content_type", models.CharField(max_length=100)),
+                ("size", models.PositiveIntegerField()),
+                ("uploaded_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="decisions.decision",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical background paper',
-                'verbose_name_plural': 'historical background papers',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalDeclarationLine',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('financial', 'Financial Advice'), ('legal', 'Legal Advice'), ('equalities', 'Equalities Advice'), ('commercial', 'Commercial Issues'), ('privacy', 'GDPR/Data Privacy'), ('drafting_officer', 'Drafting Officer'), ('director', 'Director/Head of Service')], max_length=20)),
-                ('statement', models.TextField(help_text='One statement a line.')),
-                ('ticked', models.BooleanField(default=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('decision', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='decisions.decision')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'historical declaration line',
-                'verbose_name_plural': 'historical declaration lines',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalExpenditureLine',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=1)),
-                ('kind', models.CharField(choices=[('capital', 'Capital'), ('revenue', 'Revenue')], max_length=10)),
-                ('financial_year', models.CharField(help_text='For example 2021/22', max_length=7, validators=[decisions.validators.validate_financial_year])),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('funding_source', models.CharField(blank=True, max_length=255)),
-                ('is_confidential', models.BooleanField(default=False, help_text='Stated only in Part 2; it still counts towards the route.', verbose_name='Amount is confidential')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('decision', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='decisions.decision')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'historical expenditure line',
-                'verbose_name_plural': 'historical expenditure lines',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalPartTwo',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('content', models.TextField(verbose_name='Exempt facts and advice')),
-                ('exemption', models.CharField(blank=True, choices=[('commercial', 'Commercially sensitive'), ('personal_data', 'Personal data'), ('legal_privilege', 'Legal professional privilege'), ('law_enforcement', 'Law enforcement'), ('other', 'Other')], max_length=20)),
-                ('rationale', models.TextField(verbose_name='Legal rationale for not publishing')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('decision', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='decisions.decision')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'historical Part 2',
-                'verbose_name_plural': 'historical Part 2 forms',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalRecommendation',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
-                ('text', models.TextField()),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('decision', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='decisions.decision')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'historical recommendation',
-                'verbose_name_plural': 'historical recommendations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalReferenceSeries',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('prefix', models.CharField(db_index=True, max_length=10, validators=[decisions.validators.validate_series_prefix])),
-                ('name', models.CharField(max_length=200)),
-                ('next_number', models.PositiveIntegerField(default=1, help_text='The number the next submitted record receives.', validators=[django.core.validators.MinValueValidator(1)])),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'historical reference series',
-                'verbose_name_plural': 'historical reference series',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalSupportingReport',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('organisation', models.CharField(blank=True, max_length=200)),
-                ('title', models.CharField(blank=True, max_length=255)),
-                ('meeting', models.CharField(blank=True, max_length=255, verbose_name='Meeting it went to')),
-                ('meeting_date', models.DateField(blank=True, null=True)),
-                ('report_by', models.CharField(blank=True, max_length=200, verbose_name='Report by')),
-                ('on_behalf_of', models.CharField(blank=True, max_length=200, verbose_name='On behalf of')),
-                ('protective_marking', models.CharField(default='OFFICIAL – PUBLIC', max_length=100, verbose_name='Protective marking of Part 1')),
-                ('executive_summary', models.TextField(blank=True)),
-                ('recommendations_intro', models.TextField(blank=True, verbose_name='Recommendations: introduction')),
-                ('recommendations', models.TextField(blank=True)),
-                ('decision_required_by', models.DateField(blank=True, null=True)),
-                ('time_sensitivity', models.TextField(blank=True)),
-                ('introduction', models.TextField(blank=True, verbose_name='Introduction and background')),
-                ('issues_for_consideration', models.TextField(blank=True)),
-                ('police_crime_plan', models.TextField(blank=True, verbose_name='Contributes to the Police and Crime Plan')),
-                ('financial_comments', models.TextField(blank=True, verbose_name='Financial, commercial and procurement comments')),
-                ('legal_comments', models.TextField(blank=True)),
-                ('equality_comments', models.TextField(blank=True)),
-                ('privacy_comments', models.TextField(blank=True)),
-                ('real_estate', models.TextField(blank=True, verbose_name='Real estate implications')),
-                ('environmental', models.TextField(blank=True, verbose_name='Environmental implications')),
-                ('background_papers', models.TextField(blank=True, verbose_name='Background/supporting papers')),
-                ('report_author', models.CharField(blank=True, max_length=255)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('decision', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='decisions.decision')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'historical supporting report',
-                'verbose_name_plural': 'historical supporting reports',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='PartTwo',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content', models.TextField(verbose_name='Exempt facts and advice')),
-                ('exemption', models.CharField(blank=True, choices=[('commercial', 'Commercially sensitive'), ('personal_data', 'Personal data'), ('legal_privilege', 'Legal professional privilege'), ('law_enforcement', 'Law enforcement'), ('other', 'Other')], max_length=20)),
-                ('rationale', models.TextField(verbose_name='Legal rationale for not publishing')),
-                ('decision', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='part_two', to='decisions.decision')),
-            ],
-            options={
-                'verbose_name': 'Part 2',
-                'verbose_name_plural': 'Part 2 forms',
-            },
-        ),
-        migrations.CreateModel(
-            name='Recommendation',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
-                ('text', models.TextField()),
-                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recommendations', to='decisions.decision')),
-            ],
-            options={
-                'ordering': ['decision', 'position', 'pk'],
-            },
-        ),
-        migrations.CreateModel(
-            name='ReferenceSeries',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('prefix', models.CharField(max_length=10, unique=True, validators=[decisions.validators.validate_series_prefix])),
-                ('name', models.CharField(max_length=200)),
-                ('next_number', models.PositiveIntegerField(default=1, help_text='The number the next submitted record receives.', validators=[django.core.validators.MinValueValidator(1)])),
-            ],
-            options={
-                'verbose_name_plural': 'reference series',
-                'ordering': ['prefix'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('next_number__gte', 1)), name='series_next_number_positive')],
-            },
-        ),
-        migrations.CreateModel(
-            name='HistoricalFormType',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(db_index=True, max_length=100)),
-                ('slug', models.SlugField(max_length=100)),
-                ('description', models.TextField(blank=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('series', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='decisions.referenceseries')),
-            ],
-            options={
-                'verbose_name': 'historical form type',
-                'verbose_name_plural': 'historical form types',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical background paper",
+                "verbose_name_plural": "historical background papers",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalDecision',
+            name="HistoricalDeclarationLine",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(blank=True, null=True)),
-                ('title', models.CharField(max_length=255)),
-                ('executive_summary', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('clearance', 'Clearance'), ('chief_executive', 'With the Chief Executive'), ('decision_maker', 'With the decision maker'), ('approved', 'Approved'), ('not_approved', 'Not approved'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], default='draft', max_length=20)),
-                ('decision_maker', models.CharField(blank=True, choices=[('dmpc', 'Deputy Mayor for Policing and Crime'), ('mayor', 'Mayor of London'), ('chief_executive', 'Chief Executive')], help_text='Who takes the decision, as the scheme of delegation routes it.', max_length=20)),
-                ('introduction', models.TextField(blank=True, verbose_name='Introduction and background')),
-                ('issues_for_consideration', models.TextField(blank=True, verbose_name='Issues for consideration')),
-                ('financial_comments', models.TextField(blank=True, verbose_name='Financial comments')),
-                ('legal_comments', models.TextField(blank=True, verbose_name='Legal comments')),
-                ('commercial_issues', models.TextField(blank=True, verbose_name='Commercial issues')),
-                ('gdpr_privacy', models.TextField(blank=True, verbose_name='GDPR and data privacy')),
-                ('equality_comments', models.TextField(blank=True, verbose_name='Equality comments')),
-                ('supporting_papers', models.TextField(blank=True, verbose_name='Background/supporting papers')),
-                ('part1_deferred', models.BooleanField(default=False, verbose_name='Publication of Part 1 deferred')),
-                ('deferral_reason', models.TextField(blank=True, verbose_name='Reason for deferral')),
-                ('deferred_until', models.DateField(blank=True, null=True, verbose_name='Deferred until')),
-                ('has_part_two', models.BooleanField(default=False, verbose_name='There is a Part 2')),
-                ('publication_answered', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('lock_version', models.PositiveIntegerField(default=1)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('drafting_officer', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('form_type', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='decisions.formtype')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('series', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='decisions.referenceseries')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("financial", "Financial Advice"),
+                            ("legal", "Legal Advice"),
+                            ("equalities", "Equalities Advice"),
+                            ("commercial", "Commercial Issues"),
+                            ("privacy", "GDPR/Data Privacy"),
+                            ("drafting_officer", "Drafting Officer"),
+                            ("director", "Director/Head of Service"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("statement", models.TextField(help_text="One statement a line.")),
+                ("ticked", models.BooleanField(default=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="decisions.decision",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical decision',
-                'verbose_name_plural': 'historical decisions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical declaration line",
+                "verbose_name_plural": "historical declaration lines",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalExpenditureLine",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=1)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("capital", "Capital"), ("revenue", "Revenue")], max_length=10
+                    ),
+                ),
+                (
+                    "financial_year",
+                    models.CharField(
+                        help_text="For example 2021/22",
+                        max_length=7,
+                        validators=[decisions.validators.validate_financial_year],
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                    ),
+                ),
+                ("funding_source", models.CharField(blank=True, max_length=255)),
+                (
+                    "is_confidential",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Stated only in Part 2; it still counts towards the route.",
+                        verbose_name="Amount is confidential",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="decisions.decision",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical expenditure line",
+                "verbose_name_plural": "historical expenditure lines",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalPartTwo",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("content", models.TextField(verbose_name="Exempt facts and advice")),
+                (
+                    "exemption",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("commercial", "Commercially sensitive"),
+                            ("personal_data", "Personal data"),
+                            ("legal_privilege", "Legal professional privilege"),
+                            ("law_enforcement", "Law enforcement"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("rationale", models.TextField(verbose_name="Legal rationale for not publishing")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="decisions.decision",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical Part 2",
+                "verbose_name_plural": "historical Part 2 forms",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalRecommendation",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField()),
+                ("text", models.TextField()),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="decisions.decision",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical recommendation",
+                "verbose_name_plural": "historical recommendations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalReferenceSeries",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "prefix",
+                    models.CharField(
+                        db_index=True,
+                        max_length=10,
+                        validators=[decisions.validators.validate_series_prefix],
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "next_number",
+                    models.PositiveIntegerField(
+                        default=1,
+                        help_text="The number the next submitted record receives.",
+                        validators=[django.core.validators.MinValueValidator(1)],
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical reference series",
+                "verbose_name_plural": "historical reference series",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalSupportingReport",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("organisation", models.CharField(blank=True, max_length=200)),
+                ("title", models.CharField(blank=True, max_length=255)),
+                (
+                    "meeting",
+                    models.CharField(blank=True, max_length=255, verbose_name="Meeting it went to"),
+                ),
+                ("meeting_date", models.DateField(blank=True, null=True)),
+                (
+                    "report_by",
+                    models.CharField(blank=True, max_length=200, verbose_name="Report by"),
+                ),
+                (
+                    "on_behalf_of",
+                    models.CharField(blank=True, max_length=200, verbose_name="On behalf of"),
+                ),
+                (
+                    "protective_marking",
+                    models.CharField(
+                        default="OFFICIAL – PUBLIC",
+                        max_length=100,
+                        verbose_name="Protective marking of Part 1",
+                    ),
+                ),
+                ("executive_summary", models.TextField(blank=True)),
+                (
+                    "recommendations_intro",
+                    models.TextField(blank=True, verbose_name="Recommendations: introduction"),
+                ),
+                ("recommendations", models.TextField(blank=True)),
+                ("decision_required_by", models.DateField(blank=True, null=True)),
+                ("time_sensitivity", models.TextField(blank=True)),
+                (
+                    "introduction",
+                    models.TextField(blank=True, verbose_name="Introduction and background"),
+                ),
+                ("issues_for_consideration", models.TextField(blank=True)),
+                (
+                    "police_crime_plan",
+                    models.TextField(
+                        blank=True, verbose_name="Contributes to the Police and Crime Plan"
+                    ),
+                ),
+                (
+                    "financial_comments",
+                    models.TextField(
+                        blank=True, verbose_name="Financial, commercial and procurement comments"
+                    ),
+                ),
+                ("legal_comments", models.TextField(blank=True)),
+                ("equality_comments", models.TextField(blank=True)),
+                ("privacy_comments", models.TextField(blank=True)),
+                (
+                    "real_estate",
+                    models.TextField(blank=True, verbose_name="Real estate implications"),
+                ),
+                (
+                    "environmental",
+                    models.TextField(blank=True, verbose_name="Environmental implications"),
+                ),
+                (
+                    "background_papers",
+                    models.TextField(blank=True, verbose_name="Background/supporting papers"),
+                ),
+                ("report_author", models.CharField(blank=True, max_length=255)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="decisions.decision",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical supporting report",
+                "verbose_name_plural": "historical supporting reports",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="PartTwo",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("content", models.TextField(verbose_name="Exempt facts and advice")),
+                (
+                    "exemption",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("commercial", "Commercially sensitive"),
+                            ("personal_data", "Personal data"),
+                            ("legal_privilege", "Legal professional privilege"),
+                            ("law_enforcement", "Law enforcement"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("rationale", models.TextField(verbose_name="Legal rationale for not publishing")),
+                (
+                    "decision",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="part_two",
+                        to="decisions.decision",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "Part 2",
+                "verbose_name_plural": "Part 2 forms",
+            },
+        ),
+        migrations.CreateModel(
+            name="Recommendation",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField()),
+                ("text", models.TextField()),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="recommendations",
+                        to="decisions.decision",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["decision", "position", "pk"],
+            },
+        ),
+        migrations.CreateModel(
+            name="ReferenceSeries",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "prefix",
+                    models.CharField(
+                        max_length=10,
+                        unique=True,
+                        validators=[decisions.validators.validate_series_prefix],
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "next_number",
+                    models.PositiveIntegerField(
+                        default=1,
+                        help_text="The number the next submitted record receives.",
+                        validators=[django.core.validators.MinValueValidator(1)],
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name_plural": "reference series",
+                "ordering": ["prefix"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("next_number__gte", 1)),
+                        name="series_next_number_positive",
+                    )
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="HistoricalFormType",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(db_index=True, max_length=100)),
+                ("slug", models.SlugField(max_length=100)),
+                ("description", models.TextField(blank=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "series",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="decisions.referenceseries",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical form type",
+                "verbose_name_plural": "historical form types",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalDecision",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(blank=True, null=True)),
+                ("title", models.CharField(max_length=255)),
+                ("executive_summary", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("clearance", "Clearance"),
+                            ("chief_executive", "With the Chief Executive"),
+                            ("decision_maker", "With the decision maker"),
+                            ("approved", "Approved"),
+                            ("not_approved", "Not approved"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "decision_maker",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("dmpc", "Deputy Mayor for Policing and Crime"),
+                            ("mayor", "Mayor of London"),
+                            ("chief_executive", "Chief Executive"),
+                        ],
+                        help_text="Who takes the decision, as the scheme of delegation routes it.",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "introduction",
+                    models.TextField(blank=True, verbose_name="Introduction and background"),
+                ),
+                (
+                    "issues_for_consideration",
+                    models.TextField(blank=True, verbose_name="Issues for consideration"),
+                ),
+                (
+                    "financial_comments",
+                    models.TextField(blank=True, verbose_name="Financial comments"),
+                ),
+                ("legal_comments", models.TextField(blank=True, verbose_name="Legal comments")),
+                (
+                    "commercial_issues",
+                    models.TextField(blank=True, verbose_name="Commercial issues"),
+                ),
+                (
+                    "gdpr_privacy",
+                    models.TextField(blank=True, verbose_name="GDPR and data privacy"),
+                ),
+                (
+                    "equality_comments",
+                    models.TextField(blank=True, verbose_name="Equality comments"),
+                ),
+                (
+                    "supporting_papers",
+                    models.TextField(blank=True, verbose_name="Background/supporting papers"),
+                ),
+                (
+                    "part1_deferred",
+                    models.BooleanField(
+                        default=False, verbose_name="Publication of Part 1 deferred"
+                    ),
+                ),
+                (
+                    "deferral_reason",
+                    models.TextField(blank=True, verbose_name="Reason for deferral"),
+                ),
+                (
+                    "deferred_until",
+                    models.DateField(blank=True, null=True, verbose_name="Deferred until"),
+                ),
+                (
+                    "has_part_two",
+                    models.BooleanField(default=False, verbose_name="There is a Part 2"),
+                ),
+                ("publication_answered", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("lock_version", models.PositiveIntegerField(default=1)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "drafting_officer",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "form_type",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="decisions.formtype",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "series",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="decisions.referenceseries",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical decision",
+                "verbose_name_plural": "historical decisions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name='formtype',
-            name='series',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='form_types', to='decisions.referenceseries'),
+            model_name="formtype",
+            name="series",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="form_types",
+                to="decisions.referenceseries",
+            ),
         ),
         migrations.AddField(
-            model_name='decision',
-            name='series',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='decisions', to='decisions.referenceseries'),
+            model_name="decision",
+            name="series",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="decisions",
+                to="decisions.referenceseries",
+            ),
         ),
         migrations.CreateModel(
-            name='SupportingReport',
+            name="SupportingReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('organisation', models.CharField(blank=True, max_length=200)),
-                ('title', models.CharField(blank=True, max_length=255)),
-                ('meeting', models.CharField(blank=True, max_length=255, verbose_name='Meeting it went to')),
-                ('meeting_date', models.DateField(blank=True, null=True)),
-                ('report_by', models.CharField(blank=True, max_length=200, verbose_name='Report by')),
-                ('on_behalf_of', models.CharField(blank=True, max_length=200, verbose_name='On behalf of')),
-                ('protective_marking', models.CharField(default='OFFICIAL – PUBLIC', max_length=100, verbose_name='Protective marking of Part 1')),
-                ('executive_summary', models.TextField(blank=True)),
-                ('recommendations_intro', models.TextField(blank=True, verbose_name='Recommendations: introduction')),
-                ('recommendations', models.TextField(blank=True)),
-                ('decision_required_by', models.DateField(blank=True, null=True)),
-                ('time_sensitivity', models.TextField(blank=True)),
-                ('introduction', models.TextField(blank=True, verbose_name='Introduction and background')),
-                ('issues_for_consideration', models.TextField(blank=True)),
-                ('police_crime_plan', models.TextField(blank=True, verbose_name='Contributes to the Police and Crime Plan')),
-                ('financial_comments', models.TextField(blank=True, verbose_name='Financial, commercial and procurement comments')),
-                ('legal_comments', models.TextField(blank=True)),
-                ('equality_comments', models.TextField(blank=True)),
-                ('privacy_comments', models.TextField(blank=True)),
-                ('real_estate', models.TextField(blank=True, verbose_name='Real estate implications')),
-                ('environmental', models.TextField(blank=True, verbose_name='Environmental implications')),
-                ('background_papers', models.TextField(blank=True, verbose_name='Background/supporting papers')),
-                ('report_author', models.CharField(blank=True, max_length=255)),
-                ('decision', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='report', to='decisions.decision')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("organisation", models.CharField(blank=True, max_length=200)),
+                ("title", models.CharField(blank=True, max_length=255)),
+                (
+                    "meeting",
+                    models.CharField(blank=True, max_length=255, verbose_name="Meeting it went to"),
+                ),
+                ("meeting_date", models.DateField(blank=True, null=True)),
+                (
+                    "report_by",
+                    models.CharField(blank=True, max_length=200, verbose_name="Report by"),
+                ),
+                (
+                    "on_behalf_of",
+                    models.CharField(blank=True, max_length=200, verbose_name="On behalf of"),
+                ),
+                (
+                    "protective_marking",
+                    models.CharField(
+                        default="OFFICIAL – PUBLIC",
+                        max_length=100,
+                        verbose_name="Protective marking of Part 1",
+                    ),
+                ),
+                ("executive_summary", models.TextField(blank=True)),
+                (
+                    "recommendations_intro",
+                    models.TextField(blank=True, verbose_name="Recommendations: introduction"),
+                ),
+                ("recommendations", models.TextField(blank=True)),
+                ("decision_required_by", models.DateField(blank=True, null=True)),
+                ("time_sensitivity", models.TextField(blank=True)),
+                (
+                    "introduction",
+                    models.TextField(blank=True, verbose_name="Introduction and background"),
+                ),
+                ("issues_for_consideration", models.TextField(blank=True)),
+                (
+                    "police_crime_plan",
+                    models.TextField(
+                        blank=True, verbose_name="Contributes to the Police and Crime Plan"
+                    ),
+                ),
+                (
+                    "financial_comments",
+                    models.TextField(
+                        blank=True, verbose_name="Financial, commercial and procurement comments"
+                    ),
+                ),
+                ("legal_comments", models.TextField(blank=True)),
+                ("equality_comments", models.TextField(blank=True)),
+                ("privacy_comments", models.TextField(blank=True)),
+                (
+                    "real_estate",
+                    models.TextField(blank=True, verbose_name="Real estate implications"),
+                ),
+                (
+                    "environmental",
+                    models.TextField(blank=True, verbose_name="Environmental implications"),
+                ),
+                (
+                    "background_papers",
+                    models.TextField(blank=True, verbose_name="Background/supporting papers"),
+                ),
+                ("report_author", models.CharField(blank=True, max_length=255)),
+                (
+                    "decision",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="report",
+                        to="decisions.decision",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='DeclarationLine',
+            name="DeclarationLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('financial', 'Financial Advice'), ('legal', 'Legal Advice'), ('equalities', 'Equalities Advice'), ('commercial', 'Commercial Issues'), ('privacy', 'GDPR/Data Privacy'), ('drafting_officer', 'Drafting Officer'), ('director', 'Director/Head of Service')], max_length=20)),
-                ('statement', models.TextField(help_text='One statement a line.')),
-                ('ticked', models.BooleanField(default=False)),
-                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='declaration_lines', to='decisions.decision')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("financial", "Financial Advice"),
+                            ("legal", "Legal Advice"),
+                            ("equalities", "Equalities Advice"),
+                            ("commercial", "Commercial Issues"),
+                            ("privacy", "GDPR/Data Privacy"),
+                            ("drafting_officer", "Drafting Officer"),
+                            ("director", "Director/Head of Service"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("statement", models.TextField(help_text="One statement a line.")),
+                ("ticked", models.BooleanField(default=False)),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="declaration_lines",
+                        to="decisions.decision",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['decision', models.Case(models.When(kind='financial', then=models.Value(0)), models.When(kind='legal', then=models.Value(1)), models.When(kind='equalities', then=models.Value(2)), models.When(kind='commercial', then=models.Value(3)), models.When(kind='privacy', then=models.Value(4)), models.When(kind='drafting_officer', then=models.Value(5)), models.When(kind='director', then=models.Value(6)), output_field=models.IntegerField())],
-                'constraints': [models.UniqueConstraint(fields=('decision', 'kind'), name='declaration_line_once'), models.CheckConstraint(condition=models.Q(('kind__in', ['financial', 'legal', 'equalities', 'commercial', 'privacy', 'drafting_officer', 'director'])), name='declaration_kind_valid')],
+                "ordering": [
+                    "decision",
+                    models.Case(
+                        models.When(kind="financial", then=models.Value(0)),
+                        models.When(kind="legal", then=models.Value(1)),
+                        models.When(kind="equalities", then=models.Value(2)),
+                        models.When(kind="commercial", then=models.Value(3)),
+                        models.When(kind="privacy", then=models.Value(4)),
+                        models.When(kind="drafting_officer", then=models.Value(5)),
+                        models.When(kind="director", then=models.Value(6)),
+                        output_field=models.IntegerField(),
+                    ),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("decision", "kind"), name="declaration_line_once"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "kind__in",
+                                [
+                                    "financial",
+                                    "legal",
+                                    "equalities",
+                                    "commercial",
+                                    "privacy",
+                                    "drafting_officer",
+                                    "director",
+                                ],
+                            )
+                        ),
+                        name="declaration_kind_valid",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ExpenditureLine',
+            name="ExpenditureLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=1)),
-                ('kind', models.CharField(choices=[('capital', 'Capital'), ('revenue', 'Revenue')], max_length=10)),
-                ('financial_year', models.CharField(help_text='For example 2021/22', max_length=7, validators=[decisions.validators.validate_financial_year])),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('funding_source', models.CharField(blank=True, max_length=255)),
-                ('is_confidential', models.BooleanField(default=False, help_text='Stated only in Part 2; it still counts towards the route.', verbose_name='Amount is confidential')),
-                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='expenditure_lines', to='decisions.decision')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=1)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("capital", "Capital"), ("revenue", "Revenue")], max_length=10
+                    ),
+                ),
+                (
+                    "financial_year",
+                    models.CharField(
+                        help_text="For example 2021/22",
+                        max_length=7,
+                        validators=[decisions.validators.validate_financial_year],
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                    ),
+                ),
+                ("funding_source", models.CharField(blank=True, max_length=255)),
+                (
+                    "is_confidential",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Stated only in Part 2; it still counts towards the route.",
+                        verbose_name="Amount is confidential",
+                    ),
+                ),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="expenditure_lines",
+                        to="decisions.decision",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['decision', 'position', 'pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='expenditure_amount_not_negative', violation_error_message='The amount cannot be negative'), models.CheckConstraint(condition=models.Q(('kind__in', ['capital', 'revenue'])), name='expenditure_kind_valid')],
+                "ordering": ["decision", "position", "pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("amount__gte", 0)),
+                        name="expenditure_amount_not_negative",
+                        violation_error_message="The amount cannot be negative",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("kind__in", ["capital", "revenue"])),
+                        name="expenditure_kind_valid",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='decision',
-            constraint=models.UniqueConstraint(fields=('series', 'number'), name='decision_unique_reference_in_series'),
+            model_name="decision",
+            constraint=models.UniqueConstraint(
+                fields=("series", "number"), name="decision_unique_reference_in_series"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='decision',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'clearance', 'chief_executive', 'decision_maker', 'approved', 'not_approved', 'published', 'withdrawn'])), name='decision_status_valid'),
+            model_name="decision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        [
+                            "draft",
+                            "clearance",
+                            "chief_executive",
+                            "decision_maker",
+                            "approved",
+                            "not_approved",
+                            "published",
+                            "withdrawn",
+                        ],
+                    )
+                ),
+                name="decision_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='decision',
-            constraint=models.CheckConstraint(condition=models.Q(('decision_maker__in', ['', 'dmpc', 'mayor', 'chief_executive'])), name='decision_maker_valid'),
+            model_name="decision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("decision_maker__in", ["", "dmpc", "mayor", "chief_executive"])
+                ),
+                name="decision_maker_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='decision',
-            constraint=models.CheckConstraint(condition=models.Q(('number__isnull', True), ('number__gte', 1), _connector='OR'), name='decision_number_positive'),
+            model_name="decision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("number__isnull", True), ("number__gte", 1), _connector="OR"),
+                name="decision_number_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='decision',
-            constraint=models.CheckConstraint(condition=models.Q(('part1_deferred', False), ('deferred_until__isnull', False), _connector='OR'), name='decision_deferral_has_date', violation_error_message='Enter the date until which publication is deferred'),
+            model_name="decision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("part1_deferred", False), ("deferred_until__isnull", False), _connector="OR"
+                ),
+                name="decision_deferral_has_date",
+                violation_error_message="Enter the date until which publication is deferred",
+            ),
         ),
     ]

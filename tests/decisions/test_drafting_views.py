@@ -79,7 +79,9 @@ def test_another_drafting_officer_is_refused_every_draft_page(client, make_user,
     for url in draft_urls(draft):
         response = client.get(url)
         assert response.status_code == 403, url
-        assert "Only the drafting officer of this record can change it." in response.content.decode()
+        assert (
+            "Only the drafting officer of this record can change it." in response.content.decode()
+        )
 
 
 def test_the_drafting_officer_reaches_every_draft_page(client, officer, draft):
@@ -99,7 +101,9 @@ def test_a_submitted_record_cannot_be_drafted_any_more(client, officer, draft):
     client.force_login(officer)
     response = client.get(reverse("decisions:task_list", args=[draft.pk]))
     assert response.status_code == 403
-    assert "This record has been submitted: it can no longer be changed." in response.content.decode()
+    assert (
+        "This record has been submitted: it can no longer be changed." in response.content.decode()
+    )
 
 
 def test_an_unknown_record_is_not_found(client, officer):
@@ -131,7 +135,10 @@ def test_starting_without_answers_shows_both_errors(client, officer):
     response = client.post(reverse("decisions:start"), {"title": ""})
     assert response.status_code == 400
     page = response.content.decode()
-    assert errors_in(page) == ["Select the form for this decision", "Enter the title of the decision"]
+    assert errors_in(page) == [
+        "Select the form for this decision",
+        "Enter the title of the decision",
+    ]
     assert error_links(page) == ["id_form_type_0", "id_title"]
     assert 'id="id_form_type_0"' in page and 'id="id_title"' in page
 
@@ -187,7 +194,7 @@ def test_a_100000_character_paragraph_is_refused_and_kept_on_screen(client, offi
     page = response.content.decode()
     assert errors_in(page) == ["Introduction and background must be 20,000 characters or fewer"]
     assert text in page
-    assert 'maxlength' not in page  # a browser would cut a paste silently
+    assert "maxlength" not in page  # a browser would cut a paste silently
     draft.refresh_from_db()
     assert draft.introduction == "First paragraph.\n\nSecond paragraph."
 
@@ -317,10 +324,15 @@ def recommendations_post(texts: list[str], lock_version: int, action: str = "sav
 def test_recommendations_are_added_reordered_and_removed(client, officer, draft):
     client.force_login(officer)
     url = reverse("decisions:draft_recommendations", args=[draft.pk])
-    response = client.post(url, recommendations_post(["First", "Second"], draft.lock_version, "down-0"))
+    response = client.post(
+        url, recommendations_post(["First", "Second"], draft.lock_version, "down-0")
+    )
     page = response.content.decode()
     assert page.index("\nSecond</textarea>") < page.index("\nFirst</textarea>")
-    assert client.post(url, recommendations_post(["Second", "First"], draft.lock_version)).status_code == 302
+    assert (
+        client.post(url, recommendations_post(["Second", "First"], draft.lock_version)).status_code
+        == 302
+    )
     assert [r.text for r in draft.recommendations.all()] == ["Second", "First"]
     draft.refresh_from_db()
     assert client.post(url, recommendations_post(["First"], draft.lock_version)).status_code == 302
@@ -382,8 +394,12 @@ def test_a_deferral_date_must_be_a_real_date(client, officer, draft, day, month,
     client.force_login(officer)
     url = reverse("decisions:draft_publication", args=[draft.pk])
     data = publication_post(
-        draft, part1_deferred="True", deferral_reason="Operational",
-        deferred_until_day=day, deferred_until_month=month, deferred_until_year=year,
+        draft,
+        part1_deferred="True",
+        deferral_reason="Operational",
+        deferred_until_day=day,
+        deferred_until_month=month,
+        deferred_until_year=year,
     )
     response = client.post(url, data)
     assert response.status_code == 400
@@ -394,9 +410,15 @@ def test_a_deferral_and_a_part_two_are_saved(client, officer, draft):
     client.force_login(officer)
     url = reverse("decisions:draft_publication", args=[draft.pk])
     data = publication_post(
-        draft, part1_deferred="True", deferral_reason="Procurement under way",
-        deferred_until_day="30", deferred_until_month="6", deferred_until_year="2099",
-        has_part_two="True", part_two_content=SECRET, part_two_exemption="commercial",
+        draft,
+        part1_deferred="True",
+        deferral_reason="Procurement under way",
+        deferred_until_day="30",
+        deferred_until_month="6",
+        deferred_until_year="2099",
+        has_part_two="True",
+        part_two_content=SECRET,
+        part_two_exemption="commercial",
         part_two_rationale="Section 43 FOIA",
     )
     assert client.post(url, data).status_code == 302
@@ -454,8 +476,12 @@ def upload(client, decision, name: str, content: bytes, title: str = "Business c
     )
 
 
-@pytest.mark.parametrize(("name", "content"), [("case.pdf", pdf_bytes()), ("case.docx", docx_bytes())])
-def test_a_paper_is_uploaded_under_a_safe_name_and_downloaded(client, officer, draft, name, content):
+@pytest.mark.parametrize(
+    ("name", "content"), [("case.pdf", pdf_bytes()), ("case.docx", docx_bytes())]
+)
+def test_a_paper_is_uploaded_under_a_safe_name_and_downloaded(
+    client, officer, draft, name, content
+):
     client.force_login(officer)
     response = upload(client, draft, f"../../etc/{name}", content)
     assert response.status_code == 302
@@ -493,7 +519,9 @@ def test_a_file_over_20_mb_is_refused(client, officer, draft):
     assert errors_in(response.content.decode()) == ["The selected file must be smaller than 20 MB"]
 
 
-def test_a_paper_is_removed_with_its_file(client, officer, draft, django_capture_on_commit_callbacks):
+def test_a_paper_is_removed_with_its_file(
+    client, officer, draft, django_capture_on_commit_callbacks
+):
     client.force_login(officer)
     upload(client, draft, "case.pdf", pdf_bytes())
     paper = BackgroundPaper.objects.get()
@@ -508,7 +536,8 @@ def test_a_paper_is_removed_with_its_file(client, officer, draft, django_capture
 
 
 @pytest.mark.parametrize(
-    ("roles", "status"), [(None, 302), ([], 403), ([Role.FINANCE], 200), ([Role.DRAFTING_OFFICER], 200)]
+    ("roles", "status"),
+    [(None, 302), ([], 403), ([Role.FINANCE], 200), ([Role.DRAFTING_OFFICER], 200)],
 )
 def test_paper_download_permissions(client, make_user, officer, draft, roles, status):
     client.force_login(officer)
@@ -517,7 +546,10 @@ def test_paper_download_permissions(client, make_user, officer, draft, roles, st
     client.logout()
     if roles is not None:
         client.force_login(make_user(*roles))
-    assert client.get(reverse("decisions:paper_download", args=[draft.pk, paper.pk])).status_code == status
+    assert (
+        client.get(reverse("decisions:paper_download", args=[draft.pk, paper.pk])).status_code
+        == status
+    )
 
 
 # No lost updates.
@@ -527,7 +559,10 @@ def test_a_save_from_an_old_version_is_refused_and_the_text_kept(client, officer
     admin_user = make_user(Role.ADMINISTRATOR, is_staff=True, first_name="Ada", last_name="Admin")
     old_version = draft.lock_version
     client.force_login(admin_user)
-    assert post_section(client, draft, "part-one/introduction/", {"text": "Admin's text"}).status_code == 302
+    assert (
+        post_section(client, draft, "part-one/introduction/", {"text": "Admin's text"}).status_code
+        == 302
+    )
 
     client.force_login(officer)
     response = client.post(
@@ -615,8 +650,13 @@ def test_draft_pages_cost_the_same_queries_however_big_the_record(client, office
         RecommendationFactory(decision=large)
         ExpenditureLineFactory(decision=large)
         BackgroundPaper.objects.create(
-            decision=large, title="Paper", file="papers/x.pdf", original_filename="x.pdf",
-            content_type="application/pdf", size=10, uploaded_by=officer,
+            decision=large,
+            title="Paper",
+            file="papers/x.pdf",
+            original_filename="x.pdf",
+            content_type="application/pdf",
+            size=10,
+            uploaded_by=officer,
         )
     small.has_part_two = True
     small.save()

@@ -72,7 +72,9 @@ def test_every_role_may_read_records(client, make_user, role, name):
 
 
 def test_home_lists_reference_title_stage_and_value(client, finance):
-    decision = DecisionFactory(number=1069, title="Accelerated IVMA Improvements", status="published")
+    decision = DecisionFactory(
+        number=1069, title="Accelerated IVMA Improvements", status="published"
+    )
     ExpenditureLineFactory(decision=decision, amount="1482400.00")
     client.force_login(finance)
     page = client.get(reverse("decisions:home")).content.decode()
@@ -96,7 +98,9 @@ def test_unknown_record_is_not_found(client, finance):
 
 
 @pytest.mark.parametrize("name", STAFF_PAGES)
-def test_part_two_is_invisible_without_the_permission(client, make_user, record_with_part_two, name):
+def test_part_two_is_invisible_without_the_permission(
+    client, make_user, record_with_part_two, name
+):
     # Another drafting officer: may read the record, not its Part 2.
     client.force_login(make_user(Role.DRAFTING_OFFICER))
     page = client.get(url_for(name, record_with_part_two)).content.decode()
@@ -107,7 +111,9 @@ def test_part_two_is_invisible_without_the_permission(client, make_user, record_
 
 
 @pytest.mark.parametrize("user_fixture", ["finance", "officer"])
-def test_part_two_is_shown_to_reviewers_and_to_the_drafter(client, request, record_with_part_two, user_fixture):
+def test_part_two_is_shown_to_reviewers_and_to_the_drafter(
+    client, request, record_with_part_two, user_fixture
+):
     client.force_login(request.getfixturevalue(user_fixture))
     page = client.get(reverse("decisions:detail", args=[record_with_part_two.pk])).content.decode()
     assert f"The preferred bidder is {PART_TWO_SECRET}." in page
@@ -131,7 +137,9 @@ def test_part_two_admin_needs_the_part_two_permission(client, make_user, record_
 def test_administrator_sees_part_two_in_the_admin(client, make_user, record_with_part_two):
     client.force_login(make_user(Role.ADMINISTRATOR, is_staff=True))
     part_two = record_with_part_two.part_two
-    page = client.get(reverse("admin:decisions_parttwo_change", args=[part_two.pk])).content.decode()
+    page = client.get(
+        reverse("admin:decisions_parttwo_change", args=[part_two.pk])
+    ).content.decode()
     assert PART_TWO_SECRET in page
 
 
