@@ -82,6 +82,9 @@ REPORT_SUMMARY_FIELDS = [
     "time_sensitivity",
 ]
 
+# Background papers are often none; every other section says something, if only "none".
+REPORT_ADVICE_REQUIRED = [s.field for s in REPORT_SECTIONS if s.field != "background_papers"]
+
 TASKS: list[DraftTask] = [
     DraftTask(
         "title-summary",
@@ -113,7 +116,7 @@ TASKS: list[DraftTask] = [
         "report-advice",
         "Facts and advice",
         "Supporting report",
-        _report_fields([section.field for section in REPORT_SECTIONS]),
+        _report_fields(REPORT_ADVICE_REQUIRED),
     ),
     DraftTask(
         "papers", "Background papers", "Papers and publication", lambda d: _any(d.papers.all())

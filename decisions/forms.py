@@ -16,6 +16,15 @@ PARAGRAPHS_HINT = (
 YES_NO = [(True, "Yes"), (False, "No")]
 
 
+class LongTextField(forms.CharField):
+    """Text of paragraphs. Browsers send line ends as CRLF; the record keeps LF, so the
+    same words always make the same content (and the same signed hash)."""
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        return text.replace("\r\n", "\n").replace("\r", "\n") if text else text
+
+
 def long_text(
     label: str,
     *,
@@ -26,7 +35,7 @@ def long_text(
     required_message: str = "",
 ) -> forms.CharField:
     """A textarea without a maxlength attribute (browsers cut pasted text silently at it)."""
-    return forms.CharField(
+    return LongTextField(
         label=label,
         required=required,
         help_text=help_text,

@@ -67,7 +67,10 @@ class GovukBoundField(forms.BoundField):
         ]
         if self.errors and widget_type in self.INPUT_CLASSES:
             css.append(f"{self.INPUT_CLASSES[widget_type]}--error")
-        attrs["class"] = " ".join(c for c in css if c)
+        elif self.errors and widget_type == "govukdate":
+            css.append("govuk-input--error")
+        if any(css):
+            attrs["class"] = " ".join(c for c in css if c)
         # Groups (radios, dates) are described on their fieldset instead.
         if not self.is_group:
             if self.described_by:
@@ -99,32 +102,32 @@ class GovukDateWidget(forms.MultiWidget):
     """Three boxes, day, month and year, as the GOV.UK date input pattern."""
 
     template_name = "forms/widgets/date.html"
+    PARTS = {"day": 2, "month": 2, "year": 4}
 
     def __init__(self, attrs=None):
-        part = {"inputmode": "numeric"}
         super().__init__(
-            widgets={
-                "day": forms.TextInput(
-                    attrs={
-                        **part,
-                        "class": "govuk-input govuk-date-input__input govuk-input--width-2",
-                    }
-                ),
-                "month": forms.TextInput(
-                    attrs={
-                        **part,
-                        "class": "govuk-input govuk-date-input__input govuk-input--width-2",
-                    }
-                ),
-                "year": forms.TextInput(
-                    attrs={
-                        **part,
-                        "class": "govuk-input govuk-date-input__input govuk-input--width-4",
-                    }
-                ),
-            },
+            widgets={name: forms.TextInput(attrs={"inputmode": "numeric"}) for name in self.PARTS},
             attrs=attrs,
         )
+
+    def get_context(self, name, value, attrs):
+        # Ids and classes as GOV.UK has them: id_<name>_day, and every box marked
+        # as in error when the date is.
+        context = super().get_context(name, value, attrs)
+        in_error = "govuk-input--error" in (attrs or {}).get("class", "")
+        for part, subwidget in zip(
+            self.PARTS.items(), context["widget"]["subwidgets"], strict=True
+        ):
+            suffix, width = part
+            subwidget["attrs"]["id"] = f"{context['widget']['attrs'].get('id', name)}_{suffix}"
+            subwidget["attrs"]["class"] = (
+                f"govuk-input govuk-date-input__input govuk-input--width-{width}"
+                + (" govuk-input--error" if in_error else "")
+            )
+        return context
+
+    def id_for_label(self, id_):
+        return f"{id_}_day" if id_ else id_
 
     def decompress(self, value):
         if isinstance(value, datetime.date):
@@ -147,7 +150,9 @@ class GovukDateField(forms.MultiValueField):
             return None
         day, month, year = (str(part or "").strip() for part in data_list)
         missing = [
-            name for name, part in zip(("day", "month", "year"), (day, month, year), strict=True) if not part
+            name
+            for name, part in zip(("day", "month", "year"), (day, month, year), strict=True)
+            if not part
         ]
         if missing:
             raise ValidationError(

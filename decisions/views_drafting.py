@@ -319,7 +319,8 @@ class DeclarationView(SectionFormView):
 
     def initial(self):
         line = next(
-            (ln for ln in self.decision.declaration_lines.all() if ln.kind == "drafting_officer"), None
+            (ln for ln in self.decision.declaration_lines.all() if ln.kind == "drafting_officer"),
+            None,
         )
         return {"confirmed": bool(line and line.ticked)}
 

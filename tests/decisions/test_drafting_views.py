@@ -666,3 +666,12 @@ def test_draft_pages_cost_the_same_queries_however_big_the_record(client, office
     assert count_queries(client, reverse(name, args=[small.pk])) == count_queries(
         client, reverse(name, args=[large.pk])
     )
+
+
+def test_line_ends_from_browsers_are_stored_as_newlines(client, officer, draft):
+    client.force_login(officer)
+    post_section(
+        client, draft, "part-one/introduction/", {"text": "One.\r\n\r\nTwo.\r\nStill two."}
+    )
+    draft.refresh_from_db()
+    assert draft.introduction == "One.\n\nTwo.\nStill two."
