@@ -1,0 +1,97 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Pages anyone may open. Every other page must send an anonymous visitor to sign in.
+PUBLIC = {"login", "logout"}
+
+
+def named_patterns(resolver: URLResolver, namespace: str = "") -> list[tuple[str, URLPattern]]:
+    found = []
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue  # Django's admin makes its own decision: staff and model permissions.
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            found += named_patterns(entry, inner)
+        elif entry.name:
+            found.append((f"{namespace}{entry.name}", entry))
+    return found
+
+
+def sample_kwargs(pattern: URLPattern) -> dict:
+    return {
+        name: "introduction" if converter.__class__.__name__ == "SlugConverter" else 1
+        for name, converter in pattern.pattern.converters.items()
+    }
+
+
+ALL_VIEWS = named_patterns(get_resolver())
+
+
+def test_every_view_is_listed():
+    assert len(ALL_VIEWS) >= 18
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "pattern"), ALL_VIEWS, ids=[name for name, _ in ALL_VIEWS])
+def test_every_view_decides_about_anonymous_visitors(client, name, pattern):
+    url = reverse(name, kwargs=sample_kwargs(pattern))
+    if name in PUBLIC:
+        return
+    for method in (client.get, client.post):
+        response = method(url)
+        assert response.status_code == 302, f"{method.__name__} {url}"
+        assert response.url.startswith(reverse("login")), url
+
+
+@pytest.mark.django_db
+def test_pages_carry_a_content_security_policy_without_inline_script(client):
+    policy = client.get(reverse("login"))["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    environment.update(env, DJANGO_SETTINGS_MODULE="config.settings.production")
+    return subprocess.run(  # noqa: S603 (our own manage.py, fixed arguments)
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_the_deployment_checks():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_SECRET_KEY="k" * 20 + "a-long-random-production-secret-for-the-check-0123456789",
+        DJANGO_ALLOWED_HOSTS="decisions.example.org",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_manage("check", DJANGO_ALLOWED_HOSTS="decisions.example.org")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = run_manage("check", DJANGO_SECRET_KEY="s" * 60)
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS must name the site's host names" in result.stderr
