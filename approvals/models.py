@@ -1,4 +1,4 @@
-"""Sign-offs: who signed what, in which role, when, and the hash of what they signed."""
+"""The scheme of delegation, approval cycles, sign-offs and the action log."""
 
 from django.conf import settings
 from django.db import models
@@ -7,7 +7,182 @@ from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 from simple_history.models import HistoricalRecords
 
+from decisions.models import DecisionMaker, DeclarationKind
 from decisions.roles import Role
+
+
+class Scheme(models.Model):
+    """A version of the scheme of delegation, in force between two dates."""
+
+    name = models.CharField(max_length=200, default="Scheme of Delegation and Consent")
+    version = models.CharField(max_length=50)
+    effective_from = models.DateField()
+    effective_until = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-effective_from", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "version"], name="scheme_version_once"),
+            models.CheckConstraint(
+                condition=Q(effective_until__isnull=True)
+                | Q(effective_until__gte=models.F("effective_from")),
+                name="scheme_dates_in_order",
+                violation_error_message="The scheme cannot end before it starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}, version {self.version}"
+
+
+class RuleCondition(models.TextChoices):
+    VALUE_AT_LEAST = "value_at_least", "Total value at or above a threshold"
+    FLAG = "flag", "The record is flagged"
+    OTHERWISE = "otherwise", "Anything else"
+
+
+class RuleFlag(models.TextChoices):
+    RESERVED_TO_MAYOR = "reserved_to_mayor", "Reserved to the Mayor"
+    SIGNIFICANT_PUBLIC_INTEREST = (
+        "significant_public_interest",
+        "Of significant public interest, contentious or novel",
+    )
+
+
+class Rule(models.Model):
+    """One paragraph of a scheme: if the condition holds, this decision maker decides.
+
+    Rules are tried in order of priority (lowest first); the first that holds wins.
+    """
+
+    Condition = RuleCondition
+    Flag = RuleFlag
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="rules")
+    priority = models.PositiveSmallIntegerField()
+    paragraph = models.CharField(max_length=20, help_text="For example 4.8")
+    decision_maker = models.CharField(max_length=20, choices=DecisionMaker.choices)
+    condition = models.CharField(max_length=20, choices=RuleCondition.choices)
+    threshold = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    flag = models.CharField(max_length=40, choices=RuleFlag.choices, blank=True)
+    description = models.CharField(max_length=255, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["scheme", "priority"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "priority"], name="rule_priority_once"),
+            models.CheckConstraint(
+                condition=Q(decision_maker__in=DecisionMaker.values), name="rule_maker_valid"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(condition="value_at_least", threshold__gte=0, flag="")
+                    | Q(condition="flag", threshold__isnull=True, flag__in=RuleFlag.values)
+                    | Q(condition="otherwise", threshold__isnull=True, flag="")
+                ),
+                name="rule_condition_complete",
+                violation_error_message=(
+                    "A value rule needs a threshold, a flag rule needs a flag, and neither "
+                    "needs the other"
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme}: para {self.paragraph}"
+
+
+class ApprovalCycle(models.Model):
+    """One trip of a record from submission to a decision or a return to draft."""
+
+    class Outcome(models.TextChoices):
+        OPEN = "open", "Open"
+        RETURNED = "returned", "Returned to draft"
+        APPROVED = "approved", "Approved"
+        NOT_APPROVED = "not_approved", "Not approved"
+
+    decision = models.ForeignKey(
+        "decisions.Decision", on_delete=models.CASCADE, related_name="cycles"
+    )
+    opened_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.OPEN)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["decision", "opened_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision"],
+                condition=Q(outcome="open"),
+                name="one_open_cycle_per_decision",
+                violation_error_message="This record already has an open approval cycle",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome__in=["open", "returned", "approved", "not_approved"]),
+                name="cycle_outcome_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="open", closed_at__isnull=True)
+                | (~Q(outcome="open") & Q(closed_at__isnull=False)),
+                name="cycle_closed_when_not_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Cycle of decision {self.decision_id} opened {self.opened_at:%d/%m/%Y}"
+
+
+class Action(models.Model):
+    """The action log: every workflow step, who took it, and the rule that applied."""
+
+    class Verb(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted for clearance"
+        CONFIRMED = "confirmed", "Confirmed a declaration line"
+        CHIEF_EXECUTIVE_SIGNED = "chief_executive_signed", "Signed the Chief Executive's statement"
+        APPROVED = "approved", "Approved"
+        NOT_APPROVED = "not_approved", "Did not approve"
+        RETURNED = "returned", "Returned to the drafting officer"
+        SIGNOFFS_VOIDED = "signoffs_voided", "Sign-offs voided by a change of content"
+
+    decision = models.ForeignKey(
+        "decisions.Decision", on_delete=models.CASCADE, related_name="actions"
+    )
+    cycle = models.ForeignKey(
+        ApprovalCycle, on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
+    )
+    verb = models.CharField(max_length=30, choices=Verb.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=30, choices=Role.choices, blank=True)
+    at = models.DateTimeField()
+    rule = models.TextField("Rule applied", blank=True)
+    detail = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["decision", "at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    verb__in=[
+                        "submitted",
+                        "confirmed",
+                        "chief_executive_signed",
+                        "approved",
+                        "not_approved",
+                        "returned",
+                        "signoffs_voided",
+                    ]
+                ),
+                name="action_verb_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_verb_display()} by {self.actor} at {self.at:%d/%m/%Y %H:%M}"
 
 
 class SignOff(models.Model):
@@ -24,7 +199,12 @@ class SignOff(models.Model):
     decision = models.ForeignKey(
         "decisions.Decision", on_delete=models.CASCADE, related_name="signoffs"
     )
+    cycle = models.ForeignKey(
+        ApprovalCycle, on_delete=models.PROTECT, null=True, blank=True, related_name="signoffs"
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
+    # Clearance only: the line of the Originating Officer Declaration confirmed.
+    declaration_kind = models.CharField(max_length=20, choices=DeclarationKind.choices, blank=True)
     role = models.CharField(max_length=30, choices=Role.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signoffs"
@@ -45,6 +225,20 @@ class SignOff(models.Model):
     class Meta:
         ordering = ["decision", "signed_at", "pk"]
         constraints = [
+            # One person holds one role per record: at most one standing sign-off each.
+            models.UniqueConstraint(
+                fields=["decision", "user"],
+                condition=Q(voided_at__isnull=True),
+                name="signoff_one_role_per_person",
+                violation_error_message="You have already signed off this record in another role",
+            ),
+            # Each line, and each of the two signatures, is signed once.
+            models.UniqueConstraint(
+                fields=["decision", "kind", "declaration_kind"],
+                condition=Q(voided_at__isnull=True),
+                name="signoff_once_per_step",
+                violation_error_message="This step has already been signed off",
+            ),
             models.CheckConstraint(
                 condition=Q(kind__in=["clearance", "chief_executive", "decision"]),
                 name="signoff_kind_valid",

@@ -68,8 +68,9 @@ def _fields(obj: Any, names: list[str]) -> dict[str, Any]:
 def decision_canonical_content(*, decision: Decision) -> dict[str, Any]:
     """Everything a signer vouches for: Part 1, the report, the papers and Part 2.
 
-    Excludes the workflow's own state (status, number, sign-offs, ticks), so that
-    moving the record along never changes what was signed.
+    Excludes the workflow's own state (status, number, route, sign-offs and the
+    declaration lines they tick), so that moving the record along never changes
+    what was signed.
     """
     report = getattr(decision, "report", None)
     part_two = getattr(decision, "part_two", None)
@@ -91,10 +92,6 @@ def decision_canonical_content(*, decision: Decision) -> dict[str, Any]:
         "papers": [
             {"title": paper.title, "file": paper.file.name, "size": paper.size}
             for paper in decision.papers.all()
-        ],
-        "declaration": [
-            {"kind": line.kind, "statement": line.statement}
-            for line in decision.declaration_lines.all()
         ],
         "part_two": (
             {

@@ -101,6 +101,22 @@ class Decision(models.Model):
         blank=True,
         help_text="Who takes the decision, as the scheme of delegation routes it.",
     )
+    # Flags the scheme of delegation routes on, whatever the value.
+    reserved_to_mayor = models.BooleanField(
+        "Reserved to the Mayor",
+        default=False,
+        help_text="Issuing the police and crime plan; appointing or removing the most senior officers.",
+    )
+    significant_public_interest = models.BooleanField(
+        "Of significant public interest, contentious or novel", default=False
+    )
+    # The route as frozen on submission: which rule of which scheme version, and why.
+    route_rule = models.ForeignKey(
+        "approvals.Rule", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    route_reason = models.TextField(blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
 
     # Part I – non-confidential facts and advice, each a run of paragraphs
     # separated by a blank line, published numbered 1.1, 1.2 …

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from approvals.policies import can_edit_draft, can_start_draft, can_view_part_two
+from approvals.services import signoffs_void_stale
 
 from .errors import NotAllowed, StaleRecord
 from .models import (
@@ -74,12 +75,17 @@ def _lock_for_edit(*, decision_id: int, user, lock_version: int) -> Decision:
     return decision
 
 
-def _touch(*, decision: Decision, user, reason: str) -> None:
-    """Record that the record changed: a new version, with who and why in its history."""
+def _touch(*, decision: Decision, user, reason: str, fields: tuple[str, ...] = ()) -> None:
+    """Record that the record's content changed: a new version, with who and why in its
+    history, and the sign-offs given on the old content voided.
+
+    The sign-offs voided are left on decision.voided_signoffs, for the page to say so.
+    """
     decision.lock_version += 1
     decision._history_user = user
     decision._change_reason = reason
-    decision.save(update_fields=["lock_version", "updated_at"])
+    decision.save(update_fields=[*fields, "lock_version", "updated_at"])
+    decision.voided_signoffs = signoffs_void_stale(decision=decision, user=user)
 
 
 def _assign(obj: Any, values: dict[str, Any]) -> bool:
@@ -98,10 +104,7 @@ def decision_update(
     with transaction.atomic():
         decision = _lock_for_edit(decision_id=decision_id, user=user, lock_version=lock_version)
         if _assign(decision, values):
-            decision.lock_version += 1
-            decision._history_user = user
-            decision._change_reason = reason
-            decision.save(update_fields=[*values, "lock_version", "updated_at"])
+            _touch(decision=decision, user=user, reason=reason, fields=tuple(values))
     return decision
 
 
@@ -275,10 +278,12 @@ def decision_set_publication(
             decision.full_clean(
                 exclude=[f.name for f in Decision._meta.fields if f.name not in values]
             )
-            decision.lock_version += 1
-            decision._history_user = user
-            decision._change_reason = "Publication and Part 2 changed"
-            decision.save(update_fields=[*values, "lock_version", "updated_at"])
+            _touch(
+                decision=decision,
+                user=user,
+                reason="Publication and Part 2 changed",
+                fields=tuple(values),
+            )
     return decision
 
 

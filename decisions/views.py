@@ -1,7 +1,12 @@
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
 
+from approvals import policies
+from approvals import selectors as approval_selectors
+from approvals.clearance import CLEARANCE_LINES
 from approvals.models import SignOff
 from approvals.policies import can_edit_draft, can_view_part_two
 
@@ -23,7 +28,28 @@ def home(request):
     decisions = list(selectors.decision_list_for_user(user=request.user))
     for decision in decisions:
         decision.can_see_part_two = can_view_part_two(request.user, decision)
-    return render(request, "decisions/home.html", {"decisions": decisions, "nav": "records"})
+    queue = approval_selectors.awaiting_action(user=request.user, today=timezone.localdate())
+    context = {"decisions": decisions, "queue": queue, "nav": "records"}
+    return render(request, "decisions/home.html", context)
+
+
+def record_actions(user, decision: Decision, signoffs: list[SignOff]) -> list[tuple[str, str]]:
+    """What this user may do on this record now, as (link text, address), asked of the policies."""
+    pk, actions = decision.pk, []
+    if can_edit_draft(user, decision):
+        actions.append(("Continue drafting", reverse("decisions:task_list", args=[pk])))
+    for kind, line in CLEARANCE_LINES.items():
+        if policies.why_not_confirm(user, decision, kind, signoffs) is None:
+            url = reverse("approvals:clear", args=[pk, kind])
+            actions.append((f"Confirm the {line.kind.label} line", url))
+    if policies.why_not_sign_chief_executive(user, decision, signoffs) is None:
+        url = reverse("approvals:chief_executive", args=[pk])
+        actions.append(("Sign as Chief Executive", url))
+    if policies.why_not_decide(user, decision, signoffs) is None:
+        actions.append(("Take the decision", reverse("approvals:decide", args=[pk])))
+    if policies.why_not_return(user, decision) is None:
+        actions.append(("Return to the drafting officer", reverse("approvals:return", args=[pk])))
+    return actions
 
 
 @staff_view
@@ -47,6 +73,12 @@ def detail(request, pk: int):
         ],
         "can_see_part_two": can_view_part_two(request.user, decision),
         "can_edit": can_edit_draft(request.user, decision),
+        "actions": record_actions(request.user, decision, signoffs),
+        "route_reason": approval_selectors.route_reason_for(user=request.user, decision=decision),
+        # A record never submitted has no sign-offs: no query for them.
+        "all_signoffs": approval_selectors.signoff_list(decision=decision)
+        if decision.submitted_at
+        else [],
         "ce_signoff": next((s for s in signoffs if s.kind == SignOff.Kind.CHIEF_EXECUTIVE), None),
         "decision_signoff": next((s for s in signoffs if s.kind == SignOff.Kind.DECISION), None),
         "nav": "records",

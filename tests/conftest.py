@@ -37,3 +37,24 @@ def dmpc(make_user):
 @pytest.fixture
 def no_role_user(make_user):
     return make_user(username="norole")
+
+
+def restore_migration_data() -> None:
+    """Put back what data migrations made (role groups, the default scheme), which a
+    transactional test's flush removes; every step is idempotent."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for module, function in [
+        ("decisions.migrations.0002_roles", "create_roles"),
+        ("approvals.migrations.0003_default_scheme", "install"),
+        ("approvals.migrations.0004_administrator_manages_the_scheme", "grant"),
+    ]:
+        getattr(import_module(module), function)(apps, None)
+
+
+@pytest.fixture
+def migration_data(transactional_db):
+    """For transactional tests (live server, threads): the data migrations' rows, present."""
+    restore_migration_data()

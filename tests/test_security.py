@@ -25,9 +25,13 @@ def named_patterns(resolver: URLResolver, namespace: str = "") -> list[tuple[str
     return found
 
 
+# A real value for each named part of an address, so that the view itself answers.
+SAMPLE_SLUGS = {"section": "introduction", "kind": "financial"}
+
+
 def sample_kwargs(pattern: URLPattern) -> dict:
     return {
-        name: "introduction" if converter.__class__.__name__ == "SlugConverter" else 1
+        name: SAMPLE_SLUGS.get(name, "x") if converter.__class__.__name__ == "SlugConverter" else 1
         for name, converter in pattern.pattern.converters.items()
     }
 

@@ -7,15 +7,23 @@ the unnumbered draft by its title and drafting officer; a record found is left a
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Protocol
 
 from django.contrib.auth.models import Group
 from django.db import models, transaction
 from django.db.models import Max
+from django.test.utils import override_settings
 
 from accounts.models import User
 from approvals.models import SignOff
-from decisions.canonical import decision_content_hash
+from approvals.services import (
+    chief_executive_sign,
+    clearance_confirm,
+    decision_submit,
+    decision_take,
+)
+from decisions.errors import DomainError
 from decisions.models import (
     Decision,
     DecisionStatus,
@@ -31,7 +39,7 @@ from decisions.models import (
 from decisions.roles import ROLE_GROUP_NAMES, Role
 
 from .records import DEMO_RECORDS, FORM_TYPES, SERIES_NAME, SERIES_PREFIX
-from .spec import RecordSpec, Signature
+from .spec import RecordSpec
 from .users import DEMO_PASSWORD, DEMO_USERS, USERNAME_FOR_ROLE, DemoUser
 
 # Shown in each history row the loader writes, so that demo rows can be told apart.
@@ -102,7 +110,11 @@ def demo_load(*, stdout: Writer | None = None) -> DemoResult:
         if stdout is not None:
             stdout.write(f"{line}\n")
 
-    with transaction.atomic():
+    # The workflow services mail whoever acts next; a demo load mails nobody.
+    with (
+        override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+        transaction.atomic(),
+    ):
         users = _load_users(result=result, say=say)
         series = _load_series()
         form_types = _load_form_types(series=series)
@@ -250,26 +262,32 @@ def _load_record(
         say(f"Skipped {label} {spec.title!r}: {why}")
         return
 
+    submitted = spec.status != DecisionStatus.DRAFT
+    if submitted and series.next_number != spec.number:
+        if series.next_number > spec.number:
+            result.skipped_records.append(f"{label} {spec.title}")
+            say(f"Skipped {label} {spec.title!r}: the series has already issued that number")
+            return
+        series.next_number = spec.number
+        _save(series)
     decision = Decision(
         form_type=form_types[spec.form_type],
         series=series,
-        number=spec.number,
         title=spec.title,
-        status=spec.status,
+        status=DecisionStatus.DRAFT,
         drafting_officer=officer,
-        decision_maker=spec.decision_maker,
         # Nothing is submitted before the drafter has answered the publication questions.
-        publication_answered=spec.status != DecisionStatus.DRAFT,
+        publication_answered=submitted,
         **spec.fields,
     )
     _save(decision)
     _add_parts(decision=decision, spec=spec)
-    _add_signoffs(decision=decision, spec=spec, users=users)
+    if submitted:
+        _walk_workflow(decision=decision, spec=spec, users=users)
+        series.refresh_from_db()
     if spec.started_at is not None:
         # created_at is set on insert; an update() dates it without another history row.
-        Decision.objects.filter(pk=decision.pk).update(
-            created_at=spec.started_at, updated_at=spec.started_at
-        )
+        Decision.objects.filter(pk=decision.pk).update(created_at=spec.started_at)
     result.created_records.append(f"{label} {spec.title}")
     say(f"Created {label} {spec.title!r} ({decision.get_status_display()})")
 
@@ -294,44 +312,63 @@ def _add_parts(*, decision: Decision, spec: RecordSpec) -> None:
     if spec.part_two is not None:
         _save(PartTwo(decision=decision, **spec.part_two))
     for line in spec.declaration:
-        _save(
-            DeclarationLine(
-                decision=decision, kind=line.kind, statement=line.statement, ticked=line.ticked
+        if line.kind == DeclarationKind.DRAFTING_OFFICER or spec.status == DecisionStatus.DRAFT:
+            _save(
+                DeclarationLine(
+                    decision=decision, kind=line.kind, statement=line.statement, ticked=line.ticked
+                )
             )
-        )
 
 
-def _add_signoffs(*, decision: Decision, spec: RecordSpec, users: dict[str, User]) -> None:
-    """The clearances, then the Chief Executive's and decision maker's signatures.
-
-    Call once every part of the record is saved: each sign-off carries the hash of
-    the content as it now stands, which is what its signer vouched for.
+def _walk_workflow(*, decision: Decision, spec: RecordSpec, users: dict[str, User]) -> None:
+    """Submit the record and have each demo user sign it, through the workflow services,
+    at the dates the record gives: route, number, cycle, sign-offs and action log are then
+    what the application itself makes.
     """
-    content_hash = decision_content_hash(decision=Decision.objects.get(pk=decision.pk))
-    clearances = [
-        Signature(
-            SignOff.Kind.CLEARANCE,
-            CLEARING_ROLE[line.kind],
-            line.statement,
-            SignOff.Outcome.CONFIRMED,
-            line.cleared_at,
-        )
-        for line in spec.declaration
-        if line.cleared_at is not None
-    ]
-    for signature in [*clearances, *spec.signatures]:
-        user = users[USERNAME_FOR_ROLE[signature.role]]
-        _save(
-            SignOff(
-                decision=decision,
-                kind=signature.kind,
-                role=signature.role,
-                user=user,
-                name_as_signed=user.get_full_name(),
-                statement=signature.statement,
-                interests=signature.interests,
-                outcome=signature.outcome,
-                signed_at=signature.signed_at,
-                content_hash=content_hash,
+    cleared = sorted(
+        (line for line in spec.declaration if line.cleared_at is not None),
+        key=lambda line: line.cleared_at,
+    )
+    first_step = cleared[0].cleared_at if cleared else spec.signatures[0].signed_at
+    officer = users[spec.drafted_by]
+
+    def act(service, user: User, **kwargs) -> None:
+        decision.refresh_from_db(fields=["lock_version"])
+        try:
+            service(
+                decision_id=decision.pk, user=user, lock_version=decision.lock_version, **kwargs
             )
+        except DomainError as error:
+            raise DemoLoadError(f"{spec.title}: {user.username} could not act: {error}") from error
+
+    act(decision_submit, officer, now=first_step - timedelta(days=1))
+    for line in cleared:
+        act(
+            clearance_confirm,
+            users[USERNAME_FOR_ROLE[CLEARING_ROLE[line.kind]]],
+            kind=line.kind,
+            statement=line.statement,
+            password=DEMO_PASSWORD,
+            now=line.cleared_at,
+        )
+    for signature in spec.signatures:
+        signer = users[USERNAME_FOR_ROLE[signature.role]]
+        if signature.kind == SignOff.Kind.CHIEF_EXECUTIVE:
+            act(chief_executive_sign, signer, password=DEMO_PASSWORD, now=signature.signed_at)
+        else:
+            act(
+                decision_take,
+                signer,
+                password=DEMO_PASSWORD,
+                now=signature.signed_at,
+                approve=signature.outcome == SignOff.Outcome.APPROVED,
+                interests=signature.interests,
+            )
+    if spec.status == DecisionStatus.PUBLISHED:
+        # Publication has no service yet (issue 5): the approved record is marked published.
+        Decision.objects.filter(pk=decision.pk).update(status=DecisionStatus.PUBLISHED)
+    decision.refresh_from_db()
+    if decision.status != spec.status:
+        raise DemoLoadError(
+            f"{spec.title} ended at {decision.status!r}, not {spec.status!r}: check its data"
         )

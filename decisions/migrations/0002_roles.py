@@ -52,9 +52,13 @@ ROLES: dict[str, list[str]] = {
 def create_roles(apps, schema_editor):
     # Permissions are normally made after all migrations; the groups need them now.
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        # Migration state has no models module; create_permissions skips apps without one.
+        stateless = getattr(app_config, "models_module", None) is None
+        if stateless:
+            app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        if stateless:
+            app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, perms in ROLES.items():

@@ -13,7 +13,10 @@ from decisions.sections import PART_ONE_SECTIONS, REPORT_SECTIONS
 from tests.browser.axe import assert_no_axe_violations
 from tests.factories import FormTypeFactory, UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("migration_data"),
+]
 
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

@@ -9,7 +9,10 @@ from tests.browser.axe import assert_no_axe_violations
 # The live server answers from another thread, so the data must be committed
 # (transaction=True). serialized_rollback=True puts back what migrations made
 # (the role groups) after any earlier transactional test flushed the tables.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("migration_data"),
+]
 
 
 def test_officer_finds_pcd_1069_and_both_pages_pass_axe(page, live_server, login):

@@ -513,7 +513,8 @@ def snapshot() -> dict[str, list[dict]]:
 def test_loading_twice_changes_nothing():
     call_command("load_demo", "--allow-production", stdout=io.StringIO())
     before = snapshot()
-    assert len(before["decisions.HistoricalDecision"]) == 6
+    # Six records, each with a version for every step the workflow took it through.
+    assert len(before["decisions.HistoricalDecision"]) > 6
     out = io.StringIO()
     call_command("load_demo", "--allow-production", stdout=out)
     after = snapshot()
@@ -612,3 +613,21 @@ def test_an_existing_account_that_is_not_a_demo_one_is_left_alone():
     assert result.foreign_users == ["admin"]
     assert own.check_password("my own password")
     assert own.email == "me@mopac.example"
+
+
+def test_pcd_1069_carries_its_route_and_the_steps_the_services_took():
+    call_command("load_demo", "--allow-production", stdout=io.StringIO())
+    decision = Decision.objects.get(number=1069)
+    assert decision.route_reason == (
+        "To the Deputy Mayor for Policing and Crime: total £1,482,400.00 is £500,000.00 or more "
+        "(Scheme of Delegation and Consent, para 4.8)"
+    )
+    assert [a.verb for a in decision.actions.all()] == [
+        "submitted",
+        *["confirmed"] * 6,
+        "chief_executive_signed",
+        "approved",
+    ]
+    assert decision.cycles.get().outcome == "approved"
+    assert decision.signoffs.filter(voided_at__isnull=True).count() == 8
+    assert decision.decided_at.date().isoformat() == "2021-11-05"

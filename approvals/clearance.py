@@ -1,0 +1,93 @@
+"""The Originating Officer Declaration: who confirms each line, and what they may say.
+
+The statements are those of the body's paper form; an adviser chooses the one
+that is true (for example that legal advice is not required, or that it was taken).
+"""
+
+from typing import NamedTuple
+
+from decisions.models import DeclarationKind
+from decisions.roles import Role
+
+
+class ClearanceLine(NamedTuple):
+    kind: DeclarationKind
+    role: Role
+    permission: str
+    statements: tuple[str, ...]
+
+
+CLEARANCE_LINES: dict[str, ClearanceLine] = {
+    line.kind: line
+    for line in [
+        ClearanceLine(
+            DeclarationKind.FINANCIAL,
+            Role.FINANCE,
+            "decisions.clear_financial",
+            (
+                "The Strategic Finance and Resource Management Team has been consulted on this "
+                "proposal.",
+                "There are no financial implications; the Strategic Finance and Resource "
+                "Management Team has been told of this proposal.",
+            ),
+        ),
+        ClearanceLine(
+            DeclarationKind.LEGAL,
+            Role.LEGAL,
+            "decisions.clear_legal",
+            (
+                "Legal advice is not required.",
+                "The MOPAC legal team has been consulted on the proposal.",
+                "Legal advice has been sought and is reflected in the body of the report.",
+            ),
+        ),
+        ClearanceLine(
+            DeclarationKind.EQUALITIES,
+            Role.EQUALITIES,
+            "decisions.clear_equalities",
+            ("Equality and diversity issues are covered in the body of the report.",),
+        ),
+        ClearanceLine(
+            DeclarationKind.COMMERCIAL,
+            Role.COMMERCIAL,
+            "decisions.clear_commercial",
+            (
+                "The proposal is in keeping with the GLA Group Responsible Procurement Policy.",
+                "There are no commercial issues.",
+            ),
+        ),
+        ClearanceLine(
+            DeclarationKind.PRIVACY,
+            Role.INFORMATION_RIGHTS,
+            "decisions.clear_privacy",
+            (
+                "GDPR compliance issues are covered in the body of the report.\n"
+                "A DPIA has been completed.",
+                "GDPR compliance issues are covered in the body of the report.\n"
+                "A DPIA is not required.",
+            ),
+        ),
+        ClearanceLine(
+            DeclarationKind.DIRECTOR,
+            Role.DIRECTOR,
+            "decisions.clear_director",
+            tuple(
+                f"{reviewer} has reviewed the request and is satisfied it is correct and "
+                "consistent with the MOPAC's plans and priorities."
+                for reviewer in (
+                    "The Chief Finance Officer",
+                    "The Director of Strategy and Commissioning",
+                    "The Director of Operations",
+                )
+            ),
+        ),
+    ]
+}
+
+CHIEF_EXECUTIVE_STATEMENT = (
+    "I have been consulted about the proposal and confirm that financial, legal and equalities "
+    "advice has been taken into account in the preparation of this report. I am satisfied that "
+    "this is an appropriate request to be submitted to the {decision_maker}."
+)
+APPROVAL_STATEMENT = "The above request has my approval."
+REFUSAL_STATEMENT = "The above request does not have my approval."

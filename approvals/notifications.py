@@ -1,0 +1,101 @@
+"""Mail to the people who must act next, and to the drafting officer on a return or a decision.
+
+Mail goes only after the transaction commits, and a failing mail server is
+logged, never raised: the action it reports has already happened.
+"""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+
+from decisions.models import Decision
+
+from .clearance import CLEARANCE_LINES
+from .policies import DECIDING_PERMISSIONS
+
+logger = logging.getLogger(__name__)
+
+
+def _send(*, subject: str, body: str, recipients: list[str]) -> None:
+    recipients = sorted({address for address in recipients if address})
+    if not recipients:
+        return
+
+    def deliver() -> None:
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+        except Exception:  # noqa: BLE001 - any failure of the mail server
+            logger.exception("Could not send mail %r to %s", subject, recipients)
+
+    transaction.on_commit(deliver)
+
+
+def _link(decision: Decision) -> str:
+    return f"{settings.SITE_URL}{reverse('decisions:detail', args=[decision.pk])}"
+
+
+def _users_with(permissions: list[str], exclude_pks: set[int]) -> list:
+    users = get_user_model().objects.filter(is_active=True).exclude(pk__in=exclude_pks)
+    query = Q()
+    for permission in permissions:
+        app_label, codename = permission.split(".")
+        query |= Q(
+            groups__permissions__codename=codename,
+            groups__permissions__content_type__app_label=app_label,
+        ) | Q(
+            user_permissions__codename=codename,
+            user_permissions__content_type__app_label=app_label,
+        )
+    return list(users.filter(query).distinct())
+
+
+def next_actor_permissions(decision: Decision) -> list[str]:
+    """The permissions of whoever acts next on a record at its current stage."""
+    if decision.status == Decision.Status.CLEARANCE:
+        ticked = {line.kind for line in decision.declaration_lines.all() if line.ticked}
+        return [line.permission for kind, line in CLEARANCE_LINES.items() if kind not in ticked]
+    if decision.status == Decision.Status.CHIEF_EXECUTIVE:
+        return ["decisions.sign_chief_executive"]
+    if decision.status == Decision.Status.DECISION_MAKER:
+        return [DECIDING_PERMISSIONS[decision.decision_maker]]
+    return []
+
+
+def notify_next(*, decision: Decision) -> None:
+    """Tell those who must act next that the record waits for them."""
+    people = _users_with(next_actor_permissions(decision), {decision.drafting_officer_id})
+    _send(
+        subject=f"{decision.reference} waits for you: {decision.title}",
+        body=(
+            f"{decision.reference} {decision.title} is now at the stage "
+            f'"{decision.get_status_display()}" and waits for your action.\n\n{_link(decision)}\n'
+        ),
+        recipients=[person.email for person in people],
+    )
+
+
+def notify_returned(*, decision: Decision, reason: str, by) -> None:
+    _send(
+        subject=f"{decision.reference} returned to you: {decision.title}",
+        body=(
+            f"{by} returned {decision.reference} {decision.title} to draft.\n\n"
+            f"Reason: {reason}\n\n{_link(decision)}\n"
+        ),
+        recipients=[decision.drafting_officer.email],
+    )
+
+
+def notify_decided(*, decision: Decision) -> None:
+    _send(
+        subject=f"{decision.reference} {decision.get_status_display().lower()}: {decision.title}",
+        body=(
+            f"The {decision.get_decision_maker_display()} has decided {decision.reference} "
+            f"{decision.title}: {decision.get_status_display()}.\n\n{_link(decision)}\n"
+        ),
+        recipients=[decision.drafting_officer.email],
+    )

@@ -1,0 +1,398 @@
+"""Reads for the workflow: the scheme in force, work queues, a record's timeline."""
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.utils import timezone
+
+from decisions.models import Decision, ExpenditureLine, PartTwo, SupportingReport
+
+from .clearance import CLEARANCE_LINES
+from .models import Action, Scheme, SignOff
+from .policies import DECIDING_PERMISSIONS, can_view_part_two
+from .routing import NoRuleApplies, Route, route_decision
+
+
+def scheme_in_force(*, on: datetime.date) -> Scheme | None:
+    """The scheme version in force on a date: the latest that has started and not ended."""
+    return (
+        Scheme.objects.filter(effective_from__lte=on)
+        .exclude(effective_until__lt=on)
+        .prefetch_related("rules")
+        .order_by("-effective_from", "-pk")
+        .first()
+    )
+
+
+def live_route(*, decision) -> Route | None:
+    """The route a draft would take if submitted today, or None when no scheme or rule applies.
+
+    Expects the record's expenditure lines prefetched; costs one query for the scheme.
+    """
+    scheme = scheme_in_force(on=timezone.localdate())
+    if scheme is None:
+        return None
+    try:
+        return route_decision(decision=decision, scheme=scheme, rules=list(scheme.rules.all()))
+    except NoRuleApplies:
+        return None
+
+
+# Reads for the approval pages, the work queues and the history page.
+# (Appended below the selectors above, which the workflow services use.)
+
+_TOTAL = re.compile(r"total £[\d,]+\.\d{2}")
+CONFIDENTIAL_TOTAL = "the total (which includes a confidential amount)"
+
+
+def route_reason_without_total(reason: str) -> str:
+    """A route reason with its total left out: the total counts confidential (Part 2) amounts."""
+    return _TOTAL.sub(CONFIDENTIAL_TOTAL, reason)
+
+
+def route_reason_for(*, user, decision: Decision) -> str:
+    """The record's frozen route reason as this user may read it.
+
+    The reason states the record's total, which counts confidential amounts; a
+    user who may not see Part 2 reads it without the total when there is one.
+    Expects the record's expenditure lines prefetched; costs no query then.
+    """
+    reason = decision.route_reason
+    confidential = any(line.is_confidential for line in decision.expenditure_lines.all())
+    if confidential and not can_view_part_two(user, decision):
+        return route_reason_without_total(reason)
+    return reason
+
+
+def signoff_list(*, decision: Decision) -> list[SignOff]:
+    """Every sign-off of a record, standing and voided, oldest first, with its signer."""
+    return list(
+        SignOff.objects.filter(decision=decision).select_related("user").order_by("signed_at", "pk")
+    )
+
+
+# Work queues.
+
+DUE_SOON_WORKING_DAYS = 5
+OVERDUE = "Overdue"
+DUE_SOON = "Due soon"
+
+
+def working_days_after(day: datetime.date, count: int) -> datetime.date:
+    """The date `count` working days after `day`, counting Monday to Friday.
+
+    Bank holidays are not counted as holidays: they are treated as working days.
+    """
+    while count > 0:
+        day += datetime.timedelta(days=1)
+        if day.weekday() < 5:
+            count -= 1
+    return day
+
+
+def due_flag(*, due: datetime.date | None, today: datetime.date) -> str:
+    """ "Overdue" once the date has passed, "Due soon" within 5 working days, else ""."""
+    if due is None:
+        return ""
+    if due < today:
+        return OVERDUE
+    if due <= working_days_after(today, DUE_SOON_WORKING_DAYS):
+        return DUE_SOON
+    return ""
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    decision: Decision
+    # The report's "decision required by" date, and "Overdue", "Due soon" or "".
+    due: datetime.date | None = None
+    flag: str = ""
+    # A draft sent back to its officer: the reason of the last return.
+    returned_reason: str = ""
+
+
+@dataclass(frozen=True)
+class QueueGroup:
+    """Records waiting for one kind of action by the user, and the page each is done on."""
+
+    title: str
+    action: str
+    url_name: str
+    items: list[QueueItem]
+    # Clearance only: the line of the declaration, part of the page's address.
+    kind: str = ""
+
+    @property
+    def count(self) -> int:
+        return len(self.items)
+
+
+_FLAG_ORDER = {OVERDUE: 0, DUE_SOON: 1, "": 2}
+
+
+def _queue_items(decisions, *, today: datetime.date) -> list[QueueItem]:
+    items = []
+    for decision in decisions:
+        report = getattr(decision, "report", None)
+        due = report.decision_required_by if report else None
+        items.append(
+            QueueItem(
+                decision=decision,
+                due=due,
+                flag=due_flag(due=due, today=today),
+                returned_reason=getattr(decision, "returned_reason", None) or "",
+            )
+        )
+    # Overdue first, then due soon, each by date; then the rest, oldest first.
+    return sorted(
+        items,
+        key=lambda item: (
+            _FLAG_ORDER[item.flag],
+            item.due or datetime.date.max,
+            item.decision.submitted_at or item.decision.created_at,
+            item.decision.pk,
+        ),
+    )
+
+
+def _waiting_for(user, status: str) -> QuerySet[Decision]:
+    """Records at a stage that this user may sign: not drafted by them, and holding no
+    standing sign-off of theirs (one person, one role per record)."""
+    theirs = SignOff.objects.filter(decision=OuterRef("pk"), user=user, voided_at__isnull=True)
+    return (
+        Decision.objects.filter(status=status)
+        .exclude(drafting_officer=user)
+        .filter(~Exists(theirs))
+        .select_related("series", "form_type", "report", "drafting_officer")
+    )
+
+
+def awaiting_action(*, user, today: datetime.date) -> list[QueueGroup]:
+    """What waits for this user, grouped by what they have to do, each group non-empty.
+
+    - each clearance line the user's role confirms: records at clearance whose
+      line is not confirmed, not drafted by the user, and on which the user holds
+      no other standing sign-off;
+    - the Chief Executive's statement: records with the Chief Executive;
+    - decisions: records with the decision maker the user's permissions make them;
+    - for a drafting officer, their own drafts, returned ones with the reason.
+
+    Items are flagged "Overdue" or "Due soon" from the report's "decision
+    required by" date. Costs a fixed number of queries, however many records wait.
+    """
+    if not user.is_authenticated:
+        return []
+    groups: list[QueueGroup] = []
+    lines = [line for line in CLEARANCE_LINES.values() if user.has_perm(line.permission)]
+    if lines:
+        standing = SignOff.objects.filter(kind=SignOff.Kind.CLEARANCE, voided_at__isnull=True)
+        at_clearance = list(
+            _waiting_for(user, Decision.Status.CLEARANCE).prefetch_related(
+                Prefetch("signoffs", queryset=standing, to_attr="clearance_signoffs")
+            )
+        )
+        for line in lines:
+            waiting = [
+                decision
+                for decision in at_clearance
+                if all(s.declaration_kind != line.kind for s in decision.clearance_signoffs)
+            ]
+            groups.append(
+                QueueGroup(
+                    title=f"{line.kind.label} line to confirm",
+                    action=f"Confirm the {line.kind.label} line",
+                    url_name="approvals:clear",
+                    kind=line.kind,
+                    items=_queue_items(waiting, today=today),
+                )
+            )
+    if user.has_perm("decisions.sign_chief_executive"):
+        groups.append(
+            QueueGroup(
+                title="Chief Executive's statement to sign",
+                action="Sign as Chief Executive",
+                url_name="approvals:chief_executive",
+                items=_queue_items(
+                    _waiting_for(user, Decision.Status.CHIEF_EXECUTIVE), today=today
+                ),
+            )
+        )
+    makers = [maker for maker, perm in DECIDING_PERMISSIONS.items() if user.has_perm(perm)]
+    if makers:
+        deciding = _waiting_for(user, Decision.Status.DECISION_MAKER).filter(
+            decision_maker__in=makers
+        )
+        groups.append(
+            QueueGroup(
+                title="Decisions to take",
+                action="Take the decision",
+                url_name="approvals:decide",
+                items=_queue_items(deciding, today=today),
+            )
+        )
+    if user.has_perm("decisions.draft_decision"):
+        last_return = Action.objects.filter(
+            decision=OuterRef("pk"), verb=Action.Verb.RETURNED
+        ).order_by("-at", "-pk")
+        drafts = (
+            Decision.objects.filter(status=Decision.Status.DRAFT, drafting_officer=user)
+            .select_related("series", "form_type", "report", "drafting_officer")
+            .annotate(returned_reason=Subquery(last_return.values("detail")[:1]))
+        )
+        groups.append(
+            QueueGroup(
+                title="Your drafts",
+                action="Continue drafting",
+                url_name="decisions:task_list",
+                items=_queue_items(drafts, today=today),
+            )
+        )
+    return [group for group in groups if group.items]
+
+
+# A record's history: the action log and the versions of its parts.
+
+# Bookkeeping that changes with every save and says nothing to a reader.
+_UNSHOWN_FIELDS = {"id", "created_at", "updated_at", "lock_version"}
+SHORT_TEXT = 160
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class Version:
+    """One saved version of a part of a record, with what changed from the one before."""
+
+    part: str
+    verb: str
+    who: str
+    at: datetime.datetime
+    reason: str
+    changes: list[FieldChange]
+
+
+def had_confidential_amount(*, decision: Decision) -> bool:
+    """Whether any money line of the record is, or ever was, confidential (Part 2 only)."""
+    return ExpenditureLine.history.filter(decision_id=decision.pk, is_confidential=True).exists()
+
+
+def decision_timeline(*, decision: Decision, hide_total: bool) -> list[Action]:
+    """Every workflow action on a record, oldest first, with its actor, in one query.
+
+    Each action carries `rule_shown`: the rule applied, without the record's total
+    when hide_total (for users who may not see a confidential amount).
+    """
+    actions = list(
+        Action.objects.filter(decision=decision).select_related("actor").order_by("at", "pk")
+    )
+    for action in actions:
+        action.rule_shown = route_reason_without_total(action.rule) if hide_total else action.rule
+    return actions
+
+
+def decision_versions(
+    *, decision: Decision, include_part_two: bool, hide_total: bool
+) -> list[Version]:
+    """The saved versions of a record, its supporting report and (if included) its Part 2,
+    oldest first, each with who saved it, when, why, and the fields it changed.
+
+    Costs one query a part, however many versions there are. Callers pass
+    include_part_two only for users allowed to see Part 2 (policies.can_view_part_two).
+    """
+    parts = [
+        ("Decision record", Decision, decision.history.all()),
+        (
+            "Supporting report",
+            SupportingReport,
+            SupportingReport.history.filter(decision_id=decision.pk),
+        ),
+    ]
+    if include_part_two:
+        parts.append(("Part 2", PartTwo, PartTwo.history.filter(decision_id=decision.pk)))
+    versions: list[Version] = []
+    for part, model, history in parts:
+        fields = [
+            field
+            for field in model._meta.concrete_fields
+            if not field.is_relation and field.name not in _UNSHOWN_FIELDS
+        ]
+        records = history.select_related("history_user").order_by("history_date", "history_id")
+        versions.extend(_part_versions(part, fields, list(records), hide_total=hide_total))
+    return sorted(versions, key=lambda version: version.at)
+
+
+_VERBS = {"+": "Created", "~": "Changed", "-": "Deleted"}
+
+
+def _part_versions(part: str, fields, records, *, hide_total: bool) -> list[Version]:
+    versions = []
+    previous = None
+    for record in records:
+        changes = []
+        for field in fields:
+            old = getattr(previous, field.attname) if previous is not None else None
+            new = getattr(record, field.attname)
+            if old == new or (previous is None and new in (None, "", False)):
+                continue
+            old_text, new_text = _shown(field, old), _shown(field, new)
+            if hide_total and field.name == "route_reason":
+                old_text = route_reason_without_total(old_text)
+                new_text = route_reason_without_total(new_text)
+            old_text, new_text = _shortened(old_text, new_text)
+            changes.append(FieldChange(str(field.verbose_name).capitalize(), old_text, new_text))
+        reason = record.history_change_reason or ""
+        if changes or reason or record.history_type != "~":
+            user = record.history_user
+            versions.append(
+                Version(
+                    part=part,
+                    verb=_VERBS.get(record.history_type, "Changed"),
+                    who=(user.get_full_name() or user.username) if user else "The system",
+                    at=record.history_date,
+                    reason=reason,
+                    changes=changes,
+                )
+            )
+        previous = record
+    return versions
+
+
+def _shown(field, value) -> str:
+    if value is None:
+        return ""
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime.datetime):
+        return f"{timezone.localtime(value):%-d %B %Y %H:%M}"
+    if isinstance(value, datetime.date):
+        return f"{value:%-d %B %Y}"
+    return str(value)
+
+
+def _shortened(old: str, new: str) -> tuple[str, str]:
+    """Long texts cut to a readable length, from a little before where they first differ."""
+    if len(old) <= SHORT_TEXT and len(new) <= SHORT_TEXT:
+        return old, new
+    same = 0
+    for a, b in zip(old, new, strict=False):
+        if a != b:
+            break
+        same += 1
+    start = max(0, same - 40)
+    return _cut(old, start), _cut(new, start)
+
+
+def _cut(text: str, start: int) -> str:
+    part = text[start : start + SHORT_TEXT]
+    prefix = "…" if start > 0 and text else ""
+    suffix = "…" if start + SHORT_TEXT < len(text) else ""
+    return f"{prefix}{part}{suffix}"

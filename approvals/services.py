@@ -1,0 +1,443 @@
+"""The workflow: submission, clearance, the Chief Executive, the decision, returns.
+
+One service per transition. Each locks the record's row, checks the transition
+and the user against approvals.policies, checks the version the user's page was
+loaded from (so a double-submitted form acts once and the slower of two people
+is told what happened), writes, logs the action in the same transaction, and
+sends mail only once that transaction has committed.
+
+`now` exists for loading historical records (the demo data); callers leave it out.
+"""
+
+import datetime
+import logging
+
+from django.contrib.auth.hashers import check_password
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from decisions.canonical import decision_content_hash
+from decisions.errors import DomainError, NotAllowed, StaleRecord
+from decisions.models import Decision, DecisionMaker, DeclarationLine, ReferenceSeries
+from decisions.roles import Role
+
+from . import notifications, policies
+from .clearance import (
+    APPROVAL_STATEMENT,
+    CHIEF_EXECUTIVE_STATEMENT,
+    CLEARANCE_LINES,
+    REFUSAL_STATEMENT,
+)
+from .models import Action, ApprovalCycle, SignOff
+from .routing import NoRuleApplies, route_decision
+from .selectors import scheme_in_force
+
+logger = logging.getLogger(__name__)
+
+Status = Decision.Status
+
+
+def _lock(*, decision_id: int, lock_version: int, user) -> Decision:
+    """The record, row-locked, if nobody acted on it since the user's page was loaded.
+
+    Call inside transaction.atomic(). On SQLite the write transaction serialises
+    writers instead of the row lock (see DATABASES OPTIONS transaction_mode).
+    """
+    decision = (
+        Decision.objects.select_for_update()
+        .select_related("series", "form_type", "drafting_officer")
+        .get(pk=decision_id)
+    )
+    if decision.lock_version != lock_version:
+        last = decision.history.select_related("history_user").first()
+        who = "Someone"
+        if last is not None and last.history_user is not None:
+            who = "You" if last.history_user_id == user.pk else str(last.history_user)
+        when = last.history_date if last is not None else decision.updated_at
+        raise StaleRecord(changed_by=who, changed_at=timezone.localtime(when))
+    return decision
+
+
+def _standing_signoffs(decision: Decision) -> list[SignOff]:
+    return list(decision.signoffs.filter(voided_at__isnull=True).select_related("user"))
+
+
+def _check_password(user, password: str) -> None:
+    if not password or not check_password(password, user.password):
+        raise NotAllowed("The password is not correct. Enter your own password to sign.")
+
+
+def _save(decision: Decision, user, reason: str, fields: list[str]) -> None:
+    decision.lock_version += 1
+    decision._history_user = user
+    decision._change_reason = reason
+    decision.save(update_fields=[*fields, "lock_version", "updated_at"])
+
+
+def _log(
+    *,
+    decision: Decision,
+    cycle: ApprovalCycle | None,
+    verb: str,
+    actor,
+    role: str = "",
+    rule: str = "",
+    detail: str = "",
+    now: datetime.datetime,
+) -> Action:
+    action = Action(
+        decision=decision,
+        cycle=cycle,
+        verb=verb,
+        actor=actor,
+        role=role,
+        at=now,
+        rule=rule,
+        detail=detail,
+    )
+    action._history_user = actor
+    action.save()
+    return action
+
+
+def _open_cycle(decision: Decision) -> ApprovalCycle | None:
+    return decision.cycles.filter(outcome=ApprovalCycle.Outcome.OPEN).first()
+
+
+def _signoff(*, decision: Decision, cycle, user, now, **fields) -> SignOff:
+    signoff = SignOff(
+        decision=decision,
+        cycle=cycle,
+        user=user,
+        name_as_signed=user.get_full_name() or user.username,
+        signed_at=now,
+        content_hash=decision_content_hash(decision=decision),
+        **fields,
+    )
+    signoff._history_user = user
+    try:
+        with transaction.atomic():
+            signoff.save()
+    except IntegrityError:
+        # The constraints of SignOff: someone signed this step, or this person
+        # signed another role, in a transaction that committed first.
+        raise DomainError("This step has just been signed off by someone else.") from None
+    return signoff
+
+
+def next_stage(*, decision: Decision, signoffs: list[SignOff]) -> str:
+    """Where a submitted record stands, from the sign-offs that still stand on it."""
+    confirmed = {s.declaration_kind for s in signoffs if s.kind == SignOff.Kind.CLEARANCE}
+    if any(kind not in confirmed for kind in CLEARANCE_LINES):
+        return Status.CLEARANCE
+    needs_chief_executive = decision.decision_maker != DecisionMaker.CHIEF_EXECUTIVE
+    if needs_chief_executive and not any(s.kind == SignOff.Kind.CHIEF_EXECUTIVE for s in signoffs):
+        return Status.CHIEF_EXECUTIVE
+    return Status.DECISION_MAKER
+
+
+def submission_gaps(*, decision: Decision) -> list[str]:
+    """What must be filled in before a draft can be submitted, in the words of the task list."""
+    gaps = []
+    if not decision.executive_summary:
+        gaps.append("Title and executive summary")
+    if not decision.recommendations.exists():
+        gaps.append("Recommendations")
+    if not decision.publication_answered:
+        gaps.append("Publication and Part 2")
+    if not decision.declaration_lines.filter(
+        kind=DeclarationLine.Kind.DRAFTING_OFFICER, ticked=True
+    ).exists():
+        gaps.append("Your declaration")
+    return gaps
+
+
+def decision_submit(
+    *, decision_id: int, user, lock_version: int, now: datetime.datetime | None = None
+) -> Decision:
+    """Submit a draft for clearance: route it under the scheme in force and freeze the route,
+    give it the next reference number of its series (first submission only), open a cycle."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        decision = _lock(decision_id=decision_id, lock_version=lock_version, user=user)
+        if not policies.can_submit(user, decision):
+            raise NotAllowed("Only the drafting officer of this draft can submit it.")
+        gaps = submission_gaps(decision=decision)
+        if gaps:
+            raise DomainError("Complete these sections before submitting: " + ", ".join(gaps) + ".")
+        scheme = scheme_in_force(on=timezone.localdate(now))
+        if scheme is None:
+            raise DomainError("No scheme of delegation is in force. Ask an administrator.")
+        try:
+            route = route_decision(decision=decision, scheme=scheme)
+        except NoRuleApplies as error:
+            raise DomainError(str(error)) from None
+        fields = ["status", "decision_maker", "route_rule", "route_reason", "submitted_at"]
+        if decision.number is None:
+            # The series row is locked too: concurrent submissions queue here and
+            # each takes the next number; a number is never given twice.
+            series = ReferenceSeries.objects.select_for_update().get(pk=decision.series_id)
+            decision.number = series.next_number
+            series.next_number += 1
+            series._history_user = user
+            series.save(update_fields=["next_number"])
+            fields.append("number")
+        for kind in CLEARANCE_LINES:
+            DeclarationLine.objects.get_or_create(
+                decision=decision, kind=kind, defaults={"statement": "", "ticked": False}
+            )
+        decision.decision_maker = route.decision_maker
+        decision.route_rule = route.rule
+        decision.route_reason = route.reason
+        decision.submitted_at = now
+        decision.status = next_stage(decision=decision, signoffs=_standing_signoffs(decision))
+        _save(decision, user, "Submitted for clearance", fields)
+        cycle = ApprovalCycle(decision=decision, opened_at=now)
+        cycle._history_user = user
+        cycle.save()
+        _log(
+            decision=decision,
+            cycle=cycle,
+            verb=Action.Verb.SUBMITTED,
+            actor=user,
+            role=Role.DRAFTING_OFFICER,
+            rule=route.reason,
+            now=now,
+        )
+        notifications.notify_next(decision=decision)
+    return decision
+
+
+def clearance_confirm(
+    *,
+    decision_id: int,
+    user,
+    lock_version: int,
+    kind: str,
+    statement: str,
+    password: str,
+    now: datetime.datetime | None = None,
+) -> Decision:
+    """Confirm one line of the Originating Officer Declaration, choosing its statement."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        decision = _lock(decision_id=decision_id, lock_version=lock_version, user=user)
+        if decision.status != Status.CLEARANCE:
+            raise DomainError("This record is not at clearance.")
+        line = CLEARANCE_LINES.get(kind)
+        if line is None:
+            raise DomainError("There is no such line of the declaration.")
+        signoffs = _standing_signoffs(decision)
+        policies.require(policies.why_not_confirm(user, decision, kind, signoffs))
+        if statement not in line.statements:
+            raise DomainError("Choose one of the statements of this line.")
+        _check_password(user, password)
+        cycle = _open_cycle(decision)
+        signoff = _signoff(
+            decision=decision,
+            cycle=cycle,
+            user=user,
+            now=now,
+            kind=SignOff.Kind.CLEARANCE,
+            declaration_kind=kind,
+            role=line.role,
+            statement=statement,
+            outcome=SignOff.Outcome.CONFIRMED,
+        )
+        DeclarationLine.objects.filter(decision=decision, kind=kind).update(
+            statement=statement, ticked=True
+        )
+        decision.status = next_stage(decision=decision, signoffs=[*signoffs, signoff])
+        _save(decision, user, f"{line.kind.label} confirmed", ["status"])
+        _log(
+            decision=decision,
+            cycle=cycle,
+            verb=Action.Verb.CONFIRMED,
+            actor=user,
+            role=line.role,
+            detail=f"{line.kind.label}: {statement}",
+            now=now,
+        )
+        if decision.status != Status.CLEARANCE:
+            notifications.notify_next(decision=decision)
+    return decision
+
+
+def chief_executive_sign(
+    *,
+    decision_id: int,
+    user,
+    lock_version: int,
+    password: str,
+    now: datetime.datetime | None = None,
+) -> Decision:
+    """The Chief Executive's statement that advice was taken and the request is fit to submit."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        decision = _lock(decision_id=decision_id, lock_version=lock_version, user=user)
+        if decision.status != Status.CHIEF_EXECUTIVE:
+            raise DomainError("This record is not waiting for the Chief Executive.")
+        signoffs = _standing_signoffs(decision)
+        policies.require(policies.why_not_sign_chief_executive(user, decision, signoffs))
+        _check_password(user, password)
+        cycle = _open_cycle(decision)
+        statement = CHIEF_EXECUTIVE_STATEMENT.format(
+            decision_maker=decision.get_decision_maker_display()
+        )
+        signoff = _signoff(
+            decision=decision,
+            cycle=cycle,
+            user=user,
+            now=now,
+            kind=SignOff.Kind.CHIEF_EXECUTIVE,
+            role=Role.CHIEF_EXECUTIVE,
+            statement=statement,
+            outcome=SignOff.Outcome.CONFIRMED,
+        )
+        decision.status = next_stage(decision=decision, signoffs=[*signoffs, signoff])
+        _save(decision, user, "Chief Executive signed", ["status"])
+        _log(
+            decision=decision,
+            cycle=cycle,
+            verb=Action.Verb.CHIEF_EXECUTIVE_SIGNED,
+            actor=user,
+            role=Role.CHIEF_EXECUTIVE,
+            now=now,
+        )
+        notifications.notify_next(decision=decision)
+    return decision
+
+
+def decision_take(
+    *,
+    decision_id: int,
+    user,
+    lock_version: int,
+    password: str,
+    approve: bool,
+    interests: str = "",
+    reason: str = "",
+    now: datetime.datetime | None = None,
+) -> Decision:
+    """The decision maker's declaration of interests and decision, signed and dated."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        decision = _lock(decision_id=decision_id, lock_version=lock_version, user=user)
+        if decision.status != Status.DECISION_MAKER:
+            raise DomainError("This record is not waiting for a decision.")
+        signoffs = _standing_signoffs(decision)
+        policies.require(policies.why_not_decide(user, decision, signoffs))
+        if not approve and not reason.strip():
+            raise DomainError("Give the reason for not approving.")
+        _check_password(user, password)
+        role = policies.DECIDING_ROLES[decision.decision_maker]
+        cycle = _open_cycle(decision)
+        _signoff(
+            decision=decision,
+            cycle=cycle,
+            user=user,
+            now=now,
+            kind=SignOff.Kind.DECISION,
+            role=role,
+            statement=APPROVAL_STATEMENT if approve else REFUSAL_STATEMENT,
+            interests=interests.strip(),
+            reason=reason.strip(),
+            outcome=SignOff.Outcome.APPROVED if approve else SignOff.Outcome.NOT_APPROVED,
+        )
+        decision.status = Status.APPROVED if approve else Status.NOT_APPROVED
+        decision.decided_at = now
+        _save(decision, user, "Approved" if approve else "Not approved", ["status", "decided_at"])
+        if cycle is not None:
+            cycle.outcome = (
+                ApprovalCycle.Outcome.APPROVED if approve else ApprovalCycle.Outcome.NOT_APPROVED
+            )
+            cycle.closed_at = now
+            cycle._history_user = user
+            cycle.save(update_fields=["outcome", "closed_at"])
+        _log(
+            decision=decision,
+            cycle=cycle,
+            verb=Action.Verb.APPROVED if approve else Action.Verb.NOT_APPROVED,
+            actor=user,
+            role=role,
+            rule=decision.route_reason,
+            detail=reason.strip()
+            or (f"Interests: {interests.strip()}" if interests.strip() else ""),
+            now=now,
+        )
+        notifications.notify_decided(decision=decision)
+    return decision
+
+
+def decision_return(
+    *,
+    decision_id: int,
+    user,
+    lock_version: int,
+    reason: str,
+    now: datetime.datetime | None = None,
+) -> Decision:
+    """Send a submitted record back to its drafting officer, with the reason."""
+    now = now or timezone.now()
+    if not reason.strip():
+        raise DomainError("Give the reason for returning the record.")
+    with transaction.atomic():
+        decision = _lock(decision_id=decision_id, lock_version=lock_version, user=user)
+        policies.require(policies.why_not_return(user, decision))
+        role = policies.reviewing_role(user, decision)
+        decision.status = Status.DRAFT
+        _save(decision, user, "Returned to the drafting officer", ["status"])
+        cycle = _open_cycle(decision)
+        if cycle is not None:
+            cycle.outcome = ApprovalCycle.Outcome.RETURNED
+            cycle.closed_at = now
+            cycle._history_user = user
+            cycle.save(update_fields=["outcome", "closed_at"])
+        _log(
+            decision=decision,
+            cycle=cycle,
+            verb=Action.Verb.RETURNED,
+            actor=user,
+            role=role,
+            detail=reason.strip(),
+            now=now,
+        )
+        notifications.notify_returned(decision=decision, reason=reason.strip(), by=user)
+    return decision
+
+
+def signoffs_void_stale(
+    *, decision: Decision, user, now: datetime.datetime | None = None
+) -> list[SignOff]:
+    """Void the sign-offs given on content that has since changed; untick their lines.
+
+    Call after saving a change to the record's content, in the same transaction.
+    Returns the sign-offs voided (none when the content is what they signed).
+    """
+    standing = _standing_signoffs(decision)
+    if not standing:
+        return []
+    current = decision_content_hash(decision=decision)
+    stale = [s for s in standing if s.content_hash != current]
+    if not stale:
+        return []
+    now = now or timezone.now()
+    for signoff in stale:
+        signoff.voided_at = now
+        signoff.void_reason = "The record's content changed after this sign-off."
+        signoff._history_user = user
+        signoff.save(update_fields=["voided_at", "void_reason"])
+    DeclarationLine.objects.filter(
+        decision=decision,
+        kind__in=[s.declaration_kind for s in stale if s.declaration_kind],
+    ).update(ticked=False)
+    names = ", ".join(f"{s.name_as_signed} ({s.get_role_display()})" for s in stale)
+    _log(
+        decision=decision,
+        cycle=None,
+        verb=Action.Verb.SIGNOFFS_VOIDED,
+        actor=user,
+        detail=f"Voided: {names}",
+        now=now,
+    )
+    return stale
