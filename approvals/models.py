@@ -79,7 +79,7 @@ class Rule(models.Model):
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(condition="value_at_least", threshold__gte=0, flag="")
+                    Q(condition="value_at_least", threshold__isnull=False, threshold__gte=0, flag="")
                     | Q(condition="flag", threshold__isnull=True, flag__in=RuleFlag.values)
                     | Q(condition="otherwise", threshold__isnull=True, flag="")
                 ),

@@ -98,7 +98,11 @@ class StepView(View):
         except Decision.DoesNotExist:
             raise Http404("No such record") from None
         self.signoffs = list(self.decision.signoffs.all())
+        self.load_step(**kwargs)
         return super().dispatch(request, *args, **kwargs)
+
+    def load_step(self, **kwargs) -> None:
+        """Read the rest of the address (a clearance line's kind)."""
 
     def why_not(self) -> str | None:
         raise NotImplementedError
@@ -162,12 +166,11 @@ class ClearanceView(StepView):
     template_name = "approvals/clearance.html"
     button = "Confirm and sign"
 
-    def dispatch(self, request, *args, kind: str, **kwargs):
+    def load_step(self, *, kind: str) -> None:
         if kind not in CLEARANCE_LINES:
             raise Http404("No such line of the declaration")
         self.line = CLEARANCE_LINES[kind]
         self.title = f"Confirm the {self.line.kind.label} line"
-        return super().dispatch(request, *args, **kwargs)
 
     def form_kwargs(self):
         return {**super().form_kwargs(), "statements": self.line.statements}

@@ -99,6 +99,8 @@ TASKS: list[DraftTask] = [
         lambda d: _any(d.recommendations.all()),
     ),
     DraftTask("money", "Money", "The decision", lambda d: _any(d.expenditure_lines.all())),
+    # Two questions with "no" for an answer by default: nothing to complete.
+    DraftTask("route", "Reserved and significant matters", "The decision", lambda d: COMPLETED),
     *[_part_one_task(section.field, section.heading) for section in PART_ONE_SECTIONS],
     DraftTask(
         "report-details",

@@ -108,6 +108,20 @@ class TitleSummaryForm(VersionedForm):
     )
 
 
+class RouteFlagsForm(VersionedForm):
+    reserved_to_mayor = forms.BooleanField(
+        label="The matter is reserved to the Mayor",
+        help_text="Issuing the police and crime plan; appointing or removing the most senior "
+        "officers.",
+        required=False,
+    )
+    significant_public_interest = forms.BooleanField(
+        label="The matter is of significant public interest, contentious or novel",
+        help_text="It then goes to the Deputy Mayor for Policing and Crime whatever its value.",
+        required=False,
+    )
+
+
 class SectionTextForm(VersionedForm):
     """One Part I section: its only field is the page's heading."""
 

@@ -212,6 +212,7 @@ def paper_add(
             paper.file.delete(save=False)
             raise
         _touch(decision=decision, user=user, reason=f"Paper added: {title}")
+        paper.voided_signoffs = decision.voided_signoffs
     return paper
 
 

@@ -23,6 +23,7 @@ urlpatterns = [
         name="draft_recommendations",
     ),
     path("records/<int:pk>/draft/money/", drafting.MoneyView.as_view(), name="draft_money"),
+    path("records/<int:pk>/draft/route/", drafting.RouteFlagsView.as_view(), name="draft_route"),
     path(
         "records/<int:pk>/draft/part-one/<slug:section>/",
         drafting.PartOneSectionView.as_view(),

@@ -7,6 +7,7 @@ approvals.policies.can_edit_draft (else 403).
 
 from django import forms as django_forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +22,7 @@ from approvals.policies import (
     can_view_decisions,
     can_view_part_two,
 )
+from approvals.selectors import live_route
 
 from . import selectors, services
 from .drafting import PART_ONE_BY_SLUG, task_groups
@@ -34,6 +36,7 @@ from .forms import (
     ReportAdviceForm,
     ReportDetailsForm,
     ReportSummaryForm,
+    RouteFlagsForm,
     SectionTextForm,
     StartDecisionForm,
     TitleSummaryForm,
@@ -103,7 +106,19 @@ class TaskListView(DraftView):
     def get(self, request):
         return self.render(
             "decisions/drafting/task_list.html",
-            {"groups": task_groups(self.decision)},
+            {"groups": task_groups(self.decision), "route": live_route(decision=self.decision)},
+        )
+
+
+def warn_if_voided(request, decision) -> None:
+    """Say whose sign-offs a change voided (services leave them on decision.voided_signoffs)."""
+    voided = getattr(decision, "voided_signoffs", None)
+    if voided:
+        names = ", ".join(f"{s.name_as_signed} ({s.get_role_display()})" for s in voided)
+        messages.warning(
+            request,
+            f"Your change voided the sign-offs given on the earlier content: {names}. "
+            "They must sign again after you resubmit.",
         )
 
 
@@ -157,10 +172,11 @@ class SectionFormView(DraftView):
         status = 400
         if form.is_valid():
             try:
-                self.save(form)
+                saved = self.save(form)
             except (DomainError, ValidationError) as error:
                 status = add_domain_error(form, error)
             else:
+                warn_if_voided(self.request, saved)
                 return redirect(self.success_url())
         return self.render(self.template_name, self.context(form), status=status)
 
@@ -183,10 +199,28 @@ class TitleSummaryView(SectionFormView):
         return {"title": self.decision.title, "executive_summary": self.decision.executive_summary}
 
     def save(self, form):
-        services.decision_update(
+        return services.decision_update(
             **self.versioned(form),
             values={name: form.cleaned_data[name] for name in ("title", "executive_summary")},
             reason="Title and executive summary changed",
+        )
+
+
+class RouteFlagsView(SectionFormView):
+    form_class = RouteFlagsForm
+    title = "Reserved and significant matters"
+
+    def initial(self):
+        return {
+            "reserved_to_mayor": self.decision.reserved_to_mayor,
+            "significant_public_interest": self.decision.significant_public_interest,
+        }
+
+    def save(self, form):
+        return services.decision_update(
+            **self.versioned(form),
+            values={name: form.cleaned_data[name] for name in self.initial()},
+            reason="Reserved and significant matters changed",
         )
 
 
@@ -211,7 +245,7 @@ class PartOneSectionView(SectionFormView):
         return {**super().context(form), "title": self.section.heading, "number": number}
 
     def save(self, form):
-        services.decision_update(
+        return services.decision_update(
             **self.versioned(form),
             values={self.section.field: form.cleaned_data["text"]},
             reason=f"{self.section.heading} changed",
@@ -228,7 +262,7 @@ class ReportFormView(SectionFormView):
         }
 
     def save(self, form):
-        services.report_update(
+        return services.report_update(
             **self.versioned(form),
             values={
                 name: value for name, value in form.cleaned_data.items() if name != "lock_version"
@@ -292,7 +326,7 @@ class PublicationView(SectionFormView):
 
     def save(self, form):
         data = form.cleaned_data
-        services.decision_set_publication(
+        return services.decision_set_publication(
             **self.versioned(form),
             part1_deferred=data["part1_deferred"],
             deferral_reason=data["deferral_reason"],
@@ -325,7 +359,7 @@ class DeclarationView(SectionFormView):
         return {"confirmed": bool(line and line.ticked)}
 
     def save(self, form):
-        services.declaration_set_drafting_officer(
+        return services.declaration_set_drafting_officer(
             **self.versioned(form), confirmed=form.cleaned_data["confirmed"]
         )
 
@@ -424,10 +458,11 @@ class ListEditorView(DraftView):
                 version_form.add_error(None, f"Enter at least one {self.row_name.lower()}")
             else:
                 try:
-                    self.save(rows, version_form.cleaned_data["lock_version"])
+                    saved = self.save(rows, version_form.cleaned_data["lock_version"])
                 except (DomainError, ValidationError) as error:
                     status = add_domain_error(version_form, error)
                     return self.show([], lock_version, formset, version_form, status=status)
+                warn_if_voided(request, saved)
                 return redirect(self.task_list_url())
         return self.show([], lock_version, formset, version_form, status=400)
 
@@ -443,7 +478,7 @@ class RecommendationsView(ListEditorView):
         return [{"text": r.text} for r in self.decision.recommendations.all()]
 
     def save(self, rows, lock_version):
-        services.decision_set_recommendations(
+        return services.decision_set_recommendations(
             decision_id=self.decision.pk,
             user=self.request.user,
             lock_version=lock_version,
@@ -474,7 +509,7 @@ class MoneyView(ListEditorView):
         ]
 
     def save(self, rows, lock_version):
-        services.decision_set_expenditure(
+        return services.decision_set_expenditure(
             decision_id=self.decision.pk,
             user=self.request.user,
             lock_version=lock_version,
@@ -488,7 +523,7 @@ class PapersView(SectionFormView):
     title = "Background papers"
 
     def save(self, form):
-        services.paper_add(
+        return services.paper_add(
             **self.versioned(form),
             title=form.cleaned_data["title"],
             upload=form.cleaned_data["file"],

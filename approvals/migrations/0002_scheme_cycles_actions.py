@@ -275,6 +275,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='rule',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('condition', 'value_at_least'), ('flag', ''), ('threshold__gte', 0)), models.Q(('condition', 'flag'), ('flag__in', ['reserved_to_mayor', 'significant_public_interest']), ('threshold__isnull', True)), models.Q(('condition', 'otherwise'), ('flag', ''), ('threshold__isnull', True)), _connector='OR'), name='rule_condition_complete', violation_error_message='A value rule needs a threshold, a flag rule needs a flag, and neither needs the other'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('condition', 'value_at_least'), ('flag', ''), ('threshold__gte', 0), ('threshold__isnull', False)), models.Q(('condition', 'flag'), ('flag__in', ['reserved_to_mayor', 'significant_public_interest']), ('threshold__isnull', True)), models.Q(('condition', 'otherwise'), ('flag', ''), ('threshold__isnull', True)), _connector='OR'), name='rule_condition_complete', violation_error_message='A value rule needs a threshold, a flag rule needs a flag, and neither needs the other'),
         ),
     ]

@@ -329,7 +329,11 @@ def _walk_workflow(*, decision: Decision, spec: RecordSpec, users: dict[str, Use
         (line for line in spec.declaration if line.cleared_at is not None),
         key=lambda line: line.cleared_at,
     )
-    first_step = cleared[0].cleared_at if cleared else spec.signatures[0].signed_at
+    if spec.submitted_at is not None:
+        submitted_at = spec.submitted_at
+    else:
+        first_step = cleared[0].cleared_at if cleared else spec.signatures[0].signed_at
+        submitted_at = first_step - timedelta(days=1)
     officer = users[spec.drafted_by]
 
     def act(service, user: User, **kwargs) -> None:
@@ -341,7 +345,7 @@ def _walk_workflow(*, decision: Decision, spec: RecordSpec, users: dict[str, Use
         except DomainError as error:
             raise DemoLoadError(f"{spec.title}: {user.username} could not act: {error}") from error
 
-    act(decision_submit, officer, now=first_step - timedelta(days=1))
+    act(decision_submit, officer, now=submitted_at)
     for line in cleared:
         act(
             clearance_confirm,

@@ -358,7 +358,7 @@ CUSTODY_CELL_CALL = RecordSpec(
     started_at=london(2026, 10, 5, 14, 0),
 )
 
-# In clearance, routed to the Chief Executive: finance and legal have confirmed so far.
+# In clearance, routed to the Chief Executive: just submitted, no adviser has confirmed yet.
 CUSTODY_VISITING = RecordSpec(
     form_type="chief-executive-decision",
     number=1073,
@@ -410,14 +410,56 @@ CUSTODY_VISITING = RecordSpec(
     expenditure=(
         Money(REVENUE, "2026/27", Decimal("64500.00"), "MOPAC Oversight and Scrutiny Budget"),
     ),
-    declaration=_declaration(
-        cleared={
-            DeclarationKind.FINANCIAL: london(2026, 11, 23, 10, 45),
-            DeclarationKind.LEGAL: london(2026, 11, 24, 15, 10),
-        },
-        director="The Director of Oversight",
-    ),
+    declaration=_declaration(cleared={}, director="The Director of Oversight"),
+    submitted_at=london(2026, 11, 23, 9, 30),
     started_at=london(2026, 11, 2, 9, 15),
+)
+
+# Reserved to the Mayor whatever its cost: cleared and signed, waiting for the Mayor.
+POLICE_AND_CRIME_PLAN = RecordSpec(
+    form_type="dmpc-decision",
+    number=1074,
+    title="Police and Crime Plan for London: Annual Refresh 2027",
+    status=DecisionStatus.DECISION_MAKER,
+    decision_maker=DecisionMaker.MAYOR,
+    fields={
+        "reserved_to_mayor": True,
+        "executive_summary": (
+            "This decision seeks the Mayor's approval to issue the annual refresh of the Police "
+            "and Crime Plan for London, after consultation with the London Assembly's Police and "
+            "Crime Committee."
+        ),
+        "introduction": (
+            "The Police Reform and Social Responsibility Act 2011 requires the Mayor to issue a "
+            "police and crime plan and to keep it under review. Issuing the plan is reserved to "
+            "the Mayor."
+        ),
+        "issues_for_consideration": (
+            "The refresh updates the plan's measures for neighbourhood policing and violence "
+            "against women and girls; its priorities are unchanged."
+        ),
+        "financial_comments": "There are no direct financial implications.",
+        "legal_comments": (
+            "Issuing the police and crime plan is reserved to the Mayor by the MOPAC Scheme of "
+            "Delegation and Consent."
+        ),
+        "commercial_issues": "There are no commercial issues.",
+        "gdpr_privacy": "The refresh processes no personal data. A DPIA is not required.",
+        "equality_comments": (
+            "An equality impact assessment of the refreshed measures was published with the "
+            "consultation."
+        ),
+    },
+    recommendations=(
+        "The Mayor is recommended to issue the refreshed Police and Crime Plan for London.",
+    ),
+    expenditure=(),
+    declaration=_declaration(
+        cleared=_all_cleared(date(2026, 11, 17)),
+        director="The Director of Strategy and Commissioning",
+    ),
+    signatures=(_chief_executive(london(2026, 11, 25, 15, 0)),),
+    started_at=london(2026, 10, 20, 11, 0),
 )
 
 # A draft, half written: no number until it is submitted, no route settled yet.
@@ -452,5 +494,6 @@ DEMO_RECORDS: tuple[RecordSpec, ...] = (
     DIGITAL_FORENSICS,
     CUSTODY_CELL_CALL,
     CUSTODY_VISITING,
+    POLICE_AND_CRIME_PLAN,
     PERPETRATOR_PROGRAMME,
 )

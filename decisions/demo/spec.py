@@ -75,6 +75,8 @@ class RecordSpec:
     declaration: tuple[Declaration, ...] = ()
     signatures: tuple[Signature, ...] = ()
     started_at: datetime | None = None
+    # When it was submitted; by default the day before the first sign-off.
+    submitted_at: datetime | None = None
 
 
 # The standard wording of the sign-offs, as PCD 1069 prints it.

@@ -149,3 +149,10 @@ def test_changing_the_scheme_never_reroutes_a_submitted_record(scheme, officer, 
     # A draft of the same value now routes to the Chief Executive under the new scheme.
     draft = ready_draft(amount="600000.00")
     assert live_route(decision=draft).decision_maker == "chief_executive"
+
+
+def test_the_database_refuses_a_value_rule_without_a_threshold(scheme):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Rule.objects.filter(scheme=scheme, priority=30).update(threshold=None)

@@ -351,8 +351,10 @@ def test_the_clearance_page_offers_the_statements_of_the_line(client, people, at
 
 
 def test_an_unknown_line_is_not_found(client, people, at_clearance):
+    url = clear_url(at_clearance, "astrology")
+    assert client.get(url).status_code == 302  # signing in comes first
     client.force_login(people[Role.FINANCE])
-    assert client.get(clear_url(at_clearance, "astrology")).status_code == 404
+    assert client.get(url).status_code == 404
 
 
 def test_an_adviser_confirms_their_line_with_the_statement_chosen(client, people, at_clearance):

@@ -445,3 +445,20 @@ def test_a_failing_mail_server_never_blocks_the_action(
         submit(decision, officer)
     decision.refresh_from_db()
     assert decision.status == Status.CLEARANCE
+
+
+def test_the_drafter_is_told_which_sign_offs_a_change_voided(
+    client, at_chief_executive, people, officer
+):
+    decision = at_chief_executive
+    give_back(decision, people[Role.CHIEF_EXECUTIVE])
+    decision.refresh_from_db()
+    client.force_login(officer)
+    response = client.post(
+        f"/records/{decision.pk}/draft/part-one/introduction/",
+        {"lock_version": decision.lock_version, "text": "Something new."},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Your change voided the sign-offs given on the earlier content" in page
+    assert f"{people[Role.FINANCE].get_full_name()} (Finance)" in page

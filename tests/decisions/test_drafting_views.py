@@ -675,3 +675,18 @@ def test_line_ends_from_browsers_are_stored_as_newlines(client, officer, draft):
     )
     draft.refresh_from_db()
     assert draft.introduction == "One.\n\nTwo.\nStill two."
+
+
+def test_the_task_list_shows_the_route_live(client, officer, draft):
+    ExpenditureLineFactory(decision=draft, amount="499999.99")
+    client.force_login(officer)
+    url = reverse("decisions:task_list", args=[draft.pk])
+    assert (
+        "To the Chief Executive: total £499,999.99, under delegation"
+        in client.get(url).content.decode()
+    )
+    post_section(client, draft, "route/", {"significant_public_interest": "on"})
+    assert (
+        "To the Deputy Mayor for Policing and Crime: the matter is of significant public interest"
+        in client.get(url).content.decode()
+    )
