@@ -79,7 +79,12 @@ class Rule(models.Model):
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(condition="value_at_least", threshold__isnull=False, threshold__gte=0, flag="")
+                    Q(
+                        condition="value_at_least",
+                        threshold__isnull=False,
+                        threshold__gte=0,
+                        flag="",
+                    )
                     | Q(condition="flag", threshold__isnull=True, flag__in=RuleFlag.values)
                     | Q(condition="otherwise", threshold__isnull=True, flag="")
                 ),
@@ -136,17 +141,25 @@ class ApprovalCycle(models.Model):
         return f"Cycle of decision {self.decision_id} opened {self.opened_at:%d/%m/%Y}"
 
 
+class ActionVerb(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted for clearance"
+    CONFIRMED = "confirmed", "Confirmed a declaration line"
+    CHIEF_EXECUTIVE_SIGNED = "chief_executive_signed", "Signed the Chief Executive's statement"
+    APPROVED = "approved", "Approved"
+    NOT_APPROVED = "not_approved", "Did not approve"
+    RETURNED = "returned", "Returned to the drafting officer"
+    SIGNOFFS_VOIDED = "signoffs_voided", "Sign-offs voided by a change of content"
+    PUBLISHED = "published", "Published Part 1"
+    PUBLICATION_FAILED = "publication_failed", "Publication failed"
+    DEFERRAL_EXTENDED = "deferral_extended", "Extended the deferral of publication"
+    DEFERRAL_REMINDED = "deferral_reminded", "Reminded the drafting officer of the deferral"
+    WITHDRAWN = "withdrawn", "Withdrew the published record"
+
+
 class Action(models.Model):
     """The action log: every workflow step, who took it, and the rule that applied."""
 
-    class Verb(models.TextChoices):
-        SUBMITTED = "submitted", "Submitted for clearance"
-        CONFIRMED = "confirmed", "Confirmed a declaration line"
-        CHIEF_EXECUTIVE_SIGNED = "chief_executive_signed", "Signed the Chief Executive's statement"
-        APPROVED = "approved", "Approved"
-        NOT_APPROVED = "not_approved", "Did not approve"
-        RETURNED = "returned", "Returned to the drafting officer"
-        SIGNOFFS_VOIDED = "signoffs_voided", "Sign-offs voided by a change of content"
+    Verb = ActionVerb
 
     decision = models.ForeignKey(
         "decisions.Decision", on_delete=models.CASCADE, related_name="actions"
@@ -155,7 +168,10 @@ class Action(models.Model):
         ApprovalCycle, on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
     )
     verb = models.CharField(max_length=30, choices=Verb.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # None for what the application does by itself (publication on the deferral date).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     role = models.CharField(max_length=30, choices=Role.choices, blank=True)
     at = models.DateTimeField()
     rule = models.TextField("Rule applied", blank=True)
@@ -166,17 +182,7 @@ class Action(models.Model):
         ordering = ["decision", "at", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(
-                    verb__in=[
-                        "submitted",
-                        "confirmed",
-                        "chief_executive_signed",
-                        "approved",
-                        "not_approved",
-                        "returned",
-                        "signoffs_voided",
-                    ]
-                ),
+                condition=Q(verb__in=ActionVerb.values),
                 name="action_verb_valid",
             ),
         ]

@@ -2,9 +2,11 @@
 
 import datetime
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Exists, Field, Model, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
 from decisions.models import Decision, ExpenditureLine, PartTwo, SupportingReport
@@ -132,7 +134,7 @@ class QueueGroup:
 _FLAG_ORDER = {OVERDUE: 0, DUE_SOON: 1, "": 2}
 
 
-def _queue_items(decisions, *, today: datetime.date) -> list[QueueItem]:
+def _queue_items(decisions: Iterable[Decision], *, today: datetime.date) -> list[QueueItem]:
     items = []
     for decision in decisions:
         report = getattr(decision, "report", None)
@@ -331,7 +333,9 @@ def decision_versions(
 _VERBS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 
 
-def _part_versions(part: str, fields, records, *, hide_total: bool) -> list[Version]:
+def _part_versions(
+    part: str, fields: list[Field], records: list[Model], *, hide_total: bool
+) -> list[Version]:
     versions = []
     previous = None
     for record in records:
@@ -364,7 +368,7 @@ def _part_versions(part: str, fields, records, *, hide_total: bool) -> list[Vers
     return versions
 
 
-def _shown(field, value) -> str:
+def _shown(field: Field, value: Any) -> str:
     if value is None:
         return ""
     if field.choices:

@@ -20,6 +20,7 @@ from decisions.canonical import decision_content_hash
 from decisions.errors import DomainError, NotAllowed, StaleRecord
 from decisions.models import Decision, DecisionMaker, DeclarationLine, ReferenceSeries
 from decisions.roles import Role
+from decisions.tasks import publish_decision
 
 from . import notifications, policies
 from .clearance import (
@@ -366,6 +367,10 @@ def decision_take(
             now=now,
         )
         notifications.notify_decided(decision=decision)
+        if approve:
+            # Publication is its own work: a rendering failure never undoes the approval.
+            decision_id = decision.pk
+            transaction.on_commit(lambda: publish_decision.enqueue(decision_id))
     return decision
 
 

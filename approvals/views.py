@@ -234,14 +234,15 @@ class DecideView(StepView):
             reason = f"Interest declared: {data['interests']}"
             services.decision_return(**self.versioned(form), reason=reason)
             return f"{self.decision.reference} was passed back to the drafting officer. {reason}"
-        decision = services.decision_take(
+        services.decision_take(
             **self.versioned(form),
             password=data["password"],
             approve=data["approve"],
             interests=data["interests"],
             reason=data["reason"],
         )
-        return f"{decision.reference}: {decision.get_status_display()}. Your decision is signed."
+        verb = "approved" if data["approve"] else "did not approve"
+        return f"You {verb} {self.decision.reference}. Your decision is signed."
 
 
 class ReturnView(StepView):

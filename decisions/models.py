@@ -118,6 +118,20 @@ class Decision(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
 
+    # Publication of Part 1 (decisions.publication). The PDF is rendered once,
+    # stored, and never changes; its SHA-256 is kept beside it.
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    published_pdf = models.FileField(upload_to="published/", max_length=200, blank=True)
+    published_pdf_sha256 = models.CharField(max_length=64, blank=True)
+    publication_error = models.TextField(blank=True)
+    publication_attempted_at = models.DateTimeField(null=True, blank=True)
+    deferral_reminded_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawal_reason = models.TextField(blank=True)
+    # The published Part 1 as plain text, for the register's full-text search
+    # (a GIN index on PostgreSQL). Written at publication from Part 1 only.
+    search_text = models.TextField(blank=True, editable=False)
+
     # Part I – non-confidential facts and advice, each a run of paragraphs
     # separated by a blank line, published numbered 1.1, 1.2 …
     introduction = models.TextField("Introduction and background", blank=True)
@@ -161,6 +175,20 @@ class Decision(models.Model):
             models.CheckConstraint(
                 condition=Q(number__isnull=True) | Q(number__gte=1),
                 name="decision_number_positive",
+            ),
+            # On the register means numbered, published and stored with its hash.
+            models.CheckConstraint(
+                condition=~Q(status__in=["published", "withdrawn"])
+                | (
+                    Q(number__isnull=False, published_at__isnull=False)
+                    & ~Q(published_pdf="")
+                    & ~Q(published_pdf_sha256="")
+                ),
+                name="decision_published_has_pdf",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="withdrawn") | ~Q(withdrawal_reason=""),
+                name="decision_withdrawal_has_reason",
             ),
             models.CheckConstraint(
                 condition=Q(part1_deferred=False) | Q(deferred_until__isnull=False),

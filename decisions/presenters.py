@@ -2,6 +2,10 @@
 
 from typing import Any
 
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.html import strip_tags
+
 from approvals.models import SignOff
 
 from .models import Decision
@@ -29,3 +33,15 @@ def part_one_context(*, decision: Decision) -> dict[str, Any]:
         "ce_signoff": next((s for s in signoffs if s.kind == SignOff.Kind.CHIEF_EXECUTIVE), None),
         "decision_signoff": next((s for s in signoffs if s.kind == SignOff.Kind.DECISION), None),
     }
+
+
+def part_one_plain_text(*, decision: Decision) -> str:
+    """Part 1 as plain text (for search), from the very template the public page uses."""
+    html = render_to_string(
+        "decisions/part_one.html",
+        {
+            **part_one_context(decision=decision),
+            "organisation_short_name": settings.ORGANISATION_SHORT_NAME,
+        },
+    )
+    return " ".join(strip_tags(html).split())

@@ -43,9 +43,26 @@ def decision_detail_for_user(*, user, pk: int) -> Decision:
     Part 2 is loaded only for a user allowed to see it: for anyone else the
     attribute `visible_part_two` is None, so no template can show it by mistake.
     """
-    decision = (
-        decision_list_for_user(user=user)
-        .select_related("report")
+    decision = _with_parts(decision_list_for_user(user=user)).get(pk=pk)
+    decision.visible_part_two = None
+    if decision.has_part_two and can_view_part_two(user, decision):
+        decision.visible_part_two = decision_part_two(decision=decision)
+    return decision
+
+
+def decision_with_parts(*, pk: int) -> Decision:
+    """One record with every Part 1 part loaded, for the application itself (publication).
+
+    Not scoped to a user: never hand it to a page. Part 2 is not loaded.
+    """
+    return _with_parts(
+        Decision.objects.select_related("series", "form_type", "drafting_officer")
+    ).get(pk=pk)
+
+
+def _with_parts(queryset: QuerySet[Decision]) -> QuerySet[Decision]:
+    return (
+        queryset.select_related("report")
         .prefetch_related(
             "recommendations",
             "expenditure_lines",
@@ -56,12 +73,7 @@ def decision_detail_for_user(*, user, pk: int) -> Decision:
                 queryset=SignOff.objects.filter(voided_at__isnull=True).select_related("user"),
             ),
         )
-        .get(pk=pk)
     )
-    decision.visible_part_two = None
-    if decision.has_part_two and can_view_part_two(user, decision):
-        decision.visible_part_two = decision_part_two(decision=decision)
-    return decision
 
 
 def decision_part_two(*, decision: Decision):

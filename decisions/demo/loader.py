@@ -36,6 +36,7 @@ from decisions.models import (
     ReferenceSeries,
     SupportingReport,
 )
+from decisions.publication import decision_publish
 from decisions.roles import ROLE_GROUP_NAMES, Role
 
 from .records import DEMO_RECORDS, FORM_TYPES, SERIES_NAME, SERIES_PREFIX
@@ -369,8 +370,9 @@ def _walk_workflow(*, decision: Decision, spec: RecordSpec, users: dict[str, Use
                 interests=signature.interests,
             )
     if spec.status == DecisionStatus.PUBLISHED:
-        # Publication has no service yet (issue 5): the approved record is marked published.
-        Decision.objects.filter(pk=decision.pk).update(status=DecisionStatus.PUBLISHED)
+        # Published the day after approval, as the application does it.
+        decided = next(s for s in spec.signatures if s.kind == SignOff.Kind.DECISION)
+        decision_publish(decision_id=decision.pk, now=decided.signed_at + timedelta(days=1))
     decision.refresh_from_db()
     if decision.status != spec.status:
         raise DemoLoadError(

@@ -7,8 +7,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from approvals.clearance import CLEARANCE_LINES
+from approvals.models import Action
 from approvals.services import chief_executive_sign, decision_submit, decision_take
 from decisions import services as drafting
 from decisions.roles import Role
@@ -209,3 +211,12 @@ def test_the_query_count_does_not_grow_with_the_versions(
         client.force_login(user)
         client.get(reverse("decisions:home"))  # the first request of a session does more
         assert count(many) == count(few)
+
+
+def test_what_the_application_did_by_itself_is_listed_without_a_person(client, people, approved):
+    Action.objects.create(
+        decision=approved, verb=Action.Verb.PUBLISHED, at=timezone.now(), detail="Part 1 PDF"
+    )
+    timeline = section(page_for(client, people[Role.FINANCE], approved), "actions-heading")
+    assert "Published Part 1" in timeline
+    assert "By the application itself" in timeline

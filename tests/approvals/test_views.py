@@ -586,13 +586,15 @@ def test_the_dmpc_approves(
         )
     assert response.status_code == 302
     decision = fresh(at_decision)
-    assert decision.status == Status.APPROVED
+    # Approved, and published at once when not deferred (decisions.tasks, after commit).
+    assert decision.status in (Status.APPROVED, Status.PUBLISHED)
+    assert decision.decided_at is not None
     signoff = SignOff.objects.get(decision=decision, kind="decision")
     assert (signoff.outcome, signoff.interests, signoff.role) == ("approved", "", Role.DMPC)
     assert signoff.statement == "The above request has my approval."
     assert [mail.to for mail in mailoutbox] == [[officer.email]]
     page = text_of(client.get(response.url))
-    assert "PCD 1070: Approved. Your decision is signed." in page
+    assert "You approved PCD 1070. Your decision is signed." in page
 
 
 def test_not_approving_needs_a_reason(client, people, at_decision):
@@ -611,6 +613,8 @@ def test_not_approving_needs_a_reason(client, people, at_decision):
     )
     assert response.status_code == 302
     assert fresh(at_decision).status == Status.NOT_APPROVED
+    page = text_of(client.get(response.url))
+    assert "You did not approve PCD 1070. Your decision is signed." in page
     signoff = SignOff.objects.get(decision=at_decision, kind="decision")
     assert (signoff.outcome, signoff.reason) == ("not_approved", "The business case is not made.")
 
@@ -696,7 +700,8 @@ def test_a_failing_mail_server_does_not_stop_a_decision(
         )
     assert response.status_code == 302
     assert callbacks
-    assert fresh(at_decision).status == Status.APPROVED
+    assert fresh(at_decision).decided_at is not None
+    assert SignOff.objects.get(decision=at_decision, kind="decision").outcome == "approved"
 
 
 def test_the_chief_executive_cannot_sign_and_then_decide(client, people, at_decision):
@@ -745,6 +750,22 @@ def test_a_reviewer_returns_the_record_and_the_officer_is_told(
     [mail] = mailoutbox
     assert mail.to == [officer.email]
     assert "Add the DPIA reference." in mail.body
+
+
+def test_a_returned_record_is_resubmitted_with_its_reference(client, people, officer, at_clearance):
+    decision_return(
+        decision_id=at_clearance.pk,
+        user=people[Role.LEGAL],
+        lock_version=at_clearance.lock_version,
+        reason="Add the legal comments.",
+    )
+    client.force_login(officer)
+    decision = fresh(at_clearance)
+    response = client.post(submit_url(decision), {"lock_version": decision.lock_version})
+    assert response.status_code == 302
+    decision = fresh(decision)
+    assert (decision.status, decision.reference) == (Status.CLEARANCE, "PCD 1070")
+    assert ReferenceSeries.objects.get(prefix="PCD").next_number == 1071
 
 
 def test_the_drafter_cannot_return_their_own_record(client, officer, at_clearance):

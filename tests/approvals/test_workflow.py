@@ -252,7 +252,8 @@ def test_the_chief_executive_signs_and_the_dmpc_approves(
     with django_capture_on_commit_callbacks(execute=True):
         decide(decision, people[Role.DMPC], interests="")
     decision.refresh_from_db()
-    assert decision.status == Status.APPROVED
+    # Approved, and published at once: it is not deferred.
+    assert decision.status == Status.PUBLISHED
     assert decision.decided_at is not None
     taken = decision.signoffs.get(kind="decision")
     assert (taken.statement, taken.outcome, taken.role) == (
@@ -263,7 +264,13 @@ def test_the_chief_executive_signs_and_the_dmpc_approves(
     assert decision.cycles.get().outcome == ApprovalCycle.Outcome.APPROVED
     assert mailoutbox[-1].to == [officer.email]
     verbs = list(decision.actions.values_list("verb", flat=True))
-    assert verbs == ["submitted", *["confirmed"] * 6, "chief_executive_signed", "approved"]
+    assert verbs == [
+        "submitted",
+        *["confirmed"] * 6,
+        "chief_executive_signed",
+        "approved",
+        "published",
+    ]
 
 
 def test_the_chief_executive_signs_only_at_that_stage(officer, people, ready_draft):

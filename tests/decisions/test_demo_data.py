@@ -627,6 +627,7 @@ def test_pcd_1069_carries_its_route_and_the_steps_the_services_took():
         *["confirmed"] * 6,
         "chief_executive_signed",
         "approved",
+        "published",
     ]
     assert decision.cycles.get().outcome == "approved"
     assert decision.signoffs.filter(voided_at__isnull=True).count() == 8

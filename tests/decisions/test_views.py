@@ -73,14 +73,14 @@ def test_every_role_may_read_records(client, make_user, role, name):
 
 def test_home_lists_reference_title_stage_and_value(client, finance):
     decision = DecisionFactory(
-        number=1069, title="Accelerated IVMA Improvements", status="published"
+        number=1069, title="Accelerated IVMA Improvements", status="approved"
     )
     ExpenditureLineFactory(decision=decision, amount="1482400.00")
     client.force_login(finance)
     page = client.get(reverse("decisions:home")).content.decode()
     assert "PCD 1069" in page
     assert "Accelerated IVMA Improvements" in page
-    assert "Published" in page
+    assert "Approved" in page
     assert "£1,482,400.00" in page
 
 
