@@ -27,14 +27,6 @@ class SigningForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.user = user
 
-    def clean_password(self):
-        password = self.cleaned_data["password"]
-        if password and not self.user.check_password(password):
-            raise forms.ValidationError(
-                "The password is not correct. Enter your own password to sign"
-            )
-        return password
-
 
 class ClearanceForm(SigningForm):
     field_order = ["statement", "password"]

@@ -17,7 +17,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from decisions.canonical import decision_content_hash
-from decisions.errors import DomainError, NotAllowed, StaleRecord
+from decisions.errors import DomainError, NotAllowed, WrongPassword
+from decisions.locking import decision_lock
 from decisions.models import Decision, DecisionMaker, DeclarationLine, ReferenceSeries
 from decisions.roles import Role
 from decisions.tasks import publish_decision
@@ -38,34 +39,13 @@ logger = logging.getLogger(__name__)
 Status = Decision.Status
 
 
-def _lock(*, decision_id: int, lock_version: int, user) -> Decision:
-    """The record, row-locked, if nobody acted on it since the user's page was loaded.
-
-    Call inside transaction.atomic(). On SQLite the write transaction serialises
-    writers instead of the row lock (see DATABASES OPTIONS transaction_mode).
-    """
-    decision = (
-        Decision.objects.select_for_update()
-        .select_related("series", "form_type", "drafting_officer")
-        .get(pk=decision_id)
-    )
-    if decision.lock_version != lock_version:
-        last = decision.history.select_related("history_user").first()
-        who = "Someone"
-        if last is not None and last.history_user is not None:
-            who = "You" if last.history_user_id == user.pk else str(last.history_user)
-        when = last.history_date if last is not None else decision.updated_at
-        raise StaleRecord(changed_by=who, changed_at=timezone.localtime(when))
-    return decision
-
-
 def _standing_signoffs(decision: Decision) -> list[SignOff]:
     return list(decision.signoffs.filter(voided_at__isnull=True).select_related("user"))
 
 
 def _check_password(user, password: str) -> None:
     if not password or not check_password(password, user.password):
-        raise NotAllowed("The password is not correct. Enter your own password to sign.")
+        raise WrongPassword("The password is not correct. Enter your own password to sign")
 
 
 def _save(decision: Decision, user, reason: str, fields: list[str]) -> None:
@@ -160,7 +140,7 @@ def decision_submit(
     give it the next reference number of its series (first submission only), open a cycle."""
     now = now or timezone.now()
     with transaction.atomic():
-        decision = _lock(decision_id=decision_id, lock_version=lock_version, user=user)
+        decision = decision_lock(decision_id=decision_id, lock_version=lock_version, user=user)
         if not policies.can_submit(user, decision):
             raise NotAllowed("Only the drafting officer of this draft can submit it.")
         gaps = submission_gaps(decision=decision)
@@ -222,7 +202,7 @@ def clearance_confirm(
     """Confirm one line of the Originating Officer Declaration, choosing its statement."""
     now = now or timezone.now()
     with transaction.atomic():
-        decision = _lock(decision_id=decision_id, lock_version=lock_version, user=user)
+        decision = decision_lock(decision_id=decision_id, lock_version=lock_version, user=user)
         if decision.status != Status.CLEARANCE:
             raise DomainError("This record is not at clearance.")
         line = CLEARANCE_LINES.get(kind)
@@ -275,7 +255,7 @@ def chief_executive_sign(
     """The Chief Executive's statement that advice was taken and the request is fit to submit."""
     now = now or timezone.now()
     with transaction.atomic():
-        decision = _lock(decision_id=decision_id, lock_version=lock_version, user=user)
+        decision = decision_lock(decision_id=decision_id, lock_version=lock_version, user=user)
         if decision.status != Status.CHIEF_EXECUTIVE:
             raise DomainError("This record is not waiting for the Chief Executive.")
         signoffs = _standing_signoffs(decision)
@@ -323,7 +303,7 @@ def decision_take(
     """The decision maker's declaration of interests and decision, signed and dated."""
     now = now or timezone.now()
     with transaction.atomic():
-        decision = _lock(decision_id=decision_id, lock_version=lock_version, user=user)
+        decision = decision_lock(decision_id=decision_id, lock_version=lock_version, user=user)
         if decision.status != Status.DECISION_MAKER:
             raise DomainError("This record is not waiting for a decision.")
         signoffs = _standing_signoffs(decision)
@@ -387,7 +367,7 @@ def decision_return(
     if not reason.strip():
         raise DomainError("Give the reason for returning the record.")
     with transaction.atomic():
-        decision = _lock(decision_id=decision_id, lock_version=lock_version, user=user)
+        decision = decision_lock(decision_id=decision_id, lock_version=lock_version, user=user)
         policies.require(policies.why_not_return(user, decision))
         role = policies.reviewing_role(user, decision)
         decision.status = Status.DRAFT

@@ -9,6 +9,12 @@ class NotAllowed(DomainError):
     pass
 
 
+class WrongPassword(NotAllowed):
+    """A signature's password re-entry did not match: an error of the password field."""
+
+    field = "password"
+
+
 class StaleRecord(DomainError):
     """The record was saved by someone since the form was loaded."""
 

@@ -12,12 +12,12 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 
 from approvals.policies import can_edit_draft, can_start_draft, can_view_part_two
 from approvals.services import signoffs_void_stale
 
-from .errors import NotAllowed, StaleRecord
+from .errors import NotAllowed
+from .locking import decision_lock
 from .models import (
     BackgroundPaper,
     Decision,
@@ -51,27 +51,13 @@ def decision_create(*, user, form_type: FormType, title: str) -> Decision:
 def _lock_for_edit(*, decision_id: int, user, lock_version: int) -> Decision:
     """The record, row-locked, if the user may edit it and nobody saved it since lock_version.
 
-    Call inside transaction.atomic(). On SQLite, which has no row locks, the
-    write transaction itself serialises writers; the version check still holds.
+    Call inside transaction.atomic().
     """
-    decision = (
-        Decision.objects.select_for_update()
-        .select_related("series", "form_type")
-        .get(pk=decision_id)
-    )
+    decision = decision_lock(decision_id=decision_id, user=user, lock_version=lock_version)
     if not can_edit_draft(user, decision):
         raise NotAllowed(
             "Only the drafting officer of this record can change it while it is a draft."
         )
-    if decision.lock_version != lock_version:
-        last = decision.history.select_related("history_user").first()
-        who = "Someone"
-        when = decision.updated_at
-        if last is not None:
-            when = last.history_date
-            if last.history_user is not None:
-                who = "You" if last.history_user_id == user.pk else str(last.history_user)
-        raise StaleRecord(changed_by=who, changed_at=timezone.localtime(when))
     return decision
 
 

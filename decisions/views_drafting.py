@@ -124,6 +124,11 @@ def warn_if_voided(request, decision) -> None:
 
 def add_domain_error(form, error: Exception) -> int:
     """Put a refusal from a service on the form; the status code to answer with."""
+    field = getattr(error, "field", None)
+    if field in form.fields:
+        # A refusal about one field (a wrong password) stands beside that field.
+        form.add_error(field, str(error))
+        return 400
     if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
         for field, messages in error.message_dict.items():
             form.add_error(field if field in form.fields else None, messages)
