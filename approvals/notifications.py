@@ -12,6 +12,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from decisions.models import Decision
 
@@ -96,6 +97,23 @@ def notify_decided(*, decision: Decision) -> None:
         body=(
             f"The {decision.get_decision_maker_display()} has decided {decision.reference} "
             f"{decision.title}: {decision.get_status_display()}.\n\n{_link(decision)}\n"
+        ),
+        recipients=[decision.drafting_officer.email],
+    )
+
+
+def notify_deferral_ending(*, decision: Decision) -> None:
+    """Remind the drafting officer that a deferred Part 1 is published soon, and how to
+    extend the deferral."""
+    extend = f"{settings.SITE_URL}{reverse('decisions:deferral_extend', args=[decision.pk])}"
+    published_on = date_format(decision.deferred_until, "j F Y")
+    _send(
+        subject=f"{decision.reference} will be published on {published_on}: {decision.title}",
+        body=(
+            f"Part 1 of {decision.reference} {decision.title} will be published on the register "
+            f"on {published_on} unless the deferral is extended.\n\n"
+            f"To extend it, give the new date and the reason here:\n{extend}\n\n"
+            f"The record: {_link(decision)}\n"
         ),
         recipients=[decision.drafting_officer.email],
     )

@@ -16,10 +16,10 @@ from django.shortcuts import redirect, render
 from django.views import View
 
 from decisions import selectors as decision_selectors
+from decisions.access import staff_view
 from decisions.errors import DomainError, StaleRecord
 from decisions.forms import VersionedForm
 from decisions.models import Decision
-from decisions.views import staff_view
 from decisions.views_drafting import CheckAnswersView, add_domain_error
 
 from . import policies, selectors, services

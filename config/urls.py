@@ -1,10 +1,16 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from accounts.views import SignInView
+from decisions.sitemaps import SITEMAPS
+from decisions.views_public import public
 
 urlpatterns = [
+    # The public register, /decisions/…: no sign-in (decisions.views_public.public).
+    path("", include("decisions.urls_public")),
+    path("sitemap.xml", public(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("decisions.urls")),
     path("", include("approvals.urls")),
     path("login/", SignInView.as_view(), name="login"),

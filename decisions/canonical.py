@@ -43,6 +43,7 @@ REPORT_FIELDS = [
     "time_sensitivity",
     "introduction",
     "issues_for_consideration",
+    "police_crime_plan_name",
     "police_crime_plan",
     "financial_comments",
     "legal_comments",

@@ -233,10 +233,21 @@ class ReportSummaryForm(VersionedForm):
 
 
 class ReportAdviceForm(VersionedForm):
+    police_crime_plan_name = forms.CharField(
+        label="Name of the police and crime plan the report contributes to",
+        help_text="As the heading prints it, for example MOPAC Police & Crime Plan 2017-2021",
+        max_length=200,
+        required=False,
+    )
+
     def __init__(self, *args, sections, **kwargs):
         super().__init__(*args, **kwargs)
         for section in sections:
             self.fields[section.field] = long_text(section.heading)
+        # The plan's name just before the section about it.
+        order = [s.field for s in sections]
+        order.insert(order.index("police_crime_plan"), "police_crime_plan_name")
+        self.order_fields(["lock_version", *order])
 
 
 class PaperForm(VersionedForm):

@@ -306,6 +306,12 @@ class SupportingReport(models.Model):
     time_sensitivity = models.TextField(blank=True)
     introduction = models.TextField("Introduction and background", blank=True)
     issues_for_consideration = models.TextField(blank=True)
+    police_crime_plan_name = models.CharField(
+        "Name of the police and crime plan",
+        max_length=200,
+        blank=True,
+        help_text="As the heading prints it, for example MOPAC Police & Crime Plan 2017-2021",
+    )
     police_crime_plan = models.TextField("Contributes to the Police and Crime Plan", blank=True)
     financial_comments = models.TextField(
         "Financial, commercial and procurement comments", blank=True

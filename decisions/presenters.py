@@ -1,15 +1,27 @@
 """What a page or a document shows of a record, prepared once for every place that shows it."""
 
+import re
+from html import unescape
 from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils.html import strip_tags
 
 from approvals.models import SignOff
 
 from .models import Decision
-from .sections import PART_ONE_SECTIONS, REPORT_SECTIONS
+from .sections import PART_ONE_SECTIONS, REPORT_SECTIONS, Section
+
+
+def report_sections(report) -> list[tuple[Section, str]]:
+    """The report's facts-and-advice sections with their text; the plan's heading names
+    the plan the report cites ("Contributes to the MOPAC Police & Crime Plan 2017-2021")."""
+    found = []
+    for section in REPORT_SECTIONS:
+        if section.field == "police_crime_plan" and report.police_crime_plan_name:
+            section = section._replace(heading=f"Contributes to the {report.police_crime_plan_name}")
+        found.append((section, getattr(report, section.field)))
+    return found
 
 
 def part_one_context(*, decision: Decision) -> dict[str, Any]:
@@ -27,9 +39,7 @@ def part_one_context(*, decision: Decision) -> dict[str, Any]:
         "part_one_sections": [(s, getattr(decision, s.field)) for s in PART_ONE_SECTIONS],
         "declaration_lines": list(decision.declaration_lines.all()),
         "report": report,
-        "report_sections": [(s, getattr(report, s.field)) for s in REPORT_SECTIONS]
-        if report
-        else [],
+        "report_sections": report_sections(report) if report else [],
         "ce_signoff": next((s for s in signoffs if s.kind == SignOff.Kind.CHIEF_EXECUTIVE), None),
         "decision_signoff": next((s for s in signoffs if s.kind == SignOff.Kind.DECISION), None),
     }
@@ -44,4 +54,5 @@ def part_one_plain_text(*, decision: Decision) -> str:
             "organisation_short_name": settings.ORGANISATION_SHORT_NAME,
         },
     )
-    return " ".join(strip_tags(html).split())
+    # Tags become spaces (so list items do not run together), entities become text.
+    return " ".join(unescape(re.sub(r"<[^>]*>", " ", html)).split())

@@ -3,77 +3,449 @@
 A record is published when it is approved, or on the date its publication was
 deferred to (publish_due, run by `manage.py publish_due`). If rendering fails, the
 approval stands: the record keeps the error for staff and the next run tries again.
+Before a deferral ends its drafting officer is reminded once, and may extend it
+with a reason. An administrator may withdraw a published record with a public
+reason; its PDF stays exactly as it was published.
+
+Publication and reminders are the application's own acts: their actions have no actor.
 """
 
 import datetime
 import hashlib
 import logging
+from dataclasses import dataclass, field
+from enum import StrEnum
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 
+from approvals import notifications
 from approvals.models import Action
 
+from .errors import DomainError, NotAllowed
+from .locking import decision_lock
 from .models import Decision
 from .pdf import PdfRenderError, render_part_one_pdf
 from .presenters import part_one_plain_text
+from .roles import Role
 from .selectors import decision_with_parts
 
 logger = logging.getLogger(__name__)
 
+Status = Decision.Status
+
+
+def _long_date(day: datetime.date) -> str:
+    return date_format(day, "j F Y")
+
+
+def reminder_days() -> int:
+    """How many days before a deferral ends its drafting officer is reminded."""
+    return getattr(settings, "PUBLICATION_REMINDER_DAYS", 7)
+
 
 def publication_due_filter(*, today: datetime.date) -> Q:
     """Approved records whose Part 1 may be published on this date."""
-    return Q(status=Decision.Status.APPROVED) & (
-        Q(part1_deferred=False) | Q(deferred_until__lte=today)
+    return Q(status=Status.APPROVED) & (Q(part1_deferred=False) | Q(deferred_until__lte=today))
+
+
+def reminder_due_filter(*, today: datetime.date) -> Q:
+    """Approved deferred records whose date falls within the reminder period, not yet reminded.
+
+    A record whose date has come is due for publication instead, so it is not reminded.
+    """
+    return Q(
+        status=Status.APPROVED,
+        part1_deferred=True,
+        deferred_until__gt=today,
+        deferred_until__lte=today + datetime.timedelta(days=reminder_days()),
+        deferral_reminded_at__isnull=True,
     )
+
+
+# Rules: pure functions of a user and a record, for views, templates and services alike.
+
+
+def why_not_extend_deferral(user, decision: Decision) -> str | None:
+    """Why this user may not extend the deferral of this record's publication, or None.
+
+    The record's own drafting officer (still holding decisions.draft_decision) and
+    administrators (decisions.edit_any_draft) may, while the record is approved,
+    deferred and not yet published.
+    """
+    if not user.is_authenticated:
+        return "Sign in to extend a deferral."
+    is_drafter = decision.drafting_officer_id == user.pk and user.has_perm(
+        "decisions.draft_decision"
+    )
+    if not (is_drafter or user.has_perm("decisions.edit_any_draft")):
+        return (
+            "Only the drafting officer of this record or an administrator can extend its deferral."
+        )
+    if decision.status in (Status.PUBLISHED, Status.WITHDRAWN):
+        return "This record has been published: its deferral can no longer be extended."
+    if decision.status != Status.APPROVED:
+        return "Only the deferral of an approved record can be extended."
+    if not decision.part1_deferred:
+        return "Publication of this record is not deferred."
+    return None
+
+
+def can_extend_deferral(user, decision: Decision) -> bool:
+    """Whether this user may extend the deferral of this record now (why_not_extend_deferral)."""
+    return why_not_extend_deferral(user, decision) is None
+
+
+def deferral_date_problem(
+    *, current: datetime.date | None, until: datetime.date, today: datetime.date
+) -> str | None:
+    """What is wrong with a new deferral date, or None: it must be later than the current
+    date and in the future."""
+    if until <= today:
+        return "The new date of publication must be in the future"
+    if current is not None and until <= current:
+        return f"The new date of publication must be after {_long_date(current)}, the current date"
+    return None
+
+
+def why_not_withdraw(user, decision: Decision) -> str | None:
+    """Why this user may not withdraw this record, or None.
+
+    Administrators (decisions.withdraw_decision) withdraw published records.
+    """
+    if not user.is_authenticated or not user.has_perm("decisions.withdraw_decision"):
+        return "Only an administrator can withdraw a published record."
+    if decision.status == Status.WITHDRAWN:
+        return "This record has already been withdrawn."
+    if decision.status != Status.PUBLISHED:
+        return "Only a published record can be withdrawn."
+    return None
+
+
+def can_withdraw(user, decision: Decision) -> bool:
+    """Whether this user may withdraw this record now (why_not_withdraw)."""
+    return why_not_withdraw(user, decision) is None
+
+
+# Publication.
+
+
+class Outcome(StrEnum):
+    PUBLISHED = "published"
+    FAILED = "failed"
+    NOT_DUE = "not_due"
+    BUSY = "busy"
+
+
+def _log(*, decision: Decision, verb: str, now: datetime.datetime, actor=None, **fields) -> None:
+    action = Action(decision=decision, verb=verb, actor=actor, at=now, **fields)
+    action._history_user = actor
+    action.save()
+
+
+def _record_failure(*, decision: Decision, message: str, now: datetime.datetime) -> None:
+    logger.error("Publication of %s failed: %s", decision.reference, message)
+    decision.publication_error = message
+    decision.publication_attempted_at = now
+    decision._change_reason = "Publication failed"
+    decision.save(update_fields=["publication_error", "publication_attempted_at"])
+    _log(decision=decision, verb=Action.Verb.PUBLICATION_FAILED, now=now, detail=message)
+
+
+def _render_and_store(*, decision: Decision, now: datetime.datetime) -> str:
+    """Render the record's PDF and store it on the record, not yet saved; what went wrong,
+    or "" when nothing did."""
+    full = decision_with_parts(pk=decision.pk)
+    full.published_at = now  # for the PDF's "date published"
+    try:
+        pdf = render_part_one_pdf(decision=full)
+    except PdfRenderError as error:
+        return f"The PDF could not be made: {error or error.__class__.__name__}"
+    decision.published_pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+    decision.search_text = part_one_plain_text(decision=full)
+    # Stored last, so that the caller knows of any file written (to delete it on failure).
+    try:
+        decision.published_pdf.save(f"{decision.slug}.pdf", ContentFile(pdf), save=False)
+    except Exception as error:  # noqa: BLE001 - any failure of the storage backend
+        return f"The PDF could not be stored: {error or error.__class__.__name__}"
+    return ""
+
+
+def _mark_published(*, decision: Decision, now: datetime.datetime) -> None:
+    decision.published_at = now
+    decision.publication_attempted_at = now
+    decision.publication_error = ""
+    decision.status = Status.PUBLISHED
+    decision.lock_version += 1
+    decision._change_reason = "Published"
+    decision.save(
+        update_fields=[
+            "published_pdf",
+            "published_pdf_sha256",
+            "published_at",
+            "publication_attempted_at",
+            "publication_error",
+            "search_text",
+            "status",
+            "lock_version",
+            "updated_at",
+        ]
+    )
+    _log(
+        decision=decision,
+        verb=Action.Verb.PUBLISHED,
+        now=now,
+        detail=f"{decision.published_pdf.name} (SHA-256 {decision.published_pdf_sha256})",
+    )
+
+
+def _publish(
+    *, decision_id: int, now: datetime.datetime, skip_locked: bool
+) -> tuple[Decision | None, Outcome]:
+    """Publish one record if it is due, under its row lock; the record and what happened.
+
+    With skip_locked (PostgreSQL), a record another run holds is left to that run
+    (BUSY, no record). If the file is stored but the transaction then fails, the
+    file is deleted, so no orphan is left behind. Call outside any transaction: an
+    outer one rolled back later would leave the stored file behind.
+    """
+    today = timezone.localdate(now)
+    stored = ""
+    try:
+        with transaction.atomic():
+            found = list(
+                Decision.objects.select_for_update(skip_locked=skip_locked, of=("self",))
+                .select_related("series")
+                .filter(pk=decision_id)
+            )
+            if not found:
+                return None, Outcome.BUSY
+            decision = found[0]
+            # Re-checked under the lock: another run may have published it meanwhile.
+            due = Decision.objects.filter(publication_due_filter(today=today), pk=decision_id)
+            if not due.exists():
+                return decision, Outcome.NOT_DUE
+            if problem := _render_and_store(decision=decision, now=now):
+                _record_failure(decision=decision, message=problem, now=now)
+                return decision, Outcome.FAILED
+            stored = decision.published_pdf.name
+            _mark_published(decision=decision, now=now)
+    except BaseException:
+        if stored:
+            decision.published_pdf.storage.delete(stored)
+        raise
+    return decision, Outcome.PUBLISHED
 
 
 def decision_publish(*, decision_id: int, now: datetime.datetime | None = None) -> Decision:
     """Publish one approved record if it is due: render, store, hash, mark published.
 
     Idempotent: a record already published, not approved, or not yet due is left
-    as it is. A rendering failure is recorded on the record and in its action log,
-    and is not raised.
+    as it is, and its stored PDF is never rendered or written again. A rendering
+    (or storage) failure is recorded on the record and in its action log, and is
+    not raised. Call outside any transaction (see _publish).
+    """
+    decision, _ = _publish(decision_id=decision_id, now=now or timezone.now(), skip_locked=False)
+    if decision is None:
+        raise Decision.DoesNotExist(f"There is no record {decision_id}")
+    return decision
+
+
+@dataclass
+class PublishDueResult:
+    """What one run of publish_due did."""
+
+    published: list[Decision] = field(default_factory=list)
+    failed: list[Decision] = field(default_factory=list)
+    reminded: list[Decision] = field(default_factory=list)
+    # Unexpected errors (the database, the storage), one line each; logged in full.
+    errors: list[str] = field(default_factory=list)
+    # Records another run held at that moment (PostgreSQL): that run deals with them.
+    busy: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not (self.failed or self.errors)
+
+    def report(self) -> list[str]:
+        """One line for each thing done, for the command's output."""
+        lines = [
+            f"Published {d.reference} ({d.published_pdf.name}, SHA-256 {d.published_pdf_sha256})"
+            for d in self.published
+        ]
+        lines += [
+            f"Publication of {d.reference} failed: {d.publication_error}. "
+            "It will be tried again on the next run."
+            for d in self.failed
+        ]
+        lines += [
+            f"Reminded {d.drafting_officer.email or d.drafting_officer} that {d.reference} "
+            f"will be published on {_long_date(d.deferred_until)}"
+            for d in self.reminded
+        ]
+        lines += self.errors
+        if self.busy:
+            lines.append(f"Left {self.busy} record(s) to another run that was dealing with them")
+        return lines or ["Nothing to publish and nobody to remind."]
+
+
+def publish_due(*, now: datetime.datetime | None = None) -> PublishDueResult:
+    """Publish every approved record that is due, and remind drafting officers of deferrals
+    ending soon (PUBLICATION_REMINDER_DAYS, default 7). Idempotent, and safe to run twice
+    at once: each record is published or reminded under its row lock, once.
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
-    with transaction.atomic():
-        decision = Decision.objects.select_for_update().get(pk=decision_id)
-        if not Decision.objects.filter(publication_due_filter(today=today), pk=decision_id).exists():
-            return decision
-        full = decision_with_parts(pk=decision_id)
+    result = PublishDueResult()
+    due = Decision.objects.filter(publication_due_filter(today=today)).order_by("decided_at", "pk")
+    for decision_id in due.values_list("pk", flat=True):
         try:
-            pdf = render_part_one_pdf(decision=full)
-        except PdfRenderError as error:
-            logger.exception("Publication of %s failed", decision.reference)
-            decision.publication_error = str(error) or error.__class__.__name__
-            decision.publication_attempted_at = now
-            decision.save(update_fields=["publication_error", "publication_attempted_at"])
-            Action.objects.create(
-                decision=decision, verb=Action.Verb.PUBLICATION_FAILED, at=now,
-                detail=decision.publication_error,
-            )
-            return decision
-        digest = hashlib.sha256(pdf).hexdigest()
-        decision.published_pdf.save(f"{decision.slug}.pdf", ContentFile(pdf), save=False)
-        decision.published_pdf_sha256 = digest
-        decision.published_at = now
-        decision.publication_attempted_at = now
-        decision.publication_error = ""
-        decision.search_text = part_one_plain_text(decision=full)
-        decision.status = Decision.Status.PUBLISHED
-        decision._change_reason = "Published"
+            decision, outcome = _publish(decision_id=decision_id, now=now, skip_locked=True)
+        except Exception as error:  # noqa: BLE001 - one record's trouble must not stop the rest
+            logger.exception("Publication of record %s stopped by an error", decision_id)
+            result.errors.append(f"Publication of record {decision_id} stopped: {error!r}")
+            continue
+        if outcome == Outcome.PUBLISHED:
+            result.published.append(decision)
+        elif outcome == Outcome.FAILED:
+            result.failed.append(decision)
+        elif outcome == Outcome.BUSY:
+            result.busy += 1
+    remind = Decision.objects.filter(reminder_due_filter(today=today)).order_by("deferred_until")
+    for decision_id in remind.values_list("pk", flat=True):
+        decision = _remind(decision_id=decision_id, now=now)
+        if decision is not None:
+            result.reminded.append(decision)
+    return result
+
+
+def _remind(*, decision_id: int, now: datetime.datetime) -> Decision | None:
+    """Remind the drafting officer once that the deferral ends soon; None if not (any longer)
+    due, or held by another run."""
+    today = timezone.localdate(now)
+    with transaction.atomic():
+        found = list(
+            Decision.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("series", "drafting_officer")
+            .filter(reminder_due_filter(today=today), pk=decision_id)
+        )
+        if not found:
+            return None
+        decision = found[0]
+        decision.deferral_reminded_at = now
+        decision._change_reason = "Drafting officer reminded of the deferral"
+        decision.save(update_fields=["deferral_reminded_at"])
+        _log(
+            decision=decision,
+            verb=Action.Verb.DEFERRAL_REMINDED,
+            now=now,
+            detail=(
+                f"Reminded {decision.drafting_officer} that Part 1 will be published on "
+                f"{_long_date(decision.deferred_until)}"
+            ),
+        )
+        notifications.notify_deferral_ending(decision=decision)
+    return decision
+
+
+# Extending a deferral, and withdrawal.
+
+
+def deferral_extend(
+    *,
+    decision_id: int,
+    user,
+    lock_version: int,
+    until: datetime.date,
+    reason: str,
+    now: datetime.datetime | None = None,
+) -> Decision:
+    """Defer publication of an approved record to a later date, with a reason.
+
+    The original reason for deferral stays as it is (it is part of Part 1); the
+    extension and its reason go in the action log. The drafting officer is reminded
+    again before the new date.
+    """
+    now = now or timezone.now()
+    reason = reason.strip()
+    with transaction.atomic():
+        decision = decision_lock(decision_id=decision_id, user=user, lock_version=lock_version)
+        if why := why_not_extend_deferral(user, decision):
+            raise NotAllowed(why)
+        if not reason:
+            raise DomainError("Enter the reason for extending the deferral")
+        previous = decision.deferred_until
+        problem = deferral_date_problem(
+            current=previous, until=until, today=timezone.localdate(now)
+        )
+        if problem:
+            raise DomainError(problem)
+        decision.deferred_until = until
+        decision.deferral_reminded_at = None
+        decision.lock_version += 1
+        decision._history_user = user
+        decision._change_reason = "Deferral extended"
+        decision.save(
+            update_fields=["deferred_until", "deferral_reminded_at", "lock_version", "updated_at"]
+        )
+        is_drafter = decision.drafting_officer_id == user.pk
+        _log(
+            decision=decision,
+            verb=Action.Verb.DEFERRAL_EXTENDED,
+            now=now,
+            actor=user,
+            role=Role.DRAFTING_OFFICER if is_drafter else Role.ADMINISTRATOR,
+            detail=f"Extended from {_long_date(previous)} to {_long_date(until)}: {reason}",
+        )
+    return decision
+
+
+def decision_withdraw(
+    *,
+    decision_id: int,
+    user,
+    lock_version: int,
+    reason: str,
+    now: datetime.datetime | None = None,
+) -> Decision:
+    """Withdraw a published record with a public reason.
+
+    Its page stays on the register with a notice; its PDF stays as it was
+    published: not deleted, not rendered again.
+    """
+    now = now or timezone.now()
+    reason = reason.strip()
+    with transaction.atomic():
+        decision = decision_lock(decision_id=decision_id, user=user, lock_version=lock_version)
+        if why := why_not_withdraw(user, decision):
+            raise NotAllowed(why)
+        if not reason:
+            raise DomainError("Enter the reason for withdrawing the record")
+        decision.status = Status.WITHDRAWN
+        decision.withdrawn_at = now
+        decision.withdrawal_reason = reason
+        decision.lock_version += 1
+        decision._history_user = user
+        decision._change_reason = "Withdrawn"
         decision.save(
             update_fields=[
-                "published_pdf", "published_pdf_sha256", "published_at",
-                "publication_attempted_at", "publication_error", "search_text", "status",
+                "status",
+                "withdrawn_at",
+                "withdrawal_reason",
+                "lock_version",
+                "updated_at",
             ]
         )
-        Action.objects.create(
-            decision=decision, verb=Action.Verb.PUBLISHED, at=now,
-            detail=f"{decision.published_pdf.name} (SHA-256 {digest})",
+        _log(
+            decision=decision,
+            verb=Action.Verb.WITHDRAWN,
+            now=now,
+            actor=user,
+            role=Role.ADMINISTRATOR,
+            detail=reason,
         )
     return decision

@@ -29,7 +29,8 @@ PART_ONE_SECTIONS: list[Section] = [
 REPORT_SECTIONS: list[Section] = [
     Section("introduction", "Introduction and background"),
     Section("issues_for_consideration", "Issues for consideration"),
-    Section("police_crime_plan", "Contributes to the MOPAC Police & Crime Plan"),
+    # The heading names the plan: presenters.report_sections fills in the report's own.
+    Section("police_crime_plan", "Contributes to the Police and Crime Plan"),
     Section("financial_comments", "Financial, Commercial and Procurement Comments"),
     Section("legal_comments", "Legal Comments"),
     Section("equality_comments", "Equality Comments"),

@@ -1,4 +1,3 @@
-from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -11,16 +10,11 @@ from approvals.models import SignOff
 from approvals.policies import can_edit_draft, can_view_part_two
 
 from . import selectors
+from .access import staff_view
 from .models import Decision
-from .sections import PART_ONE_SECTIONS, REPORT_SECTIONS
-
-
-# Every staff page: signed in (else to the login page) and holding
-# decisions.view_decision (else 403), which every role has.
-def staff_view(view):
-    return login_required(
-        permission_required("decisions.view_decision", raise_exception=True)(view)
-    )
+from .presenters import report_sections
+from .sections import PART_ONE_SECTIONS
+from .views_publication import publication_panel_context
 
 
 @staff_view
@@ -66,11 +60,8 @@ def detail(request, pk: int):
         "part_one_sections": [
             (section, getattr(decision, section.field)) for section in PART_ONE_SECTIONS
         ],
-        "report_sections": [
-            (section, getattr(decision.report, section.field))
-            for section in REPORT_SECTIONS
-            if hasattr(decision, "report")
-        ],
+        "report_sections": report_sections(decision.report) if hasattr(decision, "report") else [],
+        **publication_panel_context(user=request.user, decision=decision),
         "can_see_part_two": can_view_part_two(request.user, decision),
         "can_edit": can_edit_draft(request.user, decision),
         "actions": record_actions(request.user, decision, signoffs),

@@ -295,7 +295,10 @@ class ReportAdviceView(ReportFormView):
 
     def initial(self):
         report = getattr(self.decision, "report", None)
-        return {s.field: getattr(report, s.field) for s in REPORT_SECTIONS} if report else {}
+        if report is None:
+            return {}
+        names = ["police_crime_plan_name", *(s.field for s in REPORT_SECTIONS)]
+        return {name: getattr(report, name) for name in names}
 
 
 class PublicationView(SectionFormView):

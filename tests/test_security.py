@@ -8,8 +8,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Pages anyone may open. Every other page must send an anonymous visitor to sign in.
+# Pages anyone may open: signing in and out, and the public register, whose views
+# are marked by decisions.views_public.public. Every other page must send an
+# anonymous visitor to sign in.
 PUBLIC = {"login", "logout"}
+
+
+def is_public(name: str, pattern: URLPattern) -> bool:
+    return name in PUBLIC or str(getattr(pattern.callback, "access", "")).startswith("public")
 
 
 def named_patterns(resolver: URLResolver, namespace: str = "") -> list[tuple[str, URLPattern]]:
@@ -26,12 +32,13 @@ def named_patterns(resolver: URLResolver, namespace: str = "") -> list[tuple[str
 
 
 # A real value for each named part of an address, so that the view itself answers.
-SAMPLE_SLUGS = {"section": "introduction", "kind": "financial"}
+SAMPLE_SLUGS = {"section": "introduction", "kind": "financial", "slug": "pcd-9999"}
 
 
 def sample_kwargs(pattern: URLPattern) -> dict:
     return {
-        name: SAMPLE_SLUGS.get(name, "x") if converter.__class__.__name__ == "SlugConverter" else 1
+        name: SAMPLE_SLUGS.get(name, "x") if name in SAMPLE_SLUGS or converter.regex != "[0-9]+"
+        else 1
         for name, converter in pattern.pattern.converters.items()
     }
 
@@ -48,6 +55,11 @@ def test_every_view_is_listed():
 def test_every_view_decides_about_anonymous_visitors(client, name, pattern):
     url = reverse(name, kwargs=sample_kwargs(pattern))
     if name in PUBLIC:
+        return  # signing in and out: tests/accounts/test_sign_in.py
+    if is_public(name, pattern):
+        # Public pages answer anyone, and only read: an unknown record is a 404.
+        assert client.get(url).status_code in (200, 404), url
+        assert client.post(url).status_code == 405, url
         return
     for method in (client.get, client.post):
         response = method(url)

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django.forms",
     "simple_history",
     "django_tasks",
@@ -133,6 +134,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="decisions@localhost")
+# Days before a deferred record is published that its drafting officer is reminded.
+PUBLICATION_REMINDER_DAYS = env.int("PUBLICATION_REMINDER_DAYS", default=7)
 # The address of the site, for links in mail.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 

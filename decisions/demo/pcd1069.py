@@ -171,6 +171,8 @@ REPORT_FIELDS = {
     ),
     "introduction": paragraphs(*_INTRODUCTION),
     "issues_for_consideration": paragraphs(*_ISSUES),
+    # The heading's footnote mark goes with the plan's name, as printed.
+    "police_crime_plan_name": "MOPAC Police & Crime Plan 2017-2021¹",
     "police_crime_plan": paragraphs(
         "This BJP supports the Met Direction pillar of Data and Digital Technology. By addressing "
         "some of the simple tactical problems that officers have highlighted, DP can enable them "

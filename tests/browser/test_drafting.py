@@ -137,6 +137,7 @@ def test_an_officer_drafts_pcd_1069_from_scratch(page: Page, live_server, login)
     save(page)
 
     open_task(page, "Facts and advice")
+    page.locator("#id_police_crime_plan_name").fill(report["police_crime_plan_name"])
     for section in REPORT_SECTIONS:
         page.locator(f"#id_{section.field}").fill(report[section.field])
     save(page)

@@ -1,0 +1,259 @@
+"""Reads for the public register: published and withdrawn records only, Part 1 only.
+
+Every public page and export reads through this module, and every query here
+starts from `_on_register()`, so a record that is not on the register (draft, in
+approval, approved but deferred, not approved) can never reach the public. Nothing
+here loads Part 2, expenditure lines or background papers.
+"""
+
+from dataclasses import dataclass
+
+from django.db import connections
+from django.db.models import F, Max, Min, OuterRef, Prefetch, QuerySet, Subquery, TextField
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from approvals.models import SignOff
+
+from .models import Decision, DecisionMaker, FormType
+
+PUBLIC_STATUSES = (Decision.Status.PUBLISHED, Decision.Status.WITHDRAWN)
+
+# Longer searches are cut to this; a search of more words than this uses the first ones.
+SEARCH_MAX_LENGTH = 200
+SEARCH_MAX_WORDS = 12
+
+# Fields a list, feed or export row needs: never search_text, which is the whole Part 1.
+_ROW_FIELDS = (
+    "series__prefix",
+    "number",
+    "title",
+    "executive_summary",
+    "form_type__name",
+    "form_type__slug",
+    "decision_maker",
+    "decided_at",
+    "status",
+    "published_at",
+    "published_pdf_sha256",
+    "withdrawn_at",
+    "withdrawal_reason",
+)
+
+
+def _on_register() -> QuerySet[Decision]:
+    return Decision.objects.filter(status__in=PUBLIC_STATUSES)
+
+
+def _with_date_signed(queryset: QuerySet[Decision]) -> QuerySet[Decision]:
+    # The date the decision maker signed: decided_at, else the standing decision sign-off.
+    signed = SignOff.objects.filter(
+        decision=OuterRef("pk"), kind=SignOff.Kind.DECISION, voided_at__isnull=True
+    ).order_by("-signed_at")
+    return queryset.annotate(
+        date_signed=Coalesce(F("decided_at"), Subquery(signed.values("signed_at")[:1]))
+    )
+
+
+def _rows(queryset: QuerySet[Decision]) -> QuerySet[Decision]:
+    return _with_date_signed(
+        queryset.select_related("series", "form_type").only(*_ROW_FIELDS)
+    ).order_by("-published_at", "-pk")
+
+
+@dataclass(frozen=True)
+class RegisterFilterOptions:
+    """The values the register can be filtered by: only those some public record has."""
+
+    years: list[int]
+    form_types: list[tuple[str, str]]
+    decision_makers: list[tuple[str, str]]
+
+
+def published_decision_filter_options() -> RegisterFilterOptions:
+    """Years of publication, form types and decision makers found on the register.
+
+    The years run from the latest publication's back to the first's (in London time),
+    read from the published_at index: three queries, whatever the number of records.
+    """
+    bounds = _on_register().aggregate(first=Min("published_at"), last=Max("published_at"))
+    years = []
+    if bounds["first"] is not None:
+        first, last = (timezone.localtime(bounds[key]).year for key in ("first", "last"))
+        years = list(range(last, first - 1, -1))
+    form_types = (
+        FormType.objects.filter(decisions__status__in=PUBLIC_STATUSES)
+        .distinct()
+        .order_by("name")
+        .values_list("slug", "name")
+    )
+    makers = set(_on_register().order_by().values_list("decision_maker", flat=True).distinct())
+    return RegisterFilterOptions(
+        years=years,
+        form_types=list(form_types),
+        decision_makers=[
+            (value, label) for value, label in DecisionMaker.choices if value in makers
+        ],
+    )
+
+
+def published_decision_list(
+    *,
+    q: str = "",
+    year: int | None = None,
+    form_type: str = "",
+    decision_maker: str = "",
+) -> QuerySet[Decision]:
+    """Records on the register (published or withdrawn), newest publication first.
+
+    `q` is a full-text search of the published Part 1 text (search_text): on
+    PostgreSQL, web-search syntax with English stemming through the GIN index of
+    migration 0005, matches in the title first, then in the executive summary, then
+    newest first; elsewhere every word must appear (case-insensitive), newest first. `year` is
+    the year of publication (local time), `form_type` a form type's slug,
+    `decision_maker` a DecisionMaker value. Each record carries `date_signed`.
+    Part 1 text is not loaded: use published_decision_get for one record's page.
+    """
+    queryset = _rows(_on_register())
+    if year is not None:
+        queryset = queryset.filter(published_at__year=year)
+    if form_type:
+        queryset = queryset.filter(form_type__slug=form_type)
+    if decision_maker:
+        queryset = queryset.filter(decision_maker=decision_maker)
+    q = search_terms(q)
+    if q:
+        queryset = _search(queryset, q)
+    return queryset
+
+
+def search_terms(q: str) -> str:
+    """A search as the register runs it: NUL removed, whitespace collapsed, at most
+    SEARCH_MAX_LENGTH characters (PostgreSQL refuses NUL in text)."""
+    return " ".join(q.replace("\x00", "").split())[:SEARCH_MAX_LENGTH].strip()
+
+
+def _search(queryset: QuerySet[Decision], q: str) -> QuerySet[Decision]:
+    if connections[queryset.db].vendor == "postgresql":
+        return _search_postgresql(queryset, q)
+    for word in q.split()[:SEARCH_MAX_WORDS]:
+        queryset = queryset.filter(search_text__icontains=word)
+    return queryset
+
+
+def _search_postgresql(queryset: QuerySet[Decision], q: str) -> QuerySet[Decision]:
+    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+    # The words are handed to PostgreSQL as a sub-select, not a constant, so that the
+    # planner cannot estimate from the index statistics that a common word matches most
+    # records and choose to read the table instead: that would compute to_tsvector() of
+    # the whole Part 1 text of every record, seconds on a large register, where the GIN
+    # index answers in milliseconds (bench/README.md).
+    words = RawSQL("SELECT %s::text", (q,), output_field=TextField())  # noqa: S611 - a parameter
+    query = SearchQuery(words, config="english", search_type="websearch")
+    # Matches are found in the whole published text, through the index (the very
+    # expression of migration 0005). They are ranked by the title, then the executive
+    # summary: ranking on the whole text would need its vector for every match.
+    rank = SearchRank(
+        SearchVector("title", weight="A", config="english")
+        + SearchVector("executive_summary", weight="B", config="english"),
+        query,
+    )
+    return (
+        queryset.annotate(search=SearchVector("search_text", config="english"), rank=rank)
+        .filter(search=query)
+        .order_by("-rank", "-published_at", "-pk")
+    )
+
+
+def published_decision_get(*, slug: str) -> Decision:
+    """One record on the register by its public address ("pcd-1069"), with every part
+    Part 1 shows loaded (report, recommendations, declaration lines, standing sign-offs)
+    in four queries, ready for presenters.part_one_context.
+
+    Raises Decision.DoesNotExist when no published or withdrawn record has that address.
+    """
+    prefix, number = _parse_slug(slug)
+    queryset = _with_date_signed(
+        _on_register()
+        .filter(series__prefix=prefix, number=number)
+        .select_related("series", "form_type", "report")
+        .prefetch_related(
+            "recommendations",
+            "declaration_lines",
+            Prefetch(
+                "signoffs",
+                queryset=SignOff.objects.filter(voided_at__isnull=True).order_by("signed_at", "pk"),
+            ),
+        )
+    )
+    return queryset.get()
+
+
+def published_decision_pdf_get(*, slug: str) -> Decision:
+    """The stored PDF's name, hash and date of a record on the register, in one query.
+
+    Raises Decision.DoesNotExist when no published or withdrawn record has that address.
+    """
+    prefix, number = _parse_slug(slug)
+    return (
+        _on_register()
+        .filter(series__prefix=prefix, number=number)
+        .select_related("series")
+        .only("series__prefix", "number", "published_pdf", "published_pdf_sha256", "published_at")
+        .get()
+    )
+
+
+def published_decision_feed(*, limit: int = 50) -> list[Decision]:
+    """The latest `limit` publications, newest first, for the Atom feed."""
+    return list(_rows(_on_register())[:limit])
+
+
+# The open data fields as read from the database (values, not model instances: an
+# export reads every record on the register).
+EXPORT_VALUES = (
+    "series__prefix",
+    "number",
+    "published_pdf_sha256",
+    "title",
+    "form_type__name",
+    "decision_maker",
+    "date_signed",
+    "published_at",
+    "status",
+    "withdrawn_at",
+    "withdrawal_reason",
+    "executive_summary",
+)
+
+
+def published_decision_export() -> QuerySet:
+    """Every record on the register, newest publication first, as dicts of EXPORT_VALUES,
+    for the open data exports. One query."""
+    return _rows(_on_register()).values(*EXPORT_VALUES)
+
+
+def published_decision_sitemap() -> QuerySet:
+    """Every record on the register as dicts of prefix, number and the dates a sitemap
+    entry needs, newest publication first."""
+    return (
+        _on_register()
+        .order_by("-published_at", "-pk")
+        .values("series__prefix", "number", "published_at", "withdrawn_at")
+    )
+
+
+def public_slug(*, prefix: str, number: int) -> str:
+    """The address part of a record from its series prefix and number, as Decision.slug."""
+    return f"{prefix.lower()}-{number}"
+
+
+def _parse_slug(slug: str) -> tuple[str, int]:
+    # Addresses are made by Decision.slug: the series prefix in lower case, a hyphen,
+    # the number. The URL converter has already checked the shape.
+    prefix, _, number = slug.rpartition("-")
+    if not prefix.isalpha() or not number.isdigit():
+        raise Decision.DoesNotExist(f"No record at {slug!r}")
+    return prefix.upper(), int(number)

@@ -1,0 +1,36 @@
+"""The public register's addresses: /decisions/…, stable, such as /decisions/pcd-1069/."""
+
+from django.urls import path, register_converter
+
+from . import views_public as views
+from .feeds import RegisterFeed
+
+
+class ReferenceConverter:
+    """A record's public address part, as Decision.slug makes it: "pcd-1069".
+
+    Lower-case prefix, no leading zero, at most nine digits (a number that fits the column).
+    """
+
+    regex = r"[a-z]{2,10}-[1-9][0-9]{0,8}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(ReferenceConverter, "reference")
+
+app_name = "register"
+
+urlpatterns = [
+    path("decisions/", views.decision_list, name="list"),
+    path("decisions/open-data/", views.open_data, name="open_data"),
+    path("decisions/feed/", views.public(RegisterFeed()), name="feed"),
+    path("decisions/export.csv", views.export_csv, name="export_csv"),
+    path("decisions/export.json", views.export_json, name="export_json"),
+    path("decisions/<reference:slug>/", views.decision_detail, name="detail"),
+    path("decisions/<reference:slug>.pdf", views.decision_pdf, name="pdf"),
+]

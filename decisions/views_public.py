@@ -1,0 +1,216 @@
+"""The public register: no sign-in, published (and withdrawn) records only, Part 1 only.
+
+Every view here is wrapped in `public`: the one access decision of the register,
+"anyone, and the same for everyone". Which records may be seen is decided by
+selectors_public, which reads published and withdrawn records only; any other
+address answers 404.
+"""
+
+import csv
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.paginator import Page, Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import condition, require_safe
+
+from . import selectors_public as selectors
+from .forms_public import RegisterSearchForm
+from .models import Decision, DecisionMaker
+from .presenters import part_one_context
+
+PAGE_SIZE = 20
+
+# What the public may do here, said once: read, without signing in.
+ACCESS = "public: published and withdrawn records only"
+
+
+def public(view: Callable) -> Callable:
+    """Open to anyone, and the same page for everyone: a signed-in member of staff sees
+    exactly what the public sees (the request is treated as anonymous), so nothing on a
+    public page can depend on who is asking. Read-only (GET and HEAD)."""
+
+    @require_safe
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        request.user = AnonymousUser()
+        return view(request, *args, **kwargs)
+
+    wrapped.access = ACCESS
+    return wrapped
+
+
+@public
+def decision_list(request):
+    form = RegisterSearchForm(request.GET, options=selectors.published_decision_filter_options())
+    filters, notices = form.filters()
+    page, page_notice = paginate(selectors.published_decision_list(**filters), request.GET)
+    context = {
+        "form": form.for_display(filters),
+        "filters": filters,
+        "page": page,
+        "page_numbers": page.paginator.get_elided_page_range(
+            page.number, on_each_side=1, on_ends=1
+        ),
+        "notices": [*notices, page_notice] if page_notice else notices,
+        "nav": "register",
+    }
+    return render(request, "register/decision_list.html", context)
+
+
+@public
+def decision_detail(request, slug: str):
+    decision = get_or_404(selectors.published_decision_get, slug=slug)
+    context = {
+        **part_one_context(decision=decision),
+        "pdf_size": stored_pdf_size(decision),
+        "nav": "register",
+    }
+    return render(request, "register/decision_detail.html", context)
+
+
+def _pdf_record(request: HttpRequest, slug: str) -> Decision:
+    # Asked for by the conditional-GET checks and by the view: one query for all three.
+    if getattr(request, "_register_pdf", None) is None:
+        request._register_pdf = get_or_404(selectors.published_decision_pdf_get, slug=slug)
+    return request._register_pdf
+
+
+@public
+@cache_control(public=True, max_age=86400)
+@condition(
+    etag_func=lambda request, slug: _pdf_record(request, slug).published_pdf_sha256,
+    last_modified_func=lambda request, slug: _pdf_record(request, slug).published_at,
+)
+def decision_pdf(request, slug: str):
+    # The PDF stored at publication, byte for byte: never rendered on a request.
+    decision = _pdf_record(request, slug)
+    return FileResponse(
+        decision.published_pdf.open("rb"),
+        content_type="application/pdf",
+        filename=f"{decision.slug}.pdf",
+    )
+
+
+@public
+def open_data(request):
+    return render(request, "register/open_data.html", {"fields": OPEN_DATA_FIELDS, "nav": "data"})
+
+
+@public
+def export_csv(request):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="decisions.csv"'
+    writer = csv.writer(response)
+    writer.writerow(name for name, _ in OPEN_DATA_FIELDS)
+    for row in open_data_rows(request):
+        writer.writerow(csv_safe(value) for value in row.values())
+    return response
+
+
+@public
+def export_json(request):
+    rows = open_data_rows(request)
+    return JsonResponse(
+        {"count": len(rows), "decisions": rows}, json_dumps_params={"ensure_ascii": False}
+    )
+
+
+# --- Helpers ---------------------------------------------------------------------------
+
+
+def get_or_404(selector: Callable[..., Decision], **kwargs) -> Decision:
+    try:
+        return selector(**kwargs)
+    except Decision.DoesNotExist:
+        raise Http404("No such decision on the register") from None
+
+
+def paginate(queryset, query) -> tuple[Page, str | None]:
+    """The page asked for, or the nearest there is with a notice saying so."""
+    paginator = Paginator(queryset, PAGE_SIZE)
+    asked = query.get("page", "1").strip() or "1"
+    if not asked.isdecimal() or int(asked) < 1:
+        return paginator.page(1), "That page number is not valid, so the first page is shown."
+    if int(asked) > paginator.num_pages:
+        last = paginator.num_pages
+        notice = f"There {'is only 1 page' if last == 1 else f'are only {last} pages'}"
+        return paginator.page(last), f"{notice}, so the last page is shown."
+    return paginator.page(int(asked)), None
+
+
+def stored_pdf_size(decision: Decision) -> int | None:
+    try:
+        return decision.published_pdf.size
+    except OSError:
+        return None  # the page still shows; the PDF address reports the fault
+
+
+# The open data fields, in the order of the CSV columns, with their meaning.
+OPEN_DATA_FIELDS: list[tuple[str, str]] = [
+    ("reference", "The decision's reference, such as PCD 1069."),
+    ("url", "The address of the decision's page on this register."),
+    ("pdf_url", "The address of the published Part 1 PDF."),
+    ("pdf_sha256", "The SHA-256 checksum of the PDF, in hexadecimal, to check a copy."),
+    ("title", "The title of the decision."),
+    ("form_type", "The kind of decision form, such as DMPC Decision."),
+    ("decision_maker", "Who took the decision, such as the Deputy Mayor for Policing and Crime."),
+    ("date_signed", "The date the decision maker signed the decision (YYYY-MM-DD)."),
+    ("date_published", "The date the decision was published on this register (YYYY-MM-DD)."),
+    ("status", "published, or withdrawn if the decision was withdrawn after publication."),
+    ("withdrawn_on", "The date the decision was withdrawn (YYYY-MM-DD); empty if it was not."),
+    ("withdrawal_reason", "Why the decision was withdrawn; empty if it was not."),
+    ("executive_summary", "The executive summary of the decision form."),
+]
+
+
+def _iso_date(moment) -> str:
+    return timezone.localdate(moment).isoformat() if moment else ""
+
+
+def absolute_address(request: HttpRequest, name: str) -> Callable[[str], str]:
+    """slug → the absolute address of register:`name` for that record. reverse() runs
+    once, not once a row: the address is made for a placeholder, then filled in."""
+    head, _, tail = request.build_absolute_uri(reverse(name, args=["zz-1"])).rpartition("zz-1")
+    return lambda slug: f"{head}{slug}{tail}"
+
+
+def open_data_rows(request: HttpRequest) -> list[dict[str, str]]:
+    """One dict a record on the register, keyed and ordered as OPEN_DATA_FIELDS."""
+    page_url = absolute_address(request, "register:detail")
+    pdf_url = absolute_address(request, "register:pdf")
+    makers = dict(DecisionMaker.choices)
+    rows = []
+    for row in selectors.published_decision_export():
+        slug = selectors.public_slug(prefix=row["series__prefix"], number=row["number"])
+        rows.append(
+            {
+                "reference": f"{row['series__prefix']} {row['number']}",
+                "url": page_url(slug),
+                "pdf_url": pdf_url(slug),
+                "pdf_sha256": row["published_pdf_sha256"],
+                "title": row["title"],
+                "form_type": row["form_type__name"],
+                "decision_maker": makers.get(row["decision_maker"], ""),
+                "date_signed": _iso_date(row["date_signed"]),
+                "date_published": _iso_date(row["published_at"]),
+                "status": row["status"],
+                "withdrawn_on": _iso_date(row["withdrawn_at"]),
+                "withdrawal_reason": row["withdrawal_reason"],
+                "executive_summary": row["executive_summary"],
+            }
+        )
+    return rows
+
+
+# A spreadsheet would run a cell starting with one of these as a formula (CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: str) -> str:
+    return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
