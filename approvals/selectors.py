@@ -57,15 +57,14 @@ def route_reason_without_total(reason: str) -> str:
 def route_reason_for(*, user, decision: Decision) -> str:
     """The record's frozen route reason as this user may read it.
 
-    The reason states the record's total, which counts confidential amounts; a
-    user who may not see Part 2 reads it without the total when there is one.
-    Expects the record's expenditure lines prefetched; costs no query then.
+    The reason states the record's total as it was when frozen, which counted any
+    confidential amount; a user who may not see Part 2 reads it without the total if
+    any line is or ever was confidential (one query, for those users only).
     """
     reason = decision.route_reason
-    confidential = any(line.is_confidential for line in decision.expenditure_lines.all())
-    if confidential and not can_view_part_two(user, decision):
-        return route_reason_without_total(reason)
-    return reason
+    if can_view_part_two(user, decision) or not had_confidential_amount(decision=decision):
+        return reason
+    return route_reason_without_total(reason)
 
 
 def signoff_list(*, decision: Decision) -> list[SignOff]:

@@ -14,6 +14,7 @@ import logging
 
 from django.contrib.auth.hashers import check_password
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from decisions.canonical import decision_content_hash
@@ -45,6 +46,7 @@ def _standing_signoffs(decision: Decision) -> list[SignOff]:
 
 def _check_password(user, password: str) -> None:
     if not password or not check_password(password, user.password):
+        logger.warning("Wrong signing password for user %s", user.pk)
         raise WrongPassword("The password is not correct. Enter your own password to sign")
 
 
@@ -107,7 +109,10 @@ def _signoff(*, decision: Decision, cycle, user, now, **fields) -> SignOff:
 
 
 def next_stage(*, decision: Decision, signoffs: list[SignOff]) -> str:
-    """Where a submitted record stands, from the sign-offs that still stand on it."""
+    """Where a submitted record stands, from the sign-offs that still stand on it and were
+    given on its content as it is now."""
+    current = decision_content_hash(decision=decision)
+    signoffs = [s for s in signoffs if s.content_hash == current]
     confirmed = {s.declaration_kind for s in signoffs if s.kind == SignOff.Kind.CLEARANCE}
     if any(kind not in confirmed for kind in CLEARANCE_LINES):
         return Status.CLEARANCE
@@ -158,8 +163,10 @@ def decision_submit(
             # The series row is locked too: concurrent submissions queue here and
             # each takes the next number; a number is never given twice.
             series = ReferenceSeries.objects.select_for_update().get(pk=decision.series_id)
-            decision.number = series.next_number
-            series.next_number += 1
+            highest = series.decisions.aggregate(highest=Max("number"))["highest"] or 0
+            # Never a number given before, even if the series was set back by hand.
+            decision.number = max(series.next_number, highest + 1)
+            series.next_number = decision.number + 1
             series._history_user = user
             series.save(update_fields=["next_number"])
             fields.append("number")
@@ -171,6 +178,8 @@ def decision_submit(
         decision.route_rule = route.rule
         decision.route_reason = route.reason
         decision.submitted_at = now
+        # A new route is new content: what was signed for the old one no longer stands.
+        signoffs_void_stale(decision=decision, user=user, now=now)
         decision.status = next_stage(decision=decision, signoffs=_standing_signoffs(decision))
         _save(decision, user, "Submitted for clearance", fields)
         cycle = ApprovalCycle(decision=decision, opened_at=now)
@@ -181,7 +190,9 @@ def decision_submit(
             cycle=cycle,
             verb=Action.Verb.SUBMITTED,
             actor=user,
-            role=Role.DRAFTING_OFFICER,
+            role=Role.DRAFTING_OFFICER
+            if decision.drafting_officer_id == user.pk
+            else Role.ADMINISTRATOR,
             rule=route.reason,
             now=now,
         )
@@ -225,9 +236,10 @@ def clearance_confirm(
             statement=statement,
             outcome=SignOff.Outcome.CONFIRMED,
         )
-        DeclarationLine.objects.filter(decision=decision, kind=kind).update(
-            statement=statement, ticked=True
-        )
+        declaration_line = DeclarationLine.objects.get(decision=decision, kind=kind)
+        declaration_line.statement, declaration_line.ticked = statement, True
+        declaration_line._history_user = user
+        declaration_line.save(update_fields=["statement", "ticked"])
         decision.status = next_stage(decision=decision, signoffs=[*signoffs, signoff])
         _save(decision, user, f"{line.kind.label} confirmed", ["status"])
         _log(
@@ -412,10 +424,12 @@ def signoffs_void_stale(
         signoff.void_reason = "The record's content changed after this sign-off."
         signoff._history_user = user
         signoff.save(update_fields=["voided_at", "void_reason"])
-    DeclarationLine.objects.filter(
-        decision=decision,
-        kind__in=[s.declaration_kind for s in stale if s.declaration_kind],
-    ).update(ticked=False)
+    for line in DeclarationLine.objects.filter(
+        decision=decision, kind__in=[s.declaration_kind for s in stale if s.declaration_kind]
+    ):
+        line.ticked = False
+        line._history_user = user
+        line.save(update_fields=["ticked"])
     names = ", ".join(f"{s.name_as_signed} ({s.get_role_display()})" for s in stale)
     _log(
         decision=decision,

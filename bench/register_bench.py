@@ -173,6 +173,7 @@ def main() -> None:
             ("search, common word (every record)", "/decisions/?q=procurement"),
             ("search, two words", "/decisions/?q=tablets+fleet"),
             ("search + filters", "/decisions/?q=procurement&year=2021&decision_maker=dmpc"),
+            ("search, a phrase in quotes", "/decisions/?q=%22custody+suites%22"),
             ("record page", "/decisions/pcd-3500/"),
             ("PDF", "/decisions/pcd-3500.pdf"),
             ("Atom feed (50 entries)", "/decisions/feed/"),

@@ -14,6 +14,20 @@ from .models import (
 )
 
 
+class ReadOnlyAdmin:
+    """Records change only through the application's services, which keep their version,
+    void stale sign-offs and log who did what: the admin shows them and their history."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ReferenceSeries)
 class ReferenceSeriesAdmin(SimpleHistoryAdmin):
     list_display = ["prefix", "name", "next_number"]
@@ -25,23 +39,23 @@ class FormTypeAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class RecommendationInline(admin.TabularInline):
+class RecommendationInline(ReadOnlyAdmin, admin.TabularInline):
     model = Recommendation
     extra = 0
 
 
-class ExpenditureLineInline(admin.TabularInline):
+class ExpenditureLineInline(ReadOnlyAdmin, admin.TabularInline):
     model = ExpenditureLine
     extra = 0
 
 
-class DeclarationLineInline(admin.TabularInline):
+class DeclarationLineInline(ReadOnlyAdmin, admin.TabularInline):
     model = DeclarationLine
     extra = 0
 
 
 @admin.register(Decision)
-class DecisionAdmin(SimpleHistoryAdmin):
+class DecisionAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = [
         "__str__",
         "form_type",
@@ -58,36 +72,36 @@ class DecisionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(SimpleHistoryAdmin):
+class RecommendationAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["decision", "position", "__str__"]
     list_select_related = ["decision__series"]
 
 
 @admin.register(ExpenditureLine)
-class ExpenditureLineAdmin(SimpleHistoryAdmin):
+class ExpenditureLineAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["decision", "kind", "financial_year", "amount", "is_confidential"]
     list_select_related = ["decision__series"]
 
 
 @admin.register(SupportingReport)
-class SupportingReportAdmin(SimpleHistoryAdmin):
+class SupportingReportAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["decision", "title", "meeting_date"]
     list_select_related = ["decision__series"]
 
 
 @admin.register(PartTwo)
-class PartTwoAdmin(SimpleHistoryAdmin):
+class PartTwoAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["decision", "exemption"]
     list_select_related = ["decision__series"]
 
 
 @admin.register(BackgroundPaper)
-class BackgroundPaperAdmin(SimpleHistoryAdmin):
+class BackgroundPaperAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["decision", "title", "original_filename", "size", "uploaded_at"]
     list_select_related = ["decision__series"]
 
 
 @admin.register(DeclarationLine)
-class DeclarationLineAdmin(SimpleHistoryAdmin):
+class DeclarationLineAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["decision", "kind", "ticked"]
     list_select_related = ["decision__series"]

@@ -15,6 +15,8 @@ DECISION_FIELDS = [
     "title",
     "executive_summary",
     "decision_maker",
+    "reserved_to_mayor",
+    "significant_public_interest",
     "introduction",
     "issues_for_consideration",
     "financial_comments",

@@ -158,7 +158,14 @@ class GovukDateField(forms.MultiValueField):
             raise ValidationError(
                 f"{self.label} must include a {' and '.join(missing)}", code="incomplete"
             )
-        if not (day.isdigit() and month.isdigit() and re.fullmatch(r"\d{4}", year)):
+        # ASCII digits only, and few of them: int() takes other scripts' digits and
+        # datetime.date() overflows on huge numbers.
+        if not (
+            re.fullmatch(r"[0-9]{1,2}", day)
+            and re.fullmatch(r"[0-9]{1,2}", month)
+            and re.fullmatch(r"[0-9]{4}", year)
+            and 1900 <= int(year) <= 2199
+        ):
             raise ValidationError(f"{self.label} must be a real date", code="invalid")
         try:
             return datetime.date(int(year), int(month), int(day))
@@ -166,8 +173,8 @@ class GovukDateField(forms.MultiValueField):
             raise ValidationError(f"{self.label} must be a real date", code="invalid") from None
 
 
-_PLAIN_AMOUNT = re.compile(r"^\d+(\.\d{1,2})?$")
-_GROUPED_AMOUNT = re.compile(r"^\d{1,3}(,\d{3})+(\.\d{1,2})?$")
+_PLAIN_AMOUNT = re.compile(r"^[0-9]+(\.[0-9]{1,2})?$")
+_GROUPED_AMOUNT = re.compile(r"^[0-9]{1,3}(,[0-9]{3})+(\.[0-9]{1,2})?$")
 
 
 class MoneyField(forms.Field):
@@ -189,7 +196,7 @@ class MoneyField(forms.Field):
         if negative or text.startswith("-"):
             raise ValidationError(f"{self.label} must be more than £0", code="negative")
         if not (_PLAIN_AMOUNT.match(text) or _GROUPED_AMOUNT.match(text)):
-            if re.fullmatch(r"[\d,]*\.\d{3,}", text):
+            if re.fullmatch(r"[0-9,]*\.[0-9]{3,}", text):
                 raise ValidationError(
                     f"{self.label} must be in pounds and pence, with no more than 2 decimal places",
                     code="precision",

@@ -5,6 +5,7 @@ from decimal import Decimal
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Case, Q, Value, When
@@ -36,6 +37,15 @@ class ReferenceSeries(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix} – {self.name}"
+
+    def clean(self) -> None:
+        # Numbers are never reused: the next one stays above every number given.
+        if self.pk:
+            highest = self.decisions.aggregate(models.Max("number"))["number__max"] or 0
+            if self.next_number <= highest:
+                raise ValidationError(
+                    {"next_number": f"The next number must be more than {highest}, the last given"}
+                )
 
 
 class FormType(models.Model):

@@ -19,7 +19,9 @@ def report_sections(report) -> list[tuple[Section, str]]:
     found = []
     for section in REPORT_SECTIONS:
         if section.field == "police_crime_plan" and report.police_crime_plan_name:
-            section = section._replace(heading=f"Contributes to the {report.police_crime_plan_name}")
+            section = section._replace(
+                heading=f"Contributes to the {report.police_crime_plan_name}"
+            )
         found.append((section, getattr(report, section.field)))
     return found
 

@@ -61,18 +61,15 @@ def decision_with_parts(*, pk: int) -> Decision:
 
 
 def _with_parts(queryset: QuerySet[Decision]) -> QuerySet[Decision]:
-    return (
-        queryset.select_related("report")
-        .prefetch_related(
-            "recommendations",
-            "expenditure_lines",
-            "papers",
-            "declaration_lines",
-            Prefetch(
-                "signoffs",
-                queryset=SignOff.objects.filter(voided_at__isnull=True).select_related("user"),
-            ),
-        )
+    return queryset.select_related("report").prefetch_related(
+        "recommendations",
+        "expenditure_lines",
+        "papers",
+        "declaration_lines",
+        Prefetch(
+            "signoffs",
+            queryset=SignOff.objects.filter(voided_at__isnull=True).select_related("user"),
+        ),
     )
 
 

@@ -23,6 +23,8 @@ PUBLIC_STATUSES = (Decision.Status.PUBLISHED, Decision.Status.WITHDRAWN)
 # Longer searches are cut to this; a search of more words than this uses the first ones.
 SEARCH_MAX_LENGTH = 200
 SEARCH_MAX_WORDS = 12
+# More than any register will hold: a LIMIT that only keeps a sub-select apart.
+_SEARCH_FENCE = 10**9
 
 # Fields a list, feed or export row needs: never search_text, which is the whole Part 1.
 _ROW_FIELDS = (
@@ -160,9 +162,19 @@ def _search_postgresql(queryset: QuerySet[Decision], q: str) -> QuerySet[Decisio
         + SearchVector("executive_summary", weight="B", config="english"),
         query,
     )
-    return (
-        queryset.annotate(search=SearchVector("search_text", config="english"), rank=rank)
+    # The match is a sub-select of its own, kept apart by its LIMIT (PostgreSQL does not
+    # merge a limited sub-select into the outer query), so that the GIN index always
+    # finds the records: merged with the other filters, the planner may instead read the
+    # records a filter selects and compute to_tsvector() of each (a second for a year's).
+    matching = (
+        Decision.objects.alias(search=SearchVector("search_text", config="english"))
         .filter(search=query)
+        .order_by()
+        .values("pk")[:_SEARCH_FENCE]
+    )
+    return (
+        queryset.filter(pk__in=matching)
+        .annotate(rank=rank)
         .order_by("-rank", "-published_at", "-pk")
     )
 

@@ -2,7 +2,7 @@ import re
 
 from django.core.exceptions import ValidationError
 
-_FINANCIAL_YEAR = re.compile(r"^(\d{4})/(\d{2})$")
+_FINANCIAL_YEAR = re.compile(r"^([0-9]{4})/([0-9]{2})$")
 
 
 def validate_financial_year(value: str) -> None:

@@ -5,6 +5,8 @@ drafting officer or an administrator (else 403); and for one record,
 approvals.policies.can_edit_draft (else 403).
 """
 
+import re
+
 from django import forms as django_forms
 from django.conf import settings
 from django.contrib import messages
@@ -445,7 +447,7 @@ class ListEditorView(DraftView):
         if action != "save":
             rows = self.posted_rows()
             verb, _, index_text = action.partition("-")
-            index = int(index_text) if index_text.isdigit() else -1
+            index = int(index_text) if re.fullmatch(r"[0-9]{1,4}", index_text) else -1
             if verb == "add":
                 rows.append({})
             elif verb == "remove" and 0 <= index < len(rows):

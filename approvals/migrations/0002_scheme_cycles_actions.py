@@ -7,274 +7,705 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('approvals', '0001_initial'),
-        ('decisions', '0002_roles'),
+        ("approvals", "0001_initial"),
+        ("decisions", "0002_roles"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalAction',
+            name="HistoricalAction",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('verb', models.CharField(choices=[('submitted', 'Submitted for clearance'), ('confirmed', 'Confirmed a declaration line'), ('chief_executive_signed', "Signed the Chief Executive's statement"), ('approved', 'Approved'), ('not_approved', 'Did not approve'), ('returned', 'Returned to the drafting officer'), ('signoffs_voided', 'Sign-offs voided by a change of content')], max_length=30)),
-                ('role', models.CharField(blank=True, choices=[('drafting_officer', 'Drafting officer'), ('finance', 'Finance'), ('legal', 'Legal'), ('equalities', 'Equalities'), ('commercial', 'Commercial'), ('information_rights', 'Information rights'), ('director', 'Director / Head of Service'), ('chief_executive', 'Chief Executive'), ('dmpc', 'Deputy Mayor for Policing and Crime'), ('mayor', 'Mayor'), ('administrator', 'Administrator')], max_length=30)),
-                ('at', models.DateTimeField()),
-                ('rule', models.TextField(blank=True, verbose_name='Rule applied')),
-                ('detail', models.TextField(blank=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "verb",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "Submitted for clearance"),
+                            ("confirmed", "Confirmed a declaration line"),
+                            ("chief_executive_signed", "Signed the Chief Executive's statement"),
+                            ("approved", "Approved"),
+                            ("not_approved", "Did not approve"),
+                            ("returned", "Returned to the drafting officer"),
+                            ("signoffs_voided", "Sign-offs voided by a change of content"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("drafting_officer", "Drafting officer"),
+                            ("finance", "Finance"),
+                            ("legal", "Legal"),
+                            ("equalities", "Equalities"),
+                            ("commercial", "Commercial"),
+                            ("information_rights", "Information rights"),
+                            ("director", "Director / Head of Service"),
+                            ("chief_executive", "Chief Executive"),
+                            ("dmpc", "Deputy Mayor for Policing and Crime"),
+                            ("mayor", "Mayor"),
+                            ("administrator", "Administrator"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("at", models.DateTimeField()),
+                ("rule", models.TextField(blank=True, verbose_name="Rule applied")),
+                ("detail", models.TextField(blank=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical action',
-                'verbose_name_plural': 'historical actions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical action",
+                "verbose_name_plural": "historical actions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalApprovalCycle',
+            name="HistoricalApprovalCycle",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('opened_at', models.DateTimeField()),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('outcome', models.CharField(choices=[('open', 'Open'), ('returned', 'Returned to draft'), ('approved', 'Approved'), ('not_approved', 'Not approved')], default='open', max_length=20)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("opened_at", models.DateTimeField()),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("returned", "Returned to draft"),
+                            ("approved", "Approved"),
+                            ("not_approved", "Not approved"),
+                        ],
+                        default="open",
+                        max_length=20,
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical approval cycle',
-                'verbose_name_plural': 'historical approval cycles',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical approval cycle",
+                "verbose_name_plural": "historical approval cycles",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalRule',
+            name="HistoricalRule",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('priority', models.PositiveSmallIntegerField()),
-                ('paragraph', models.CharField(help_text='For example 4.8', max_length=20)),
-                ('decision_maker', models.CharField(choices=[('dmpc', 'Deputy Mayor for Policing and Crime'), ('mayor', 'Mayor of London'), ('chief_executive', 'Chief Executive')], max_length=20)),
-                ('condition', models.CharField(choices=[('value_at_least', 'Total value at or above a threshold'), ('flag', 'The record is flagged'), ('otherwise', 'Anything else')], max_length=20)),
-                ('threshold', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True)),
-                ('flag', models.CharField(blank=True, choices=[('reserved_to_mayor', 'Reserved to the Mayor'), ('significant_public_interest', 'Of significant public interest, contentious or novel')], max_length=40)),
-                ('description', models.CharField(blank=True, max_length=255)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("priority", models.PositiveSmallIntegerField()),
+                ("paragraph", models.CharField(help_text="For example 4.8", max_length=20)),
+                (
+                    "decision_maker",
+                    models.CharField(
+                        choices=[
+                            ("dmpc", "Deputy Mayor for Policing and Crime"),
+                            ("mayor", "Mayor of London"),
+                            ("chief_executive", "Chief Executive"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "condition",
+                    models.CharField(
+                        choices=[
+                            ("value_at_least", "Total value at or above a threshold"),
+                            ("flag", "The record is flagged"),
+                            ("otherwise", "Anything else"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "threshold",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True),
+                ),
+                (
+                    "flag",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("reserved_to_mayor", "Reserved to the Mayor"),
+                            (
+                                "significant_public_interest",
+                                "Of significant public interest, contentious or novel",
+                            ),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                ("description", models.CharField(blank=True, max_length=255)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical rule',
-                'verbose_name_plural': 'historical rules',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical rule",
+                "verbose_name_plural": "historical rules",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalScheme',
+            name="HistoricalScheme",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(default='Scheme of Delegation and Consent', max_length=200)),
-                ('version', models.CharField(max_length=50)),
-                ('effective_from', models.DateField()),
-                ('effective_until', models.DateField(blank=True, null=True)),
-                ('notes', models.TextField(blank=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(default="Scheme of Delegation and Consent", max_length=200),
+                ),
+                ("version", models.CharField(max_length=50)),
+                ("effective_from", models.DateField()),
+                ("effective_until", models.DateField(blank=True, null=True)),
+                ("notes", models.TextField(blank=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical scheme',
-                'verbose_name_plural': 'historical schemes',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical scheme",
+                "verbose_name_plural": "historical schemes",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Rule',
+            name="Rule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('priority', models.PositiveSmallIntegerField()),
-                ('paragraph', models.CharField(help_text='For example 4.8', max_length=20)),
-                ('decision_maker', models.CharField(choices=[('dmpc', 'Deputy Mayor for Policing and Crime'), ('mayor', 'Mayor of London'), ('chief_executive', 'Chief Executive')], max_length=20)),
-                ('condition', models.CharField(choices=[('value_at_least', 'Total value at or above a threshold'), ('flag', 'The record is flagged'), ('otherwise', 'Anything else')], max_length=20)),
-                ('threshold', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True)),
-                ('flag', models.CharField(blank=True, choices=[('reserved_to_mayor', 'Reserved to the Mayor'), ('significant_public_interest', 'Of significant public interest, contentious or novel')], max_length=40)),
-                ('description', models.CharField(blank=True, max_length=255)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("priority", models.PositiveSmallIntegerField()),
+                ("paragraph", models.CharField(help_text="For example 4.8", max_length=20)),
+                (
+                    "decision_maker",
+                    models.CharField(
+                        choices=[
+                            ("dmpc", "Deputy Mayor for Policing and Crime"),
+                            ("mayor", "Mayor of London"),
+                            ("chief_executive", "Chief Executive"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "condition",
+                    models.CharField(
+                        choices=[
+                            ("value_at_least", "Total value at or above a threshold"),
+                            ("flag", "The record is flagged"),
+                            ("otherwise", "Anything else"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "threshold",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True),
+                ),
+                (
+                    "flag",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("reserved_to_mayor", "Reserved to the Mayor"),
+                            (
+                                "significant_public_interest",
+                                "Of significant public interest, contentious or novel",
+                            ),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                ("description", models.CharField(blank=True, max_length=255)),
             ],
             options={
-                'ordering': ['scheme', 'priority'],
+                "ordering": ["scheme", "priority"],
             },
         ),
         migrations.CreateModel(
-            name='Scheme',
+            name="Scheme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(default='Scheme of Delegation and Consent', max_length=200)),
-                ('version', models.CharField(max_length=50)),
-                ('effective_from', models.DateField()),
-                ('effective_until', models.DateField(blank=True, null=True)),
-                ('notes', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(default="Scheme of Delegation and Consent", max_length=200),
+                ),
+                ("version", models.CharField(max_length=50)),
+                ("effective_from", models.DateField()),
+                ("effective_until", models.DateField(blank=True, null=True)),
+                ("notes", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ['-effective_from', '-pk'],
+                "ordering": ["-effective_from", "-pk"],
             },
         ),
         migrations.AddField(
-            model_name='historicalsignoff',
-            name='declaration_kind',
-            field=models.CharField(blank=True, choices=[('financial', 'Financial Advice'), ('legal', 'Legal Advice'), ('equalities', 'Equalities Advice'), ('commercial', 'Commercial Issues'), ('privacy', 'GDPR/Data Privacy'), ('drafting_officer', 'Drafting Officer'), ('director', 'Director/Head of Service')], max_length=20),
+            model_name="historicalsignoff",
+            name="declaration_kind",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("financial", "Financial Advice"),
+                    ("legal", "Legal Advice"),
+                    ("equalities", "Equalities Advice"),
+                    ("commercial", "Commercial Issues"),
+                    ("privacy", "GDPR/Data Privacy"),
+                    ("drafting_officer", "Drafting Officer"),
+                    ("director", "Director/Head of Service"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AddField(
-            model_name='signoff',
-            name='declaration_kind',
-            field=models.CharField(blank=True, choices=[('financial', 'Financial Advice'), ('legal', 'Legal Advice'), ('equalities', 'Equalities Advice'), ('commercial', 'Commercial Issues'), ('privacy', 'GDPR/Data Privacy'), ('drafting_officer', 'Drafting Officer'), ('director', 'Director/Head of Service')], max_length=20),
+            model_name="signoff",
+            name="declaration_kind",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("financial", "Financial Advice"),
+                    ("legal", "Legal Advice"),
+                    ("equalities", "Equalities Advice"),
+                    ("commercial", "Commercial Issues"),
+                    ("privacy", "GDPR/Data Privacy"),
+                    ("drafting_officer", "Drafting Officer"),
+                    ("director", "Director/Head of Service"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.CreateModel(
-            name='ApprovalCycle',
+            name="ApprovalCycle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('opened_at', models.DateTimeField()),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('outcome', models.CharField(choices=[('open', 'Open'), ('returned', 'Returned to draft'), ('approved', 'Approved'), ('not_approved', 'Not approved')], default='open', max_length=20)),
-                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cycles', to='decisions.decision')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("opened_at", models.DateTimeField()),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("returned", "Returned to draft"),
+                            ("approved", "Approved"),
+                            ("not_approved", "Not approved"),
+                        ],
+                        default="open",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="cycles",
+                        to="decisions.decision",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['decision', 'opened_at', 'pk'],
+                "ordering": ["decision", "opened_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Action',
+            name="Action",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('verb', models.CharField(choices=[('submitted', 'Submitted for clearance'), ('confirmed', 'Confirmed a declaration line'), ('chief_executive_signed', "Signed the Chief Executive's statement"), ('approved', 'Approved'), ('not_approved', 'Did not approve'), ('returned', 'Returned to the drafting officer'), ('signoffs_voided', 'Sign-offs voided by a change of content')], max_length=30)),
-                ('role', models.CharField(blank=True, choices=[('drafting_officer', 'Drafting officer'), ('finance', 'Finance'), ('legal', 'Legal'), ('equalities', 'Equalities'), ('commercial', 'Commercial'), ('information_rights', 'Information rights'), ('director', 'Director / Head of Service'), ('chief_executive', 'Chief Executive'), ('dmpc', 'Deputy Mayor for Policing and Crime'), ('mayor', 'Mayor'), ('administrator', 'Administrator')], max_length=30)),
-                ('at', models.DateTimeField()),
-                ('rule', models.TextField(blank=True, verbose_name='Rule applied')),
-                ('detail', models.TextField(blank=True)),
-                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='decisions.decision')),
-                ('cycle', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='actions', to='approvals.approvalcycle')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "verb",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "Submitted for clearance"),
+                            ("confirmed", "Confirmed a declaration line"),
+                            ("chief_executive_signed", "Signed the Chief Executive's statement"),
+                            ("approved", "Approved"),
+                            ("not_approved", "Did not approve"),
+                            ("returned", "Returned to the drafting officer"),
+                            ("signoffs_voided", "Sign-offs voided by a change of content"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("drafting_officer", "Drafting officer"),
+                            ("finance", "Finance"),
+                            ("legal", "Legal"),
+                            ("equalities", "Equalities"),
+                            ("commercial", "Commercial"),
+                            ("information_rights", "Information rights"),
+                            ("director", "Director / Head of Service"),
+                            ("chief_executive", "Chief Executive"),
+                            ("dmpc", "Deputy Mayor for Policing and Crime"),
+                            ("mayor", "Mayor"),
+                            ("administrator", "Administrator"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("at", models.DateTimeField()),
+                ("rule", models.TextField(blank=True, verbose_name="Rule applied")),
+                ("detail", models.TextField(blank=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="actions",
+                        to="decisions.decision",
+                    ),
+                ),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="actions",
+                        to="approvals.approvalcycle",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['decision', 'at', 'pk'],
+                "ordering": ["decision", "at", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='historicalsignoff',
-            name='cycle',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='approvals.approvalcycle'),
+            model_name="historicalsignoff",
+            name="cycle",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="approvals.approvalcycle",
+            ),
         ),
         migrations.AddField(
-            model_name='signoff',
-            name='cycle',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='signoffs', to='approvals.approvalcycle'),
+            model_name="signoff",
+            name="cycle",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="signoffs",
+                to="approvals.approvalcycle",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='signoff',
-            constraint=models.UniqueConstraint(condition=models.Q(('voided_at__isnull', True)), fields=('decision', 'user'), name='signoff_one_role_per_person', violation_error_message='You have already signed off this record in another role'),
+            model_name="signoff",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("voided_at__isnull", True)),
+                fields=("decision", "user"),
+                name="signoff_one_role_per_person",
+                violation_error_message="You have already signed off this record in another role",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='signoff',
-            constraint=models.UniqueConstraint(condition=models.Q(('voided_at__isnull', True)), fields=('decision', 'kind', 'declaration_kind'), name='signoff_once_per_step', violation_error_message='This step has already been signed off'),
+            model_name="signoff",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("voided_at__isnull", True)),
+                fields=("decision", "kind", "declaration_kind"),
+                name="signoff_once_per_step",
+                violation_error_message="This step has already been signed off",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalaction',
-            name='actor',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicalaction",
+            name="actor",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalaction',
-            name='cycle',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='approvals.approvalcycle'),
+            model_name="historicalaction",
+            name="cycle",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="approvals.approvalcycle",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalaction',
-            name='decision',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='decisions.decision'),
+            model_name="historicalaction",
+            name="decision",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="decisions.decision",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalaction',
-            name='history_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicalaction",
+            name="history_user",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalapprovalcycle',
-            name='decision',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='decisions.decision'),
+            model_name="historicalapprovalcycle",
+            name="decision",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="decisions.decision",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalapprovalcycle',
-            name='history_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicalapprovalcycle",
+            name="history_user",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalrule',
-            name='history_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicalrule",
+            name="history_user",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalscheme',
-            name='history_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicalscheme",
+            name="history_user",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scheme',
-            constraint=models.UniqueConstraint(fields=('name', 'version'), name='scheme_version_once'),
+            model_name="scheme",
+            constraint=models.UniqueConstraint(
+                fields=("name", "version"), name="scheme_version_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scheme',
-            constraint=models.CheckConstraint(condition=models.Q(('effective_until__isnull', True), ('effective_until__gte', models.F('effective_from')), _connector='OR'), name='scheme_dates_in_order', violation_error_message='The scheme cannot end before it starts'),
+            model_name="scheme",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("effective_until__isnull", True),
+                    ("effective_until__gte", models.F("effective_from")),
+                    _connector="OR",
+                ),
+                name="scheme_dates_in_order",
+                violation_error_message="The scheme cannot end before it starts",
+            ),
         ),
         migrations.AddField(
-            model_name='rule',
-            name='scheme',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rules', to='approvals.scheme'),
+            model_name="rule",
+            name="scheme",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="rules",
+                to="approvals.scheme",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalrule',
-            name='scheme',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='approvals.scheme'),
+            model_name="historicalrule",
+            name="scheme",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="approvals.scheme",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='approvalcycle',
-            constraint=models.UniqueConstraint(condition=models.Q(('outcome', 'open')), fields=('decision',), name='one_open_cycle_per_decision', violation_error_message='This record already has an open approval cycle'),
+            model_name="approvalcycle",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("outcome", "open")),
+                fields=("decision",),
+                name="one_open_cycle_per_decision",
+                violation_error_message="This record already has an open approval cycle",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='approvalcycle',
-            constraint=models.CheckConstraint(condition=models.Q(('outcome__in', ['open', 'returned', 'approved', 'not_approved'])), name='cycle_outcome_valid'),
+            model_name="approvalcycle",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("outcome__in", ["open", "returned", "approved", "not_approved"])
+                ),
+                name="cycle_outcome_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='approvalcycle',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('closed_at__isnull', True), ('outcome', 'open')), models.Q(models.Q(('outcome', 'open'), _negated=True), ('closed_at__isnull', False)), _connector='OR'), name='cycle_closed_when_not_open'),
+            model_name="approvalcycle",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("closed_at__isnull", True), ("outcome", "open")),
+                    models.Q(
+                        models.Q(("outcome", "open"), _negated=True), ("closed_at__isnull", False)
+                    ),
+                    _connector="OR",
+                ),
+                name="cycle_closed_when_not_open",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='action',
-            constraint=models.CheckConstraint(condition=models.Q(('verb__in', ['submitted', 'confirmed', 'chief_executive_signed', 'approved', 'not_approved', 'returned', 'signoffs_voided'])), name='action_verb_valid'),
+            model_name="action",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "verb__in",
+                        [
+                            "submitted",
+                            "confirmed",
+                            "chief_executive_signed",
+                            "approved",
+                            "not_approved",
+                            "returned",
+                            "signoffs_voided",
+                        ],
+                    )
+                ),
+                name="action_verb_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rule',
-            constraint=models.UniqueConstraint(fields=('scheme', 'priority'), name='rule_priority_once'),
+            model_name="rule",
+            constraint=models.UniqueConstraint(
+                fields=("scheme", "priority"), name="rule_priority_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rule',
-            constraint=models.CheckConstraint(condition=models.Q(('decision_maker__in', ['dmpc', 'mayor', 'chief_executive'])), name='rule_maker_valid'),
+            model_name="rule",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("decision_maker__in", ["dmpc", "mayor", "chief_executive"])),
+                name="rule_maker_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rule',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('condition', 'value_at_least'), ('flag', ''), ('threshold__gte', 0), ('threshold__isnull', False)), models.Q(('condition', 'flag'), ('flag__in', ['reserved_to_mayor', 'significant_public_interest']), ('threshold__isnull', True)), models.Q(('condition', 'otherwise'), ('flag', ''), ('threshold__isnull', True)), _connector='OR'), name='rule_condition_complete', violation_error_message='A value rule needs a threshold, a flag rule needs a flag, and neither needs the other'),
+            model_name="rule",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("condition", "value_at_least"),
+                        ("flag", ""),
+                        ("threshold__gte", 0),
+                        ("threshold__isnull", False),
+                    ),
+                    models.Q(
+                        ("condition", "flag"),
+                        ("flag__in", ["reserved_to_mayor", "significant_public_interest"]),
+                        ("threshold__isnull", True),
+                    ),
+                    models.Q(("condition", "otherwise"), ("flag", ""), ("threshold__isnull", True)),
+                    _connector="OR",
+                ),
+                name="rule_condition_complete",
+                violation_error_message="A value rule needs a threshold, a flag rule needs a flag, and neither needs the other",
+            ),
         ),
     ]

@@ -2,9 +2,15 @@ from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 PERMISSIONS = [
-    "add_scheme", "change_scheme", "view_scheme",
-    "add_rule", "change_rule", "delete_rule", "view_rule",
-    "view_approvalcycle", "view_action",
+    "add_scheme",
+    "change_scheme",
+    "view_scheme",
+    "add_rule",
+    "change_rule",
+    "delete_rule",
+    "view_rule",
+    "view_approvalcycle",
+    "view_action",
 ]
 
 
@@ -30,7 +36,9 @@ def revoke(apps, schema_editor):
     Permission = apps.get_model("auth", "Permission")
     for group in Group.objects.filter(name="Administrator"):
         group.permissions.remove(
-            *Permission.objects.filter(content_type__app_label="approvals", codename__in=PERMISSIONS)
+            *Permission.objects.filter(
+                content_type__app_label="approvals", codename__in=PERMISSIONS
+            )
         )
 
 

@@ -5,30 +5,82 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('approvals', '0004_administrator_manages_the_scheme'),
-        ('decisions', '0003_routing'),
+        ("approvals", "0004_administrator_manages_the_scheme"),
+        ("decisions", "0003_routing"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='action',
-            name='action_verb_valid',
+            model_name="action",
+            name="action_verb_valid",
         ),
         migrations.AlterField(
-            model_name='action',
-            name='verb',
-            field=models.CharField(choices=[('submitted', 'Submitted for clearance'), ('confirmed', 'Confirmed a declaration line'), ('chief_executive_signed', "Signed the Chief Executive's statement"), ('approved', 'Approved'), ('not_approved', 'Did not approve'), ('returned', 'Returned to the drafting officer'), ('signoffs_voided', 'Sign-offs voided by a change of content'), ('published', 'Published Part 1'), ('publication_failed', 'Publication failed'), ('deferral_extended', 'Extended the deferral of publication'), ('deferral_reminded', 'Reminded the drafting officer of the deferral'), ('withdrawn', 'Withdrew the published record')], max_length=30),
+            model_name="action",
+            name="verb",
+            field=models.CharField(
+                choices=[
+                    ("submitted", "Submitted for clearance"),
+                    ("confirmed", "Confirmed a declaration line"),
+                    ("chief_executive_signed", "Signed the Chief Executive's statement"),
+                    ("approved", "Approved"),
+                    ("not_approved", "Did not approve"),
+                    ("returned", "Returned to the drafting officer"),
+                    ("signoffs_voided", "Sign-offs voided by a change of content"),
+                    ("published", "Published Part 1"),
+                    ("publication_failed", "Publication failed"),
+                    ("deferral_extended", "Extended the deferral of publication"),
+                    ("deferral_reminded", "Reminded the drafting officer of the deferral"),
+                    ("withdrawn", "Withdrew the published record"),
+                ],
+                max_length=30,
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalaction',
-            name='verb',
-            field=models.CharField(choices=[('submitted', 'Submitted for clearance'), ('confirmed', 'Confirmed a declaration line'), ('chief_executive_signed', "Signed the Chief Executive's statement"), ('approved', 'Approved'), ('not_approved', 'Did not approve'), ('returned', 'Returned to the drafting officer'), ('signoffs_voided', 'Sign-offs voided by a change of content'), ('published', 'Published Part 1'), ('publication_failed', 'Publication failed'), ('deferral_extended', 'Extended the deferral of publication'), ('deferral_reminded', 'Reminded the drafting officer of the deferral'), ('withdrawn', 'Withdrew the published record')], max_length=30),
+            model_name="historicalaction",
+            name="verb",
+            field=models.CharField(
+                choices=[
+                    ("submitted", "Submitted for clearance"),
+                    ("confirmed", "Confirmed a declaration line"),
+                    ("chief_executive_signed", "Signed the Chief Executive's statement"),
+                    ("approved", "Approved"),
+                    ("not_approved", "Did not approve"),
+                    ("returned", "Returned to the drafting officer"),
+                    ("signoffs_voided", "Sign-offs voided by a change of content"),
+                    ("published", "Published Part 1"),
+                    ("publication_failed", "Publication failed"),
+                    ("deferral_extended", "Extended the deferral of publication"),
+                    ("deferral_reminded", "Reminded the drafting officer of the deferral"),
+                    ("withdrawn", "Withdrew the published record"),
+                ],
+                max_length=30,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='action',
-            constraint=models.CheckConstraint(condition=models.Q(('verb__in', ['submitted', 'confirmed', 'chief_executive_signed', 'approved', 'not_approved', 'returned', 'signoffs_voided', 'published', 'publication_failed', 'deferral_extended', 'deferral_reminded', 'withdrawn'])), name='action_verb_valid'),
+            model_name="action",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "verb__in",
+                        [
+                            "submitted",
+                            "confirmed",
+                            "chief_executive_signed",
+                            "approved",
+                            "not_approved",
+                            "returned",
+                            "signoffs_voided",
+                            "published",
+                            "publication_failed",
+                            "deferral_extended",
+                            "deferral_reminded",
+                            "withdrawn",
+                        ],
+                    )
+                ),
+                name="action_verb_valid",
+            ),
         ),
     ]

@@ -5,110 +5,128 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('approvals', '0005_publication_verbs'),
-        ('decisions', '0003_routing'),
+        ("approvals", "0005_publication_verbs"),
+        ("decisions", "0003_routing"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='decision',
-            name='deferral_reminded_at',
+            model_name="decision",
+            name="deferral_reminded_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='decision',
-            name='publication_attempted_at',
+            model_name="decision",
+            name="publication_attempted_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='decision',
-            name='publication_error',
+            model_name="decision",
+            name="publication_error",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='decision',
-            name='published_at',
+            model_name="decision",
+            name="published_at",
             field=models.DateTimeField(blank=True, db_index=True, null=True),
         ),
         migrations.AddField(
-            model_name='decision',
-            name='published_pdf',
-            field=models.FileField(blank=True, max_length=200, upload_to='published/'),
+            model_name="decision",
+            name="published_pdf",
+            field=models.FileField(blank=True, max_length=200, upload_to="published/"),
         ),
         migrations.AddField(
-            model_name='decision',
-            name='published_pdf_sha256',
+            model_name="decision",
+            name="published_pdf_sha256",
             field=models.CharField(blank=True, max_length=64),
         ),
         migrations.AddField(
-            model_name='decision',
-            name='search_text',
+            model_name="decision",
+            name="search_text",
             field=models.TextField(blank=True, editable=False),
         ),
         migrations.AddField(
-            model_name='decision',
-            name='withdrawal_reason',
+            model_name="decision",
+            name="withdrawal_reason",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='decision',
-            name='withdrawn_at',
+            model_name="decision",
+            name="withdrawn_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='historicaldecision',
-            name='deferral_reminded_at',
+            model_name="historicaldecision",
+            name="deferral_reminded_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='historicaldecision',
-            name='publication_attempted_at',
+            model_name="historicaldecision",
+            name="publication_attempted_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='historicaldecision',
-            name='publication_error',
+            model_name="historicaldecision",
+            name="publication_error",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='historicaldecision',
-            name='published_at',
+            model_name="historicaldecision",
+            name="published_at",
             field=models.DateTimeField(blank=True, db_index=True, null=True),
         ),
         migrations.AddField(
-            model_name='historicaldecision',
-            name='published_pdf',
+            model_name="historicaldecision",
+            name="published_pdf",
             field=models.TextField(blank=True, max_length=200),
         ),
         migrations.AddField(
-            model_name='historicaldecision',
-            name='published_pdf_sha256',
+            model_name="historicaldecision",
+            name="published_pdf_sha256",
             field=models.CharField(blank=True, max_length=64),
         ),
         migrations.AddField(
-            model_name='historicaldecision',
-            name='search_text',
+            model_name="historicaldecision",
+            name="search_text",
             field=models.TextField(blank=True, editable=False),
         ),
         migrations.AddField(
-            model_name='historicaldecision',
-            name='withdrawal_reason',
+            model_name="historicaldecision",
+            name="withdrawal_reason",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='historicaldecision',
-            name='withdrawn_at',
+            model_name="historicaldecision",
+            name="withdrawn_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddConstraint(
-            model_name='decision',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status__in', ['published', 'withdrawn']), _negated=True), models.Q(('number__isnull', False), ('published_at__isnull', False), models.Q(('published_pdf', ''), _negated=True), models.Q(('published_pdf_sha256', ''), _negated=True)), _connector='OR'), name='decision_published_has_pdf'),
+            model_name="decision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status__in", ["published", "withdrawn"]), _negated=True),
+                    models.Q(
+                        ("number__isnull", False),
+                        ("published_at__isnull", False),
+                        models.Q(("published_pdf", ""), _negated=True),
+                        models.Q(("published_pdf_sha256", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="decision_published_has_pdf",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='decision',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'withdrawn'), _negated=True), models.Q(('withdrawal_reason', ''), _negated=True), _connector='OR'), name='decision_withdrawal_has_reason'),
+            model_name="decision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "withdrawn"), _negated=True),
+                    models.Q(("withdrawal_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="decision_withdrawal_has_reason",
+            ),
         ),
     ]

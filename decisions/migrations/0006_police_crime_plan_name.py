@@ -4,20 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('decisions', '0005_search_index'),
+        ("decisions", "0005_search_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalsupportingreport',
-            name='police_crime_plan_name',
-            field=models.CharField(blank=True, help_text='As the heading prints it, for example MOPAC Police & Crime Plan 2017-2021', max_length=200, verbose_name='Name of the police and crime plan'),
+            model_name="historicalsupportingreport",
+            name="police_crime_plan_name",
+            field=models.CharField(
+                blank=True,
+                help_text="As the heading prints it, for example MOPAC Police & Crime Plan 2017-2021",
+                max_length=200,
+                verbose_name="Name of the police and crime plan",
+            ),
         ),
         migrations.AddField(
-            model_name='supportingreport',
-            name='police_crime_plan_name',
-            field=models.CharField(blank=True, help_text='As the heading prints it, for example MOPAC Police & Crime Plan 2017-2021', max_length=200, verbose_name='Name of the police and crime plan'),
+            model_name="supportingreport",
+            name="police_crime_plan_name",
+            field=models.CharField(
+                blank=True,
+                help_text="As the heading prints it, for example MOPAC Police & Crime Plan 2017-2021",
+                max_length=200,
+                verbose_name="Name of the police and crime plan",
+            ),
         ),
     ]

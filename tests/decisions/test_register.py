@@ -408,14 +408,29 @@ def test_search_ignores_case(client, ivma):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="stemming is PostgreSQL's")
-def test_search_on_postgresql_stems_and_ranks(client, ivma, night_time, officer):
-    on_register(1071, drafting_officer=officer, search_text="improvement improvements improved")
+def test_search_on_postgresql_stems_and_ranks(client, ivma, officer):
+    # Newer than PCD 1069, which has the word in its title: the word only in the text...
+    on_register(
+        1071,
+        drafting_officer=officer,
+        published_at=at(2025, 1, 1),
+        search_text="improved custody improvements",
+    )
+    # ...and the word in the executive summary.
+    on_register(
+        1072,
+        drafting_officer=officer,
+        published_at=at(2024, 1, 1),
+        executive_summary="An improvement to custody suites.",
+    )
     response = client.get(reverse("register:list"), {"q": "improvement"})
-    # Both match "improvement" through stemming; the record saying it three times ranks first.
-    assert listed_references(response) == ["PCD 1071", "PCD 1069"]
-    # websearch syntax: a minus excludes.
+    # Stemming matches improvement, improvements, improved; title, then summary, then text.
+    assert listed_references(response) == ["PCD 1069", "PCD 1072", "PCD 1071"]
+    # Web-search syntax: a minus excludes (PCD 1069's text mentions tablets).
     response = client.get(reverse("register:list"), {"q": "improvement -tablets"})
-    assert listed_references(response) == ["PCD 1071"]
+    assert sorted(listed_references(response)) == ["PCD 1071", "PCD 1072"]
+    response = client.get(reverse("register:list"), {"q": '"custody suites"'})
+    assert listed_references(response) == ["PCD 1072"]
 
 
 def test_search_is_echoed_escaped(client, ivma):
