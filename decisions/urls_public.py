@@ -4,15 +4,13 @@ from django.urls import path, register_converter
 
 from . import views_public as views
 from .feeds import RegisterFeed
+from .selectors_public import SLUG_REGEX
 
 
 class ReferenceConverter:
-    """A record's public address part, as Decision.slug makes it: "pcd-1069".
+    """A record's public address part, as Decision.slug makes it: "pcd-1069"."""
 
-    Lower-case prefix, no leading zero, at most nine digits (a number that fits the column).
-    """
-
-    regex = r"[a-z]{2,10}-[1-9][0-9]{0,8}"
+    regex = SLUG_REGEX
 
     def to_python(self, value: str) -> str:
         return value

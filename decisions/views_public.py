@@ -49,7 +49,8 @@ def public(view: Callable) -> Callable:
 def decision_list(request):
     form = RegisterSearchForm(request.GET, options=selectors.published_decision_filter_options())
     filters, notices = form.filters()
-    page, page_notice = paginate(selectors.published_decision_list(**filters), request.GET)
+    with selectors.search_plan(q=filters["q"]):
+        page, page_notice = paginate(selectors.published_decision_list(**filters), request.GET)
     context = {
         "form": form.for_display(filters),
         "filters": filters,
@@ -131,17 +132,23 @@ def get_or_404(selector: Callable[..., Decision], **kwargs) -> Decision:
         raise Http404("No such decision on the register") from None
 
 
-def paginate(queryset, query) -> tuple[Page, str | None]:
-    """The page asked for, or the nearest there is with a notice saying so."""
-    paginator = Paginator(queryset, PAGE_SIZE)
+def _nearest_page(paginator: Paginator, query) -> tuple[Page, str | None]:
     asked = query.get("page", "1").strip() or "1"
-    if not asked.isdecimal() or int(asked) < 1:
+    if not asked.isdecimal() or not asked.strip("0"):
         return paginator.page(1), "That page number is not valid, so the first page is shown."
-    if int(asked) > paginator.num_pages:
+    # Ten digits or more is past any last page (and int() of thousands of digits fails).
+    if len(asked) > 9 or int(asked) > paginator.num_pages:
         last = paginator.num_pages
         notice = f"There {'is only 1 page' if last == 1 else f'are only {last} pages'}"
         return paginator.page(last), f"{notice}, so the last page is shown."
     return paginator.page(int(asked)), None
+
+
+def paginate(queryset, query) -> tuple[Page, str | None]:
+    """The page asked for, read now, or the nearest there is with a notice saying so."""
+    page, notice = _nearest_page(Paginator(queryset, PAGE_SIZE), query)
+    page.object_list = list(page.object_list)
+    return page, notice
 
 
 def stored_pdf_size(decision: Decision) -> int | None:

@@ -6,9 +6,9 @@ then times each address through Django's test client (the whole request: URL rou
 middleware, view, queries, template) and prints the median and the 95th percentile.
 No network: the client calls the application in-process.
 
-    DJANGO_SETTINGS_MODULE=config.settings.test .venv/bin/python bench/register_bench.py
+    DJANGO_SETTINGS_MODULE=config.settings.test .venv/bin/python bench/bench_register.py
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/decisions_dev \\
-        DJANGO_SETTINGS_MODULE=config.settings.test .venv/bin/python bench/register_bench.py
+        DJANGO_SETTINGS_MODULE=config.settings.test .venv/bin/python bench/bench_register.py
 
 On PostgreSQL it also prints the plan of the full-text search (EXPLAIN ANALYZE), to show
 that the GIN index of migration 0005 is used.
@@ -142,10 +142,11 @@ def measure(client: Client, url: str, runs: int) -> tuple[float, float, int, int
 
 
 def explain_search(q: str) -> str:
-    from decisions.selectors_public import published_decision_list
+    from decisions.selectors_public import published_decision_list, search_plan
 
-    queryset = published_decision_list(q=q)
-    return queryset.explain(analyze=True)
+    # As the register runs it (decisions.views_public.decision_list).
+    with search_plan(q=q):
+        return published_decision_list(q=q).explain(analyze=True)
 
 
 def main() -> None:
@@ -165,6 +166,7 @@ def main() -> None:
             f"{args.records // 10:,} not, made in {time.perf_counter() - began:.1f} s"
         )
         client = Client()
+        middle = f"pcd-{1000 + args.records // 2}"
         pages = [
             ("list, page 1", "/decisions/"),
             ("list, page 100", "/decisions/?page=100"),
@@ -174,8 +176,8 @@ def main() -> None:
             ("search, two words", "/decisions/?q=tablets+fleet"),
             ("search + filters", "/decisions/?q=procurement&year=2021&decision_maker=dmpc"),
             ("search, a phrase in quotes", "/decisions/?q=%22custody+suites%22"),
-            ("record page", "/decisions/pcd-3500/"),
-            ("PDF", "/decisions/pcd-3500.pdf"),
+            ("record page", f"/decisions/{middle}/"),
+            ("PDF", f"/decisions/{middle}.pdf"),
             ("Atom feed (50 entries)", "/decisions/feed/"),
             ("sitemap", "/sitemap.xml"),
         ]
