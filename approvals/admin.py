@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from decisions.admin import ReadOnlyAdmin
 from decisions.models import Decision
 
 from .models import Action, ApprovalCycle, Rule, Scheme, SignOff
@@ -48,37 +49,23 @@ class SchemeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ApprovalCycle)
-class ApprovalCycleAdmin(SimpleHistoryAdmin):
+class ApprovalCycleAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["decision", "opened_at", "closed_at", "outcome"]
     list_filter = ["outcome"]
     list_select_related = ["decision__series"]
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
+# The action log is written by the workflow only.
 @admin.register(Action)
-class ActionAdmin(SimpleHistoryAdmin):
+class ActionAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["decision", "verb", "actor", "role", "at"]
     list_filter = ["verb", "role"]
     list_select_related = ["decision__series", "actor"]
 
-    # The action log is written by the workflow only.
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
+# Sign-offs are made in the browser by their signers, never here.
 @admin.register(SignOff)
-class SignOffAdmin(SimpleHistoryAdmin):
+class SignOffAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = [
         "decision",
         "kind",
@@ -90,13 +77,3 @@ class SignOffAdmin(SimpleHistoryAdmin):
     ]
     list_filter = ["kind", "role", "outcome"]
     list_select_related = ["decision__series", "user"]
-
-    # Sign-offs are made in the browser by their signers, never here.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
