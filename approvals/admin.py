@@ -8,7 +8,13 @@ from .models import Action, ApprovalCycle, Rule, Scheme, SignOff
 
 
 def scheme_has_routed(scheme: Scheme | None) -> bool:
-    return scheme is not None and Decision.objects.filter(route_rule__scheme=scheme).exists()
+    """Whether any record cites a rule of this scheme (asked once per scheme object:
+    the admin asks for each permission of the page)."""
+    if scheme is None:
+        return False
+    if not hasattr(scheme, "_has_routed"):
+        scheme._has_routed = Decision.objects.filter(route_rule__scheme=scheme).exists()
+    return scheme._has_routed
 
 
 class RuleInline(admin.TabularInline):

@@ -29,7 +29,11 @@ from .models import (
     SupportingReport,
 )
 
-DRAFTING_OFFICER_STATEMENT = "{name} has drafted this report in accordance with {org} procedures."
+
+def drafting_officer_statement(officer) -> str:
+    """The drafting officer's line of the declaration, in the words of the paper form."""
+    name = officer.get_full_name() or officer.username
+    return f"{name} has drafted this report in accordance with {settings.ORGANISATION_SHORT_NAME} procedures."
 
 
 def decision_create(*, user, form_type: FormType, title: str) -> Decision:
@@ -281,9 +285,7 @@ def declaration_set_drafting_officer(
     with transaction.atomic():
         decision = _lock_for_edit(decision_id=decision_id, user=user, lock_version=lock_version)
         officer = decision.drafting_officer
-        statement = DRAFTING_OFFICER_STATEMENT.format(
-            name=officer.get_full_name() or officer.username, org=settings.ORGANISATION_SHORT_NAME
-        )
+        statement = drafting_officer_statement(officer)
         kind = DeclarationLine.Kind.DRAFTING_OFFICER
         line = decision.declaration_lines.filter(kind=kind).first() or DeclarationLine(
             decision=decision, kind=kind

@@ -12,8 +12,7 @@ from approvals.policies import can_edit_draft, can_view_part_two
 from . import selectors
 from .access import staff_view
 from .models import Decision
-from .presenters import report_sections
-from .sections import PART_ONE_SECTIONS
+from .presenters import part_one_context
 from .views_publication import publication_panel_context
 
 
@@ -54,24 +53,17 @@ def detail(request, pk: int):
         raise Http404("No such record") from None
     signoffs = list(decision.signoffs.all())
     context = {
-        "decision": decision,
-        "report": getattr(decision, "report", None),
+        # The same Part 1 content as the public page and the PDF (sections, report, signatures).
+        **part_one_context(decision=decision),
         "part_two": decision.visible_part_two,
-        "part_one_sections": [
-            (section, getattr(decision, section.field)) for section in PART_ONE_SECTIONS
-        ],
-        "report_sections": report_sections(decision.report) if hasattr(decision, "report") else [],
         **publication_panel_context(user=request.user, decision=decision),
         "can_see_part_two": can_view_part_two(request.user, decision),
-        "can_edit": can_edit_draft(request.user, decision),
         "actions": record_actions(request.user, decision, signoffs),
         "route_reason": approval_selectors.route_reason_for(user=request.user, decision=decision),
         # A record never submitted has no sign-offs: no query for them.
         "all_signoffs": approval_selectors.signoff_list(decision=decision)
         if decision.submitted_at
         else [],
-        "ce_signoff": next((s for s in signoffs if s.kind == SignOff.Kind.CHIEF_EXECUTIVE), None),
-        "decision_signoff": next((s for s in signoffs if s.kind == SignOff.Kind.DECISION), None),
         "nav": "records",
     }
     return render(request, "decisions/decision_detail.html", context)

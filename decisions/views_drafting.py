@@ -8,7 +8,6 @@ approvals.policies.can_edit_draft (else 403).
 import re
 
 from django import forms as django_forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -352,14 +351,8 @@ class DeclarationView(SectionFormView):
     form_class = DeclarationForm
     title = "Your declaration"
 
-    def statement(self) -> str:
-        officer = self.decision.drafting_officer
-        return services.DRAFTING_OFFICER_STATEMENT.format(
-            name=officer.get_full_name() or officer.username, org=settings.ORGANISATION_SHORT_NAME
-        )
-
     def form_kwargs(self):
-        return {"statement": self.statement()}
+        return {"statement": services.drafting_officer_statement(self.decision.drafting_officer)}
 
     def initial(self):
         line = next(
