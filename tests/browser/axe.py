@@ -27,7 +27,12 @@ def axe_source() -> str:
 
 
 def axe_violations(page: Page, tags: list[str] | None = None) -> list[dict]:
-    """Run axe on the page as it is now and return its violations."""
+    """Run axe on the page, once it has loaded, and return its violations.
+
+    A click that navigates returns once the new document is committed, when it
+    may not yet have a <head> to take the script: wait for the load event first.
+    """
+    page.wait_for_load_state("load")
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(content=axe_source())
     results = page.evaluate(

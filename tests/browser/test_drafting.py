@@ -46,11 +46,12 @@ def fill_date(page: Page, prefix: str, value: datetime.date) -> None:
     page.locator(f"#id_{prefix}_year").fill(str(value.year))
 
 
-def status_of(page: Page, name: str) -> str:
+def expect_status(page: Page, name: str, status: str) -> None:
+    """The task list shows the task with this status (waiting for the page to come)."""
     item = page.locator(
         ".govuk-task-list__item", has=page.get_by_role("link", name=name, exact=True)
     )
-    return item.locator(".govuk-task-list__status").inner_text().strip()
+    expect(item.locator(".govuk-task-list__status")).to_have_text(status)
 
 
 def test_an_officer_drafts_pcd_1069_from_scratch(page: Page, live_server, login):
@@ -77,7 +78,7 @@ def test_an_officer_drafts_pcd_1069_from_scratch(page: Page, live_server, login)
     expect_errors(page, "Enter the executive summary")
     page.get_by_label("Executive summary").fill(fields["executive_summary"])
     save(page)
-    assert status_of(page, "Title and executive summary") == "Completed"
+    expect_status(page, "Title and executive summary", "Completed")
 
     open_task(page, "Recommendations")
     save(page)
@@ -104,7 +105,7 @@ def test_an_officer_drafts_pcd_1069_from_scratch(page: Page, live_server, login)
     page.get_by_label("Financial year").fill("2021/22")
     page.get_by_label("Amount", exact=True).fill("£1,482,400.00")
     save(page)
-    assert status_of(page, "Money") == "Completed"
+    expect_status(page, "Money", "Completed")
     expect(page.locator("main")).to_contain_text("£1,482,400.00")
 
     # Part I, one section a page, paragraphs separated by blank lines.
@@ -112,7 +113,7 @@ def test_an_officer_drafts_pcd_1069_from_scratch(page: Page, live_server, login)
         open_task(page, section.heading)
         page.get_by_label(section.heading).fill(fields[section.field])
         save(page)
-        assert status_of(page, section.heading) == "Completed"
+        expect_status(page, section.heading, "Completed")
 
     open_task(page, "Report details")
     for name in ["organisation", "title", "meeting", "report_by", "on_behalf_of", "report_author"]:
@@ -123,7 +124,7 @@ def test_an_officer_drafts_pcd_1069_from_scratch(page: Page, live_server, login)
     expect_errors(page, "Date of the meeting must be a real date")
     page.locator("#id_meeting_date_month").fill("10")
     save(page)
-    assert status_of(page, "Report details") == "Completed"
+    expect_status(page, "Report details", "Completed")
 
     open_task(page, "Summary, recommendations and time sensitivity")
     for name in [
