@@ -27,6 +27,11 @@ class SigningForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.user = user
 
+    @property
+    def signs(self) -> bool:
+        """Does sending this form sign (and so check the password)?"""
+        return True
+
 
 class ClearanceForm(SigningForm):
     field_order = ["statement", "password"]
@@ -90,6 +95,10 @@ class DecisionForm(SigningForm):
         super().__init__(*args, **kwargs)
         # Passing the record back is not a signature: the password is asked for in clean().
         self.fields["password"].required = False
+
+    @property
+    def signs(self) -> bool:
+        return not self.passes_back
 
     @property
     def passes_back(self) -> bool:

@@ -5,7 +5,9 @@ decisions.view_decision (else 403); the record exists (else 404); and, for the
 record, the policy of approvals.policies for the step (else 403 with its reason).
 A GET asks the policy. A POST is decided by the service, which first checks the
 version the page was loaded from, so the slower of two people, or a form sent
-twice, is told who acted (409) and nothing is done twice.
+twice, is told who acted (409) and nothing is done twice. A wrong signing password
+counts towards the sign-in lockout (approvals.lockout): once locked, signing is
+refused (429) beside the password field.
 """
 
 from django.contrib import messages
@@ -17,12 +19,12 @@ from django.views import View
 
 from decisions import selectors as decision_selectors
 from decisions.access import staff_view
-from decisions.errors import DomainError, StaleRecord
+from decisions.errors import DomainError, StaleRecord, WrongPassword
 from decisions.forms import VersionedForm
 from decisions.models import Decision
 from decisions.views_drafting import CheckAnswersView, add_domain_error
 
-from . import policies, selectors, services
+from . import lockout, policies, selectors, services
 from .clearance import CHIEF_EXECUTIVE_STATEMENT, CLEARANCE_LINES
 from .forms import ClearanceForm, DecisionForm, ReturnForm, SigningForm
 
@@ -124,8 +126,17 @@ class StepView(View):
         form = self.form_class(request.POST, **self.form_kwargs())
         status = 400
         if form.is_valid():
+            if getattr(form, "signs", False) and lockout.signing_locked(request):
+                form.add_error("password", lockout.locked_message())
+                return self.show(form, 429)
             try:
                 message = self.act(form)
+            except WrongPassword as error:
+                if lockout.record_wrong_password(request):
+                    form.add_error("password", lockout.locked_message())
+                    status = 429
+                else:
+                    status = add_step_error(form, error)
             except DomainError as error:
                 status = add_step_error(form, error)
             else:

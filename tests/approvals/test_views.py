@@ -20,7 +20,6 @@ from approvals.services import (
 )
 from decisions.models import Decision, DeclarationLine, ReferenceSeries
 from decisions.roles import ROLE_GROUP_NAMES, Role
-from tests.approvals.conftest import clear_all
 from tests.factories import PASSWORD, ExpenditureLineFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,29 +56,6 @@ def errors_in(response) -> list[str]:
 def fresh(decision) -> Decision:
     decision.refresh_from_db()
     return decision
-
-
-@pytest.fixture
-def at_clearance(officer, people, ready_draft):
-    decision = ready_draft()
-    decision_submit(decision_id=decision.pk, user=officer, lock_version=decision.lock_version)
-    return fresh(decision)
-
-
-@pytest.fixture
-def at_chief_executive(at_clearance, people):
-    return clear_all(at_clearance, people)
-
-
-@pytest.fixture
-def at_decision(at_chief_executive, people):
-    chief_executive_sign(
-        decision_id=at_chief_executive.pk,
-        user=people[Role.CHIEF_EXECUTIVE],
-        lock_version=at_chief_executive.lock_version,
-        password=PASSWORD,
-    )
-    return fresh(at_chief_executive)
 
 
 # The four permission cases, for every page of the workflow.

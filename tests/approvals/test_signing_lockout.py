@@ -1,0 +1,141 @@
+"""Wrong signing passwords lock signing, and signing in, like wrong sign-in passwords.
+
+The signing page asks for the password again, so it must not be a way to guess
+it from a session left open: django-axes counts signing and sign-in failures
+together, per username and address.
+"""
+
+import html
+
+import pytest
+from axes.models import AccessAttempt
+from axes.utils import reset
+from django.urls import reverse
+
+from approvals.lockout import locked_message
+from approvals.models import SignOff
+from decisions.roles import Role
+from tests.approvals.test_views import (
+    WRONG_PASSWORD,
+    clear_url,
+    decide,
+    errors_in,
+    fresh,
+)
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+LIMIT = 5
+WRONG = "The password is not correct. Enter your own password to sign"
+
+
+def confirm(client, decision, password: str, statement: str = "1"):
+    return client.post(
+        clear_url(decision),
+        {"lock_version": decision.lock_version, "statement": statement, "password": password},
+    )
+
+
+def test_the_fifth_wrong_password_locks_signing_and_keeps_the_form(client, people, at_clearance):
+    finance = people[Role.FINANCE]
+    client.force_login(finance)
+    for _ in range(LIMIT - 1):
+        response = confirm(client, at_clearance, WRONG_PASSWORD)
+        assert response.status_code == 400
+        assert errors_in(response) == [WRONG]
+
+    response = confirm(client, at_clearance, WRONG_PASSWORD)
+    assert response.status_code == 429
+    assert errors_in(response) == [locked_message()]
+    page = response.content.decode()
+    # The signing page itself, with the chosen statement, not the sign-in lockout page.
+    assert "Confirm the Financial Advice line" in html.unescape(page)
+    assert 'id="id_statement_1" name="statement" type="radio" value="1" checked' in page
+    assert WRONG_PASSWORD not in page
+
+    # The right password no longer signs.
+    response = confirm(client, at_clearance, PASSWORD)
+    assert response.status_code == 429
+    assert errors_in(response) == [locked_message()]
+    assert not SignOff.objects.filter(decision=at_clearance).exists()
+    assert AccessAttempt.objects.get(username=finance.username).failures_since_start == LIMIT
+
+    # Nor does signing in, from this address.
+    client.logout()
+    response = client.post(reverse("login"), {"username": finance.username, "password": PASSWORD})
+    assert response.status_code == 429
+    assert "You cannot sign in for now" in response.content.decode()
+
+
+def test_wrong_sign_in_passwords_count_towards_the_signing_lock(client, people, at_clearance):
+    finance = people[Role.FINANCE]
+    for _ in range(LIMIT - 1):
+        response = client.post(
+            reverse("login"), {"username": finance.username, "password": WRONG_PASSWORD}
+        )
+        assert response.status_code == 400
+    client.force_login(finance)
+    response = confirm(client, fresh(at_clearance), WRONG_PASSWORD)
+    assert response.status_code == 429
+    assert errors_in(response) == [locked_message()]
+
+
+def test_the_lock_is_per_person(client, people, at_clearance):
+    client.force_login(people[Role.FINANCE])
+    for _ in range(LIMIT):
+        confirm(client, at_clearance, WRONG_PASSWORD)
+    client.force_login(people[Role.LEGAL])
+    response = client.post(
+        clear_url(at_clearance, "legal"),
+        {"lock_version": fresh(at_clearance).lock_version, "statement": "0", "password": PASSWORD},
+    )
+    assert response.status_code == 302
+    assert SignOff.objects.filter(decision=at_clearance, user=people[Role.LEGAL]).exists()
+
+
+def test_an_administrator_unlocks_signing(client, people, at_clearance):
+    finance = people[Role.FINANCE]
+    client.force_login(finance)
+    for _ in range(LIMIT):
+        confirm(client, at_clearance, WRONG_PASSWORD)
+    reset(username=finance.username)
+    response = confirm(client, fresh(at_clearance), PASSWORD)
+    assert response.status_code == 302
+    assert SignOff.objects.filter(decision=at_clearance, user=finance).exists()
+
+
+def test_a_locked_decision_maker_may_still_pass_the_record_back(client, people, at_decision):
+    dmpc = people[Role.DMPC]
+    client.force_login(dmpc)
+    for _ in range(LIMIT - 1):
+        assert (
+            decide(
+                client, at_decision, has_interest="False", approve="True", password=WRONG_PASSWORD
+            ).status_code
+            == 400
+        )
+    response = decide(
+        client, at_decision, has_interest="False", approve="True", password=WRONG_PASSWORD
+    )
+    assert response.status_code == 429
+    assert errors_in(response) == [locked_message()]
+
+    # Passing the record back on a declared interest is not a signature.
+    response = decide(
+        client,
+        fresh(at_decision),
+        has_interest="True",
+        interests="I sit on the supplier's board.",
+        interest_action="pass_back",
+    )
+    assert response.status_code == 302
+    assert fresh(at_decision).status == "draft"
+
+
+def test_the_lock_does_not_apply_when_axes_is_off(client, people, at_clearance, settings):
+    settings.AXES_ENABLED = False
+    client.force_login(people[Role.FINANCE])
+    for _ in range(LIMIT):
+        assert confirm(client, at_clearance, WRONG_PASSWORD).status_code == 400
+    assert confirm(client, at_clearance, PASSWORD).status_code == 302
