@@ -319,10 +319,12 @@ def decision_versions(
         parts.append(("Part 2", PartTwo, PartTwo.history.filter(decision_id=decision.pk)))
     versions: list[Version] = []
     for part, model, history in parts:
+        # Only the fields the history keeps (not, say, Decision.search_vector).
+        kept = {field.name for field in model.history.model._meta.concrete_fields}
         fields = [
             field
             for field in model._meta.concrete_fields
-            if not field.is_relation and field.name not in _UNSHOWN_FIELDS
+            if not field.is_relation and field.name in kept and field.name not in _UNSHOWN_FIELDS
         ]
         records = history.select_related("history_user").order_by("history_date", "history_id")
         versions.extend(_part_versions(part, fields, list(records), hide_total=hide_total))

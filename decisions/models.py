@@ -5,6 +5,7 @@ from decimal import Decimal
 from pathlib import PurePath
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -138,9 +139,13 @@ class Decision(models.Model):
     deferral_reminded_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawal_reason = models.TextField(blank=True)
-    # The published Part 1 as plain text, for the register's full-text search
-    # (a GIN index on PostgreSQL). Written at publication from Part 1 only.
+    # The published Part 1 as plain text, for the register's full-text search.
+    # Written at publication from Part 1 only.
     search_text = models.TextField(blank=True, editable=False)
+    # On PostgreSQL, search_text as a tsvector (English), kept by a database trigger
+    # whenever search_text is written and indexed with GIN (migration 0007); the
+    # register searches this. Elsewhere it stays empty and unused.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     # Part I – non-confidential facts and advice, each a run of paragraphs
     # separated by a blank line, published numbered 1.1, 1.2 …
@@ -167,7 +172,8 @@ class Decision(models.Model):
     # was loaded from, and a save from an older version is refused.
     lock_version = models.PositiveIntegerField(default=1)
 
-    history = HistoricalRecords()
+    # search_vector is derived from search_text, which the history keeps.
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["-created_at"]

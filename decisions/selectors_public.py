@@ -118,7 +118,7 @@ def published_decision_list(
 
     `q` is a full-text search of the published Part 1 text (search_text). On
     PostgreSQL: web-search syntax ("a phrase", -not, or) with English stemming, through
-    the GIN index of migration 0005; matches in the title first, then in the executive
+    the GIN index of migration 0007; matches in the title first, then in the executive
     summary, then newest first; evaluate it inside search_plan(). Elsewhere: every word
     must appear (case-insensitive), newest first. `year` is the year of publication
     (London time), `form_type` a form type's slug, `decision_maker` a DecisionMaker
@@ -159,15 +159,10 @@ def _search_postgresql(queryset: QuerySet[Decision], q: str) -> QuerySet[Decisio
     query = SearchQuery(q, config="english", search_type="websearch")
     # The match is a sub-select of its own, kept apart by its LIMIT (PostgreSQL does not
     # merge a limited sub-select into the outer query), so that it is planned on its own
-    # and the GIN index of migration 0005 (this very expression) finds the records.
+    # and the GIN index of migration 0007 (on search_vector) finds the records.
     # Merged with the other filters, the planner may instead read the records a filter
-    # selects and compute to_tsvector() of each: about a millisecond a record.
-    matching = (
-        Decision.objects.alias(search=SearchVector("search_text", config="english"))
-        .filter(search=query)
-        .order_by()
-        .values("pk")[:_SEARCH_FENCE]
-    )
+    # selects and check the stored vector of each.
+    matching = Decision.objects.filter(search_vector=query).order_by().values("pk")[:_SEARCH_FENCE]
     # Ranked by the title, then the executive summary: ranking on the whole text would
     # compute its vector for every match.
     rank = SearchRank(
@@ -187,10 +182,10 @@ def search_plan(*, q: str, using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     """Evaluate a register search for `q` inside this, so that PostgreSQL finds the
     matches through the GIN index whatever it estimates.
 
-    PostgreSQL costs to_tsvector() the same for any length of text, so it may choose to
-    read the whole table and compute the vector of every record's Part 1 (about a
-    millisecond each: 0.7 s for 300 records, 5 s for 5,000) rather than ask the index
-    (milliseconds). Within a savepoint, sequential scans are made a last resort for the
+    PostgreSQL underestimates what reading every record's stored vector costs (each is
+    kept out of line, compressed), so it may choose to read the whole table rather
+    than ask the index: 75 ms rather than 25 ms for a rare word in 5,000 records
+    (bench/README.md). Within a savepoint, sequential scans are made a last resort for the
     queries run inside, and put back afterwards. Without a search, or elsewhere than
     PostgreSQL: nothing.
     """

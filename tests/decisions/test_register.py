@@ -454,11 +454,37 @@ def test_search_on_postgresql_goes_through_the_gin_index(ivma, night_time):
     # Even on a table this small, where reading it all would look cheaper to the planner.
     with selectors_public.search_plan(q="fleet"):
         plan = selectors_public.published_decision_list(q="fleet", year=2021).explain()
-    assert "decision_search_text_gin" in plan
+    assert "decision_search_vector_gin" in plan
     assert "Seq Scan on decisions_decision" not in plan
     with connection.cursor() as cursor:
         cursor.execute("SHOW enable_seqscan")
         assert cursor.fetchone() == ("on",)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
+def test_the_stored_search_vector_follows_the_search_text(officer):
+    decision = on_register(1071, drafting_officer=officer, search_text="Mounted branch horses")
+
+    def vector() -> str:
+        return Decision.objects.values_list("search_vector", flat=True).get(pk=decision.pk)
+
+    assert vector() == "'branch':2 'hors':3 'mount':1"
+    # A full save writes search_text again, and the trigger the vector from it.
+    decision.refresh_from_db()
+    decision.title = "Mounted branch"
+    decision.save()
+    assert vector() == "'branch':2 'hors':3 'mount':1"
+    # A save of other fields leaves it; a new text replaces it.
+    Decision.objects.filter(pk=decision.pk).update(title="Horses")
+    assert vector() == "'branch':2 'hors':3 'mount':1"
+    Decision.objects.filter(pk=decision.pk).update(search_text="River patrol boats")
+    assert vector() == "'boat':3 'patrol':2 'river':1"
+    assert selectors_public.published_decision_list(q='"patrol boats"').get() == decision
+    assert not selectors_public.published_decision_list(q='"boats patrol"').exists()
+
+
+def test_the_search_vector_is_not_in_the_history():
+    assert "search_vector" not in {f.name for f in Decision.history.model._meta.fields}
 
 
 def test_search_plan_does_nothing_without_a_search(django_assert_num_queries):
