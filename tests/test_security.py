@@ -37,7 +37,8 @@ SAMPLE_SLUGS = {"section": "introduction", "kind": "financial", "slug": "pcd-999
 
 def sample_kwargs(pattern: URLPattern) -> dict:
     return {
-        name: SAMPLE_SLUGS.get(name, "x") if name in SAMPLE_SLUGS or converter.regex != "[0-9]+"
+        name: SAMPLE_SLUGS.get(name, "x")
+        if name in SAMPLE_SLUGS or converter.regex != "[0-9]+"
         else 1
         for name, converter in pattern.pattern.converters.items()
     }
