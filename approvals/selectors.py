@@ -1,11 +1,14 @@
 """Reads for the workflow: the scheme in force, work queues, a record's timeline."""
 
 import datetime
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import holidays
+from django.conf import settings
 from django.db.models import Exists, Field, Model, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
@@ -81,14 +84,22 @@ OVERDUE = "Overdue"
 DUE_SOON = "Due soon"
 
 
-def working_days_after(day: datetime.date, count: int) -> datetime.date:
-    """The date `count` working days after `day`, counting Monday to Friday.
+@functools.cache
+def _bank_holidays(country: str, subdivision: str) -> holidays.HolidayBase:
+    # Filled a year at a time as dates are asked about.
+    return holidays.country_holidays(country, subdiv=subdivision or None)
 
-    Bank holidays are not counted as holidays: they are treated as working days.
-    """
+
+def is_working_day(day: datetime.date) -> bool:
+    """Monday to Friday and not a bank holiday of settings.BANK_HOLIDAYS (England's)."""
+    return day.weekday() < 5 and day not in _bank_holidays(*settings.BANK_HOLIDAYS)
+
+
+def working_days_after(day: datetime.date, count: int) -> datetime.date:
+    """The date `count` working days after `day` (see is_working_day)."""
     while count > 0:
         day += datetime.timedelta(days=1)
-        if day.weekday() < 5:
+        if is_working_day(day):
             count -= 1
     return day
 

@@ -103,7 +103,8 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "decisions:home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Five wrong passwords lock that username from that address for an hour.
+# Five wrong passwords (signing in or signing, approvals.lockout) lock that username
+# from that address for an hour.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -113,6 +114,9 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
+# Working days (the work queues' "Due soon") skip weekends and the bank holidays of
+# this country and subdivision, as python-holidays names them: England's.
+BANK_HOLIDAYS = ("GB", "ENG")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -271,3 +271,28 @@ def test_every_demo_user_has_something_waiting():
             continue  # administrators sign nothing and draft nothing: no queue
         user = User.objects.get(username=demo_user.username)
         assert awaiting_action(user=user, today=today), demo_user.username
+
+
+def test_working_days_skip_english_bank_holidays():
+    # Christmas Day, Boxing Day on a Saturday and its substitute Monday, 28 December.
+    assert working_days_after(datetime.date(2026, 12, 24), 1) == datetime.date(2026, 12, 29)
+    assert working_days_after(datetime.date(2026, 12, 23), 5) == datetime.date(2027, 1, 4)
+    # One-off bank holidays count too: the coronation, Monday 8 May 2023.
+    assert working_days_after(datetime.date(2023, 5, 5), 1) == datetime.date(2023, 5, 9)
+    # Easter Monday is a bank holiday in England, not St Andrew's Day (Scotland's).
+    assert working_days_after(datetime.date(2026, 4, 2), 1) == datetime.date(2026, 4, 7)
+    assert working_days_after(datetime.date(2026, 11, 27), 1) == datetime.date(2026, 11, 30)
+
+
+def test_the_bank_holidays_are_a_setting(settings):
+    # St Andrew's Day, Monday 30 November 2026, is a bank holiday in Scotland.
+    settings.BANK_HOLIDAYS = ("GB", "SCT")
+    assert working_days_after(datetime.date(2026, 11, 27), 1) == datetime.date(2026, 12, 1)
+
+
+def test_due_soon_counts_past_a_bank_holiday():
+    # Five working days after Wednesday 23 December 2026 is Monday 4 January 2027
+    # (1 January is New Year's Day).
+    wednesday = datetime.date(2026, 12, 23)
+    assert due_flag(due=datetime.date(2027, 1, 4), today=wednesday) == "Due soon"
+    assert due_flag(due=datetime.date(2027, 1, 5), today=wednesday) == ""
