@@ -267,7 +267,8 @@ def awaiting_action(*, user, today: datetime.date) -> list[QueueGroup]:
 # A record's history: the action log and the versions of its parts.
 
 # Bookkeeping that changes with every save and says nothing to a reader.
-_UNSHOWN_FIELDS = {"id", "created_at", "updated_at", "lock_version"}
+# search_text is Part 1 again as plain text, written at publication: not a change to show.
+_UNSHOWN_FIELDS = {"id", "created_at", "updated_at", "lock_version", "search_text"}
 SHORT_TEXT = 160
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from approvals.clearance import CLEARANCE_LINES
 from approvals.models import Action
+from approvals.selectors import decision_versions
 from approvals.services import chief_executive_sign, decision_submit, decision_take
 from decisions import services as drafting
 from decisions.roles import Role
@@ -220,3 +221,12 @@ def test_what_the_application_did_by_itself_is_listed_without_a_person(client, p
     timeline = section(page_for(client, people[Role.FINANCE], approved), "actions-heading")
     assert "Published Part 1" in timeline
     assert "By the application itself" in timeline
+
+
+def test_the_search_text_written_at_publication_is_not_listed_as_a_change(approved):
+    approved.search_text = "Accelerated IVMA Improvements, the whole Part 1 again"
+    approved._change_reason = "Published"
+    approved.save(update_fields=["search_text"])
+    versions = decision_versions(decision=approved, include_part_two=True, hide_total=False)
+    assert versions[-1].reason == "Published"
+    assert versions[-1].changes == []
