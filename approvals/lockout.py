@@ -4,13 +4,19 @@ A signature asks for the signer's password again, so the signing page could be
 used to guess it from a session left open. Each wrong signing password is
 reported to django-axes as a failed sign-in for that username from that
 address; after AXES_FAILURE_LIMIT of them (sign-in and signing together) both
-signing and signing in are refused for AXES_COOLOFF_TIME hours, or until an
+signing and signing in are refused for AXES_COOLOFF_TIME, or until an
 administrator removes the access attempts in the admin (or runs
-`manage.py axes_reset_username USERNAME`).
+`manage.py axes_reset_username USERNAME`). The address is the client's
+(accounts.client_ip), so wrong passwords typed elsewhere for someone's username
+do not stop them signing.
 """
 
+import datetime
+
 from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_cool_off
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_login_failed
 
 
@@ -18,17 +24,35 @@ def _credentials(user) -> dict:
     return {settings.AXES_USERNAME_FORM_FIELD: user.get_username()}
 
 
-def locked_message() -> str:
-    hours = settings.AXES_COOLOFF_TIME
-    wait = "an hour" if hours == 1 else f"{hours:g} hours"
+def _duration(delta: datetime.timedelta) -> str:
+    minutes = round(delta.total_seconds() / 60)
+    if minutes % 60:
+        return f"{minutes} minutes" if minutes != 1 else "a minute"
+    hours = minutes // 60
+    return "an hour" if hours == 1 else f"{hours} hours"
+
+
+def locked_message(request=None) -> str:
+    """What a locked signer is told: the lock's length, not the time left, which
+    axes does not give."""
+    cool_off = get_cool_off(request)
+    until = f"Try again within {_duration(cool_off)}, or ask" if cool_off else "Ask"
     return (
         "There were too many wrong passwords, so signing and signing in are locked for "
-        f"this account. Try again in {wait}, or ask an administrator to unlock it"
+        f"this account from this address. {until} an administrator to unlock it"
     )
 
 
 def signing_locked(request) -> bool:
-    """Is the signed-in user locked out, from this address, by wrong passwords?"""
+    """Is the signed-in user locked out, from this address, by wrong passwords?
+
+    Locks the user's row first, until the request's transaction ends
+    (ATOMIC_REQUESTS): one person's signing attempts sent at once are then checked
+    and counted one after another, and cannot all pass the check before the
+    failures are counted. (SQLite runs one writing transaction at a time anyway.)
+    """
+    User = get_user_model()
+    list(User.objects.select_for_update().filter(pk=request.user.pk).values_list("pk"))
     if not settings.AXES_ENABLED:
         return False
     return AxesProxyHandler.is_locked(request, _credentials(request.user))

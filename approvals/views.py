@@ -127,13 +127,13 @@ class StepView(View):
         status = 400
         if form.is_valid():
             if getattr(form, "signs", False) and lockout.signing_locked(request):
-                form.add_error("password", lockout.locked_message())
+                form.add_error("password", lockout.locked_message(request))
                 return self.show(form, 429)
             try:
                 message = self.act(form)
             except WrongPassword as error:
                 if lockout.record_wrong_password(request):
-                    form.add_error("password", lockout.locked_message())
+                    form.add_error("password", lockout.locked_message(request))
                     status = 429
                 else:
                     status = add_step_error(form, error)

@@ -109,6 +109,13 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The lockout's address is the client's (accounts.client_ip). Behind
+# DJANGO_PROXY_COUNT reverse proxies (the HTTPS proxy: 1), each appending the address
+# it was sent from to X-Forwarded-For, it is that many entries from the right;
+# otherwise every request would seem to come from the proxy, and anyone could lock
+# anyone out by typing wrong passwords for their username.
+PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

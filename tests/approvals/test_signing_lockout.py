@@ -10,11 +10,13 @@ import html
 import pytest
 from axes.models import AccessAttempt
 from axes.utils import reset
+from django.test import Client
 from django.urls import reverse
 
 from approvals.lockout import locked_message
 from approvals.models import SignOff
 from decisions.roles import Role
+from tests.approvals.test_concurrency import _not_in_memory, run_together  # noqa: F401
 from tests.approvals.test_views import (
     WRONG_PASSWORD,
     clear_url,
@@ -139,3 +141,58 @@ def test_the_lock_does_not_apply_when_axes_is_off(client, people, at_clearance, 
     for _ in range(LIMIT):
         assert confirm(client, at_clearance, WRONG_PASSWORD).status_code == 400
     assert confirm(client, at_clearance, PASSWORD).status_code == 302
+
+
+def test_the_chief_executive_is_locked_too(client, people, at_chief_executive):
+    client.force_login(people[Role.CHIEF_EXECUTIVE])
+    url = reverse("approvals:chief_executive", args=[at_chief_executive.pk])
+    data = {"lock_version": at_chief_executive.lock_version, "password": WRONG_PASSWORD}
+    statuses = [client.post(url, data).status_code for _ in range(LIMIT)]
+    assert statuses == [400] * (LIMIT - 1) + [429]
+    response = client.post(url, {**data, "password": PASSWORD})
+    assert response.status_code == 429
+    assert errors_in(response) == [locked_message()]
+    assert not SignOff.objects.filter(decision=at_chief_executive, kind="chief_executive").exists()
+
+
+def test_wrong_passwords_from_another_address_do_not_lock_the_signer(
+    client, people, at_clearance, settings
+):
+    """Behind the HTTPS proxy, the address is the client's (accounts.client_ip)."""
+    settings.PROXY_COUNT = 1
+    finance = people[Role.FINANCE]
+    for _ in range(LIMIT + 1):
+        client.post(
+            reverse("login"),
+            {"username": finance.username, "password": WRONG_PASSWORD},
+            REMOTE_ADDR="10.0.0.2",
+            # The attacker writes the signer's address first; the proxy appends theirs.
+            HTTP_X_FORWARDED_FOR="203.0.113.7, 203.0.113.66",
+        )
+    client.force_login(finance)
+    response = client.post(
+        clear_url(at_clearance),
+        {"lock_version": at_clearance.lock_version, "statement": "0", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="203.0.113.7",
+    )
+    assert response.status_code == 302
+    assert AccessAttempt.objects.get(ip_address="203.0.113.66").failures_since_start == LIMIT + 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("migration_data", "_not_in_memory")
+def test_wrong_passwords_sent_at_once_are_counted_one_after_another(people, at_clearance):
+    """Eight wrong passwords at once, each in its own request and transaction: five
+    are checked and counted (the fifth locks), the other three are refused unchecked,
+    and the count outlives the requests."""
+    finance = people[Role.FINANCE]
+
+    def attempt():
+        client = Client()
+        client.force_login(finance)
+        return confirm(client, at_clearance, WRONG_PASSWORD).status_code
+
+    statuses = run_together(*[attempt] * 8)
+    assert sorted(statuses) == [400] * (LIMIT - 1) + [429] * (8 - LIMIT + 1), statuses
+    assert AccessAttempt.objects.get(username=finance.username).failures_since_start == LIMIT
