@@ -178,6 +178,7 @@ def _waiting_for(user, status: str) -> QuerySet[Decision]:
         .exclude(drafting_officer=user)
         .filter(~Exists(theirs))
         .select_related("series", "form_type", "report", "drafting_officer")
+        .defer(*Decision.SEARCH_FIELDS)
     )
 
 

@@ -146,6 +146,9 @@ class Decision(models.Model):
     # whenever search_text is written and indexed with GIN (migration 0007); the
     # register searches this. Elsewhere it stays empty and unused.
     search_vector = SearchVectorField(null=True, editable=False)
+    # The two are large and only the register's search reads them: pages defer them
+    # (together, so that no save writes one without the other).
+    SEARCH_FIELDS = ("search_text", "search_vector")
 
     # Part I – non-confidential facts and advice, each a run of paragraphs
     # separated by a blank line, published numbered 1.1, 1.2 …

@@ -23,6 +23,7 @@ def decision_list_for_user(*, user) -> QuerySet[Decision]:
         return Decision.objects.none()
     return (
         Decision.objects.select_related("series", "form_type", "drafting_officer")
+        .defer(*Decision.SEARCH_FIELDS)
         .annotate(
             total_value=Coalesce(Sum("expenditure_lines__amount"), _ZERO),
             public_value=Coalesce(
