@@ -25,7 +25,7 @@ def _credentials(user) -> dict:
 
 
 def _duration(delta: datetime.timedelta) -> str:
-    minutes = round(delta.total_seconds() / 60)
+    minutes = max(1, round(delta.total_seconds() / 60))
     if minutes % 60:
         return f"{minutes} minutes" if minutes != 1 else "a minute"
     hours = minutes // 60

@@ -85,14 +85,16 @@ DUE_SOON = "Due soon"
 
 
 @functools.cache
-def _bank_holidays(country: str, subdivision: str) -> holidays.HolidayBase:
-    # Filled a year at a time as dates are asked about.
-    return holidays.country_holidays(country, subdiv=subdivision or None)
+def _bank_holidays(country: str, subdivision: str, year: int) -> frozenset[datetime.date]:
+    # A holidays object fills itself in a year at a time as it is asked, which is not
+    # safe across threads: each year is made whole, in an object of its own, and kept
+    # as a frozen set.
+    return frozenset(holidays.country_holidays(country, subdiv=subdivision or None, years=year))
 
 
 def is_working_day(day: datetime.date) -> bool:
     """Monday to Friday and not a bank holiday of settings.BANK_HOLIDAYS (England's)."""
-    return day.weekday() < 5 and day not in _bank_holidays(*settings.BANK_HOLIDAYS)
+    return day.weekday() < 5 and day not in _bank_holidays(*settings.BANK_HOLIDAYS, day.year)
 
 
 def working_days_after(day: datetime.date, count: int) -> datetime.date:

@@ -14,8 +14,11 @@ def decision_lock(*, decision_id: int, user, lock_version: int) -> Decision:
     serialises writers instead; the version check holds either way. Raises
     StaleRecord naming who made the latest version, and when.
     """
+    # Only the record's own row (of=self): locking the joined series, form type and
+    # drafter too would take a user's row after a record's, the reverse of the
+    # signing pages' order (approvals.lockout), and two signers could deadlock.
     decision = (
-        Decision.objects.select_for_update()
+        Decision.objects.select_for_update(of=("self",))
         .select_related("series", "form_type", "drafting_officer")
         .get(pk=decision_id)
     )
