@@ -89,16 +89,30 @@ def at_chief_executive(at_clearance, people):
     return clear_all(at_clearance, people)
 
 
+def sign_to_approval(decision, people, *, approve: bool | None = None):
+    """The Chief Executive signs; then, if `approve` is given, the DMPC decides so."""
+    from approvals.services import chief_executive_sign, decision_take
+
+    chief_executive_sign(
+        decision_id=decision.pk,
+        user=people[Role.CHIEF_EXECUTIVE],
+        lock_version=decision.lock_version,
+        password=PASSWORD,
+    )
+    decision.refresh_from_db()
+    if approve is not None:
+        decision_take(
+            decision_id=decision.pk,
+            user=people[Role.DMPC],
+            lock_version=decision.lock_version,
+            password=PASSWORD,
+            approve=approve,
+        )
+        decision.refresh_from_db()
+    return decision
+
+
 @pytest.fixture
 def at_decision(at_chief_executive, people):
     """Signed by the Chief Executive: with the decision maker."""
-    from approvals.services import chief_executive_sign
-
-    chief_executive_sign(
-        decision_id=at_chief_executive.pk,
-        user=people[Role.CHIEF_EXECUTIVE],
-        lock_version=at_chief_executive.lock_version,
-        password=PASSWORD,
-    )
-    at_chief_executive.refresh_from_db()
-    return at_chief_executive
+    return sign_to_approval(at_chief_executive, people)

@@ -12,11 +12,11 @@ from django.utils import timezone
 from approvals.clearance import CLEARANCE_LINES
 from approvals.models import Action
 from approvals.selectors import decision_versions
-from approvals.services import chief_executive_sign, decision_submit, decision_take
+from approvals.services import decision_submit
 from decisions import services as drafting
 from decisions.roles import Role
-from tests.approvals.conftest import clear_all
-from tests.factories import PASSWORD, ExpenditureLineFactory
+from tests.approvals.conftest import clear_all, sign_to_approval
+from tests.factories import ExpenditureLineFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -75,23 +75,7 @@ def approved(officer, people, ready_draft):
     """A record taken through every step to approval."""
     decision = ready_draft(title="Accelerated IVMA Improvements")
     decision_submit(decision_id=decision.pk, user=officer, lock_version=decision.lock_version)
-    decision = clear_all(decision, people)
-    chief_executive_sign(
-        decision_id=decision.pk,
-        user=people[Role.CHIEF_EXECUTIVE],
-        lock_version=decision.lock_version,
-        password=PASSWORD,
-    )
-    decision.refresh_from_db()
-    decision_take(
-        decision_id=decision.pk,
-        user=people[Role.DMPC],
-        lock_version=decision.lock_version,
-        password=PASSWORD,
-        approve=True,
-    )
-    decision.refresh_from_db()
-    return decision
+    return sign_to_approval(clear_all(decision, people), people, approve=True)
 
 
 # The four permission cases.

@@ -1,9 +1,12 @@
 import pytest
 
-from approvals.services import chief_executive_sign, decision_submit, decision_take
-from decisions.roles import Role
-from tests.approvals.conftest import clear_all, people, ready_draft  # noqa: F401 - fixtures
-from tests.factories import PASSWORD
+from approvals.services import decision_submit
+from tests.approvals.conftest import (  # noqa: F401 - fixtures
+    clear_all,
+    people,
+    ready_draft,
+    sign_to_approval,
+)
 
 
 @pytest.fixture
@@ -17,22 +20,6 @@ def approve(officer, people, ready_draft):  # noqa: F811 - fixtures imported abo
     def make(**fields):
         decision = ready_draft(**fields)
         decision_submit(decision_id=decision.pk, user=officer, lock_version=decision.lock_version)
-        clear_all(decision, people)
-        chief_executive_sign(
-            decision_id=decision.pk,
-            user=people[Role.CHIEF_EXECUTIVE],
-            lock_version=decision.lock_version,
-            password=PASSWORD,
-        )
-        decision.refresh_from_db()
-        decision_take(
-            decision_id=decision.pk,
-            user=people[Role.DMPC],
-            lock_version=decision.lock_version,
-            password=PASSWORD,
-            approve=True,
-        )
-        decision.refresh_from_db()
-        return decision
+        return sign_to_approval(clear_all(decision, people), people, approve=True)
 
     return make
