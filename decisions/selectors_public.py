@@ -163,8 +163,9 @@ def _search_postgresql(queryset: QuerySet[Decision], q: str) -> QuerySet[Decisio
     # Merged with the other filters, the planner may instead read the records a filter
     # selects and check the stored vector of each.
     matching = Decision.objects.filter(search_vector=query).order_by().values("pk")[:_SEARCH_FENCE]
-    # Ranked by the title, then the executive summary: ranking on the whole text would
-    # compute its vector for every match.
+    # Ranked by where the words stand, the title before the executive summary (both
+    # short, their vectors computed for the matches only): a word in the title says
+    # more of a record than the same word deep in its text.
     rank = SearchRank(
         SearchVector("title", weight="A", config="english")
         + SearchVector("executive_summary", weight="B", config="english"),
