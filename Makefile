@@ -25,7 +25,7 @@ help:
 	@echo "make run    set up, migrate, load the demo data and serve on http://127.0.0.1:8000"
 	@echo "make test   set up and run the whole test suite (browser tests included)"
 	@echo "make setup  virtualenv, Python and npm packages, compiled CSS"
-	@echo "make lint   ruff check ."
+	@echo "make lint   ruff check . and the import layers (lint-imports)"
 	@echo "make clean  remove the virtualenv, node_modules, build output and stamps"
 
 # pyvenv.cfg is written once when the virtualenv is made, so a new
@@ -67,6 +67,7 @@ test: setup
 
 lint: $(STAMPS)/pip
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
 
 clean:
 	rm -rf $(VENV) node_modules $(STAMPS) static/build staticfiles .pytest_cache .ruff_cache test-results

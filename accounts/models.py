@@ -3,7 +3,7 @@ from simple_history.models import HistoricalRecords
 
 
 class User(AbstractUser):
-    """A member of staff. Roles are Groups (see decisions.roles)."""
+    """A member of staff. Roles are Groups (see core.roles)."""
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 

@@ -6,8 +6,8 @@ that is true (for example that legal advice is not required, or that it was take
 
 from typing import NamedTuple
 
+from core.roles import Role
 from decisions.models import DeclarationKind
-from decisions.roles import Role
 
 
 class ClearanceLine(NamedTuple):

@@ -1,6 +1,6 @@
 from django import forms
 
-from decisions.forms import VersionedForm, long_text, yes_no
+from core.forms import VersionedForm, long_text, yes_no
 
 # Radios one under another, for answers too long to stand side by side.
 STACKED_RADIOS = "approvals/forms/stacked_radios.html"

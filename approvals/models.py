@@ -7,8 +7,8 @@ from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 from simple_history.models import HistoricalRecords
 
+from core.roles import Role
 from decisions.models import DecisionMaker, DeclarationKind
-from decisions.roles import Role
 
 
 class Scheme(models.Model):

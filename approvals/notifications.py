@@ -37,7 +37,7 @@ def _send(*, subject: str, body: str, recipients: list[str]) -> None:
 
 
 def _link(decision: Decision) -> str:
-    return f"{settings.SITE_URL}{reverse('decisions:detail', args=[decision.pk])}"
+    return f"{settings.SITE_URL}{reverse('approvals:detail', args=[decision.pk])}"
 
 
 def _users_with(permissions: list[str], exclude_pks: set[int]) -> list:
@@ -105,7 +105,7 @@ def notify_decided(*, decision: Decision) -> None:
 def notify_deferral_ending(*, decision: Decision) -> None:
     """Remind the drafting officer that a deferred Part 1 is published soon, and how to
     extend the deferral."""
-    extend = f"{settings.SITE_URL}{reverse('decisions:deferral_extend', args=[decision.pk])}"
+    extend = f"{settings.SITE_URL}{reverse('approvals:deferral_extend', args=[decision.pk])}"
     published_on = date_format(decision.deferred_until, "j F Y")
     _send(
         subject=f"{decision.reference} will be published on {published_on}: {decision.title}",

@@ -12,11 +12,13 @@ from django.conf import settings
 from django.db.models import Exists, Field, Model, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
+from decisions import selectors as decision_selectors
 from decisions.models import Decision, ExpenditureLine, PartTwo, SupportingReport
+from decisions.policies import can_view_part_two
 
 from .clearance import CLEARANCE_LINES
 from .models import Action, Scheme, SignOff
-from .policies import DECIDING_PERMISSIONS, can_view_part_two
+from .policies import DECIDING_PERMISSIONS
 from .routing import NoRuleApplies, Route, route_decision
 
 
@@ -29,6 +31,25 @@ def scheme_in_force(*, on: datetime.date) -> Scheme | None:
         .order_by("-effective_from", "-pk")
         .first()
     )
+
+
+def _standing_signoffs() -> Prefetch:
+    return Prefetch(
+        "signoffs", queryset=SignOff.objects.filter(voided_at__isnull=True).select_related("user")
+    )
+
+
+def decision_detail_for_user(*, user, pk: int) -> Decision:
+    """A record for a workflow page: decisions.selectors.decision_detail_for_user, and the
+    standing sign-offs (decision.signoffs.all()) prefetched with their signers."""
+    return decision_selectors.decision_detail_for_user(
+        user=user, pk=pk, also=[_standing_signoffs()]
+    )
+
+
+def decision_with_parts(*, pk: int) -> Decision:
+    """Every Part 1 part and the standing sign-offs, for publication. Not scoped to a user."""
+    return decision_selectors.decision_with_parts(pk=pk, also=[_standing_signoffs()])
 
 
 def live_route(*, decision) -> Route | None:
@@ -260,7 +281,7 @@ def awaiting_action(*, user, today: datetime.date) -> list[QueueGroup]:
             QueueGroup(
                 title="Your drafts",
                 action="Continue drafting",
-                url_name="decisions:task_list",
+                url_name="approvals:task_list",
                 items=_queue_items(drafts, today=today),
             )
         )

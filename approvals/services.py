@@ -17,12 +17,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from core.errors import DomainError, NotAllowed, WrongPassword
+from core.roles import Role
 from decisions.canonical import decision_content_hash
-from decisions.errors import DomainError, NotAllowed, WrongPassword
 from decisions.locking import decision_lock
 from decisions.models import Decision, DecisionMaker, DeclarationLine, ReferenceSeries
-from decisions.roles import Role
-from decisions.tasks import publish_decision
 
 from . import notifications, policies
 from .clearance import (
@@ -34,6 +33,7 @@ from .clearance import (
 from .models import Action, ApprovalCycle, SignOff
 from .routing import NoRuleApplies, route_decision
 from .selectors import scheme_in_force
+from .tasks import publish_decision
 
 logger = logging.getLogger(__name__)
 

@@ -1,10 +1,25 @@
 from django.urls import path
 
-from . import views
+from . import views, views_pdf, views_publication, views_record
 
 app_name = "approvals"
 
 urlpatterns = [
+    path("", views_record.home, name="home"),
+    path("records/<int:pk>/", views_record.detail, name="detail"),
+    path("records/<int:pk>/preview.pdf", views_pdf.pdf_preview, name="pdf_preview"),
+    path("records/<int:pk>/draft/", views.TaskListView.as_view(), name="task_list"),
+    path("records/<int:pk>/draft/check/", views.CheckAnswersView.as_view(), name="check"),
+    path(
+        "records/<int:pk>/publication/extend/",
+        views_publication.DeferralExtendView.as_view(),
+        name="deferral_extend",
+    ),
+    path(
+        "records/<int:pk>/publication/withdraw/",
+        views_publication.WithdrawView.as_view(),
+        name="withdraw",
+    ),
     path("records/<int:pk>/submit/", views.SubmitView.as_view(), name="submit"),
     path("records/<int:pk>/clearance/<slug:kind>/", views.ClearanceView.as_view(), name="clear"),
     path(

@@ -17,16 +17,21 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views import View
 
+from core.access import staff_view
+from core.errors import DomainError, StaleRecord, WrongPassword
+from core.forms import VersionedForm
+from core.views import add_domain_error
+from decisions import policies as decision_policies
 from decisions import selectors as decision_selectors
-from decisions.access import staff_view
-from decisions.errors import DomainError, StaleRecord, WrongPassword
-from decisions.forms import VersionedForm
-from decisions.models import Decision
-from decisions.views_drafting import CheckAnswersView, add_domain_error
+from decisions.drafting import task_groups
+from decisions.models import Decision, DeclarationLine
+from decisions.views_drafting import DraftView
 
 from . import lockout, policies, selectors, services
 from .clearance import CHIEF_EXECUTIVE_STATEMENT, CLEARANCE_LINES
 from .forms import ClearanceForm, DecisionForm, ReturnForm, SigningForm
+from .presenters import part_one_context
+from .selectors import live_route
 
 NO_ROLE = "Your role does not allow you to read decision records."
 DECLARATION = (
@@ -48,6 +53,35 @@ def add_step_error(form, error: DomainError) -> int:
         )
         return 409
     return add_domain_error(form, error)
+
+
+class TaskListView(DraftView):
+    def get(self, request):
+        return self.render(
+            "decisions/drafting/task_list.html",
+            {"groups": task_groups(self.decision), "route": live_route(decision=self.decision)},
+        )
+
+
+class CheckAnswersView(DraftView):
+    def load(self, *, user, pk: int) -> Decision:
+        # Part 1 as it will be published shows the standing signatures.
+        return selectors.decision_detail_for_user(user=user, pk=pk)
+
+    def get(self, request):
+        context = part_one_context(decision=self.decision)
+        return self.render(
+            "decisions/drafting/check.html",
+            {
+                **context,
+                "groups": task_groups(self.decision),
+                "part_two": self.decision.visible_part_two,
+                "declaration_confirmed": any(
+                    line.kind == DeclarationLine.Kind.DRAFTING_OFFICER and line.ticked
+                    for line in context["declaration_lines"]
+                ),
+            },
+        )
 
 
 class SubmitView(CheckAnswersView):
@@ -74,7 +108,7 @@ class SubmitView(CheckAnswersView):
                     request,
                     f"Submitted for clearance as {decision.reference}: {decision.route_reason}",
                 )
-                return redirect("decisions:detail", pk=decision.pk)
+                return redirect("approvals:detail", pk=decision.pk)
         self.errors = [("submit-for-clearance", message) for _, message in form.error_list()]
         return self.get(request)
 
@@ -93,10 +127,10 @@ class StepView(View):
     def dispatch(self, request, *args, pk: int, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not policies.can_view_decisions(request.user):
+        if not decision_policies.can_view_decisions(request.user):
             raise PermissionDenied(NO_ROLE)
         try:
-            self.decision = decision_selectors.decision_detail_for_user(user=request.user, pk=pk)
+            self.decision = selectors.decision_detail_for_user(user=request.user, pk=pk)
         except Decision.DoesNotExist:
             raise Http404("No such record") from None
         self.signoffs = list(self.decision.signoffs.all())
@@ -141,7 +175,7 @@ class StepView(View):
                 status = add_step_error(form, error)
             else:
                 messages.success(request, message)
-                return redirect("decisions:detail", pk=self.decision.pk)
+                return redirect("approvals:detail", pk=self.decision.pk)
         return self.show(form, status)
 
     def context(self) -> dict:
@@ -279,7 +313,7 @@ def history(request, pk: int):
         decision = decision_selectors.decision_list_for_user(user=request.user).get(pk=pk)
     except Decision.DoesNotExist:
         raise Http404("No such record") from None
-    part_two = policies.can_view_part_two(request.user, decision)
+    part_two = decision_policies.can_view_part_two(request.user, decision)
     hide_total = not part_two and selectors.had_confidential_amount(decision=decision)
     context = {
         "decision": decision,

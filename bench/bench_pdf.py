@@ -25,10 +25,10 @@ from django.test.utils import setup_databases, teardown_databases  # noqa: E402
 
 
 def main(runs: int) -> None:
-    from decisions.demo.loader import demo_load
+    from approvals.pdf import render_part_one_pdf
+    from approvals.selectors import decision_with_parts
     from decisions.models import Decision
-    from decisions.pdf import render_part_one_pdf
-    from decisions.selectors import decision_with_parts
+    from demo.loader import demo_load
 
     demo_load()
     decision = decision_with_parts(pk=Decision.objects.get(number=1069).pk)

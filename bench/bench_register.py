@@ -142,9 +142,9 @@ def measure(client: Client, url: str, runs: int) -> tuple[float, float, int, int
 
 
 def explain_search(q: str) -> str:
-    from decisions.selectors_public import published_decision_list, search_plan
+    from register.selectors import published_decision_list, search_plan
 
-    # As the register runs it (decisions.views_public.decision_list).
+    # As the register runs it (register.views.decision_list).
     with search_plan(q=q):
         return published_decision_list(q=q).explain(analyze=True)
 

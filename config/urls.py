@@ -4,12 +4,12 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from accounts.views import SignInView
-from decisions.sitemaps import SITEMAPS
-from decisions.views_public import public
+from register.sitemaps import SITEMAPS
+from register.views import public
 
 urlpatterns = [
-    # The public register, /decisions/…: no sign-in (decisions.views_public.public).
-    path("", include("decisions.urls_public")),
+    # The public register, /decisions/…: no sign-in (register.views.public).
+    path("", include("register.urls")),
     path("sitemap.xml", public(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("decisions.urls")),
     path("", include("approvals.urls")),

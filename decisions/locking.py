@@ -2,7 +2,8 @@
 
 from django.utils import timezone
 
-from .errors import StaleRecord
+from core.errors import StaleRecord
+
 from .models import Decision
 
 

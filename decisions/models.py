@@ -129,7 +129,7 @@ class Decision(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
 
-    # Publication of Part 1 (decisions.publication). The PDF is rendered once,
+    # Publication of Part 1 (approvals.publication). The PDF is rendered once,
     # stored, and never changes; its SHA-256 is kept beside it.
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     published_pdf = models.FileField(upload_to="published/", max_length=200, blank=True)

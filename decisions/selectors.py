@@ -1,14 +1,13 @@
 """Reads of decision records, scoped to the user asking."""
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db.models import DecimalField, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
-from approvals.models import SignOff
-from approvals.policies import can_view_decisions, can_view_part_two
-
 from .models import Decision, PartTwo
+from .policies import can_view_decisions, can_view_part_two
 
 _ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
 
@@ -37,40 +36,35 @@ def decision_list_for_user(*, user) -> QuerySet[Decision]:
     )
 
 
-def decision_detail_for_user(*, user, pk: int) -> Decision:
+def decision_detail_for_user(*, user, pk: int, also: Sequence[Prefetch] = ()) -> Decision:
     """One record with every part loaded in a fixed number of queries.
+
+    `also`: further prefetches from the layers above (approvals adds the sign-offs).
 
     Raises Decision.DoesNotExist when it does not exist or the user may not see it.
     Part 2 is loaded only for a user allowed to see it: for anyone else the
     attribute `visible_part_two` is None, so no template can show it by mistake.
     """
-    decision = _with_parts(decision_list_for_user(user=user)).get(pk=pk)
+    decision = _with_parts(decision_list_for_user(user=user), also).get(pk=pk)
     decision.visible_part_two = None
     if decision.has_part_two and can_view_part_two(user, decision):
         decision.visible_part_two = decision_part_two(decision=decision)
     return decision
 
 
-def decision_with_parts(*, pk: int) -> Decision:
+def decision_with_parts(*, pk: int, also: Sequence[Prefetch] = ()) -> Decision:
     """One record with every Part 1 part loaded, for the application itself (publication).
 
     Not scoped to a user: never hand it to a page. Part 2 is not loaded.
     """
     return _with_parts(
-        Decision.objects.select_related("series", "form_type", "drafting_officer")
+        Decision.objects.select_related("series", "form_type", "drafting_officer"), also
     ).get(pk=pk)
 
 
-def _with_parts(queryset: QuerySet[Decision]) -> QuerySet[Decision]:
+def _with_parts(queryset: QuerySet[Decision], also: Sequence[Prefetch]) -> QuerySet[Decision]:
     return queryset.select_related("report").prefetch_related(
-        "recommendations",
-        "expenditure_lines",
-        "papers",
-        "declaration_lines",
-        Prefetch(
-            "signoffs",
-            queryset=SignOff.objects.filter(voided_at__isnull=True).select_related("user"),
-        ),
+        "recommendations", "expenditure_lines", "papers", "declaration_lines", *also
     )
 
 

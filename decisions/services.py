@@ -13,10 +13,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from approvals.policies import can_edit_draft, can_start_draft, can_view_part_two
-from approvals.services import signoffs_void_stale
+from core.errors import NotAllowed
 
-from .errors import NotAllowed
 from .locking import decision_lock
 from .models import (
     BackgroundPaper,
@@ -28,6 +26,8 @@ from .models import (
     Recommendation,
     SupportingReport,
 )
+from .policies import can_edit_draft, can_start_draft, can_view_part_two
+from .signals import content_changed
 
 
 def drafting_officer_statement(officer) -> str:
@@ -75,7 +75,8 @@ def _touch(*, decision: Decision, user, reason: str, fields: tuple[str, ...] = (
     decision._history_user = user
     decision._change_reason = reason
     decision.save(update_fields=[*fields, "lock_version", "updated_at"])
-    decision.voided_signoffs = signoffs_void_stale(decision=decision, user=user)
+    responses = content_changed.send(sender=Decision, decision=decision, user=user)
+    decision.voided_signoffs = [signoff for _, voided in responses for signoff in voided]
 
 
 def _assign(obj: Any, values: dict[str, Any]) -> bool:

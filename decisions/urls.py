@@ -1,19 +1,12 @@
 from django.urls import path
 
-from . import views, views_pdf
 from . import views_drafting as drafting
-from . import views_publication as publication
 
 app_name = "decisions"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("records/new/", drafting.start, name="start"),
-    path("records/<int:pk>/", views.detail, name="detail"),
-    path("records/<int:pk>/preview.pdf", views_pdf.pdf_preview, name="pdf_preview"),
     path("records/<int:pk>/papers/<int:paper_pk>/", drafting.paper_download, name="paper_download"),
-    path("records/<int:pk>/draft/", drafting.TaskListView.as_view(), name="task_list"),
-    path("records/<int:pk>/draft/check/", drafting.CheckAnswersView.as_view(), name="check"),
     path(
         "records/<int:pk>/draft/title-summary/",
         drafting.TitleSummaryView.as_view(),
@@ -61,15 +54,5 @@ urlpatterns = [
         "records/<int:pk>/draft/declaration/",
         drafting.DeclarationView.as_view(),
         name="draft_declaration",
-    ),
-    path(
-        "records/<int:pk>/publication/extend/",
-        publication.DeferralExtendView.as_view(),
-        name="deferral_extend",
-    ),
-    path(
-        "records/<int:pk>/publication/withdraw/",
-        publication.WithdrawView.as_view(),
-        name="withdraw",
     ),
 ]

@@ -2,7 +2,7 @@
 
 Permission decision for every view here: signed in (else to sign in); a
 drafting officer or an administrator (else 403); and for one record,
-approvals.policies.can_edit_draft (else 403).
+decisions.policies.can_edit_draft (else 403).
 """
 
 import re
@@ -17,17 +17,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views import View
 
-from approvals.policies import (
-    can_edit_draft,
-    can_start_draft,
-    can_view_decisions,
-    can_view_part_two,
-)
-from approvals.selectors import live_route
+from core.errors import DomainError, StaleRecord
+from core.views import add_domain_error
 
 from . import selectors, services
-from .drafting import PART_ONE_BY_SLUG, task_groups
-from .errors import DomainError, NotAllowed, StaleRecord
+from .drafting import PART_ONE_BY_SLUG
 from .forms import (
     DeclarationForm,
     ExpenditureLineForm,
@@ -43,13 +37,15 @@ from .forms import (
     TitleSummaryForm,
     VersionedForm,
 )
-from .models import BackgroundPaper, Decision, DeclarationLine
-from .presenters import part_one_context
+from .models import BackgroundPaper, Decision
+from .policies import (
+    can_edit_draft,
+    can_start_draft,
+    can_view_decisions,
+    can_view_part_two,
+    may_draft,
+)
 from .sections import PART_ONE_SECTIONS, REPORT_SECTIONS
-
-
-def may_draft(user) -> bool:
-    return can_start_draft(user) or user.has_perm("decisions.edit_any_draft")
 
 
 @login_required
@@ -65,7 +61,7 @@ def start(request):
                 form_type=form.cleaned_data["form_type"],
                 title=form.cleaned_data["title"],
             )
-            return redirect("decisions:task_list", pk=decision.pk)
+            return redirect("approvals:task_list", pk=decision.pk)
         status = 400
     return render(
         request,
@@ -84,7 +80,7 @@ class DraftView(View):
         if not may_draft(request.user):
             raise PermissionDenied("Only drafting officers can change decision records.")
         try:
-            self.decision = selectors.decision_detail_for_user(user=request.user, pk=pk)
+            self.decision = self.load(user=request.user, pk=pk)
         except Decision.DoesNotExist:
             raise Http404("No such record") from None
         if not can_edit_draft(request.user, self.decision):
@@ -95,20 +91,16 @@ class DraftView(View):
             raise PermissionDenied("Only the drafting officer of this record can change it.")
         return super().dispatch(request, *args, **kwargs)
 
+    def load(self, *, user, pk: int) -> Decision:
+        """The record with its parts (a page of a later layer may load more)."""
+        return selectors.decision_detail_for_user(user=user, pk=pk)
+
     def render(self, template: str, context: dict, status: int = 200):
         context = {"decision": self.decision, "nav": "records", **context}
         return render(self.request, template, context, status=status)
 
     def task_list_url(self) -> str:
-        return reverse("decisions:task_list", args=[self.decision.pk])
-
-
-class TaskListView(DraftView):
-    def get(self, request):
-        return self.render(
-            "decisions/drafting/task_list.html",
-            {"groups": task_groups(self.decision), "route": live_route(decision=self.decision)},
-        )
+        return reverse("approvals:task_list", args=[self.decision.pk])
 
 
 def warn_if_voided(request, decision) -> None:
@@ -121,23 +113,6 @@ def warn_if_voided(request, decision) -> None:
             f"Your change voided the sign-offs given on the earlier content: {names}. "
             "They must sign again after you resubmit.",
         )
-
-
-def add_domain_error(form, error: Exception) -> int:
-    """Put a refusal from a service on the form; the status code to answer with."""
-    field = getattr(error, "field", None)
-    if field in form.fields:
-        # A refusal about one field (a wrong password) stands beside that field.
-        form.add_error(field, str(error))
-        return 400
-    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-        return 400
-    form.add_error(None, str(error) if not isinstance(error, ValidationError) else error.messages)
-    if isinstance(error, StaleRecord):
-        return 409
-    return 403 if isinstance(error, NotAllowed) else 400
 
 
 class SectionFormView(DraftView):
@@ -565,23 +540,6 @@ class PaperRemoveView(DraftView):
                 status=409 if isinstance(error, StaleRecord) else 400,
             )
         return redirect("decisions:draft_papers", pk=self.decision.pk)
-
-
-class CheckAnswersView(DraftView):
-    def get(self, request):
-        context = part_one_context(decision=self.decision)
-        return self.render(
-            "decisions/drafting/check.html",
-            {
-                **context,
-                "groups": task_groups(self.decision),
-                "part_two": self.decision.visible_part_two,
-                "declaration_confirmed": any(
-                    line.kind == DeclarationLine.Kind.DRAFTING_OFFICER and line.ticked
-                    for line in context["declaration_lines"]
-                ),
-            },
-        )
 
 
 @login_required

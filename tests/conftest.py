@@ -1,6 +1,6 @@
 import pytest
 
-from decisions.roles import Role
+from core.roles import Role
 from tests.factories import PASSWORD, UserFactory
 
 

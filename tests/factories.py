@@ -4,6 +4,7 @@ import factory
 from django.contrib.auth.models import Group
 
 from accounts.models import User
+from core.roles import ROLE_GROUP_NAMES, Role
 from decisions.models import (
     Decision,
     DeclarationLine,
@@ -14,7 +15,6 @@ from decisions.models import (
     ReferenceSeries,
     SupportingReport,
 )
-from decisions.roles import ROLE_GROUP_NAMES, Role
 
 PASSWORD = "correct horse battery staple"
 

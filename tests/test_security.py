@@ -9,7 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 ROOT = Path(__file__).resolve().parent.parent
 
 # Pages anyone may open: signing in and out, and the public register, whose views
-# are marked by decisions.views_public.public. Every other page must send an
+# are marked by register.views.public. Every other page must send an
 # anonymous visitor to sign in.
 PUBLIC = {"login", "logout"}
 

@@ -37,9 +37,12 @@ INSTALLED_APPS = [
     "django_tasks",
     "axes",
     "csp",
+    "core",
     "accounts",
     "decisions",
     "approvals",
+    "register",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -70,13 +73,13 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "decisions.context_processors.service",
+                "core.context_processors.service",
             ],
         },
     },
 ]
 
-FORM_RENDERER = "decisions.govuk.GovukFormRenderer"
+FORM_RENDERER = "core.govuk.GovukFormRenderer"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
@@ -100,7 +103,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "decisions:home"
+LOGIN_REDIRECT_URL = "approvals:home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Five wrong passwords (signing in or signing, approvals.lockout) lock that username

@@ -1,6 +1,6 @@
 """The roles as Groups with their permissions.
 
-A migration keeps its own copy of the table (not decisions.roles), so that it
+A migration keeps its own copy of the table (not core.roles), so that it
 means the same thing whenever it runs.
 """
 

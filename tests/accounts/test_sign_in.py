@@ -13,7 +13,7 @@ def test_sign_in_page_needs_no_account(client):
 def test_a_staff_member_signs_in_and_lands_on_the_records(client, finance, password):
     response = client.post(reverse("login"), {"username": "finance", "password": password})
     assert response.status_code == 302
-    assert response.url == reverse("decisions:home")
+    assert response.url == reverse("approvals:home")
 
 
 def test_a_wrong_password_is_refused_with_a_message_and_the_username_kept(client, finance):
@@ -38,4 +38,4 @@ def test_sign_out_is_a_post(client, finance):
     assert client.get(reverse("logout")).status_code == 405
     response = client.post(reverse("logout"))
     assert response.status_code == 302
-    assert client.get(reverse("decisions:home")).status_code == 302
+    assert client.get(reverse("approvals:home")).status_code == 302

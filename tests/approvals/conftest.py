@@ -1,8 +1,8 @@
 import pytest
 
 from approvals.clearance import CLEARANCE_LINES
+from core.roles import Role
 from decisions.models import DeclarationLine
-from decisions.roles import Role
 from tests.factories import (
     PASSWORD,
     DecisionFactory,

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from approvals.models import Scheme
 from approvals.services import decision_submit
-from decisions.roles import Role
+from core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,9 @@ from django.db import connection, connections
 
 from approvals.clearance import CLEARANCE_LINES
 from approvals.services import clearance_confirm, decision_submit, decision_take
-from decisions.errors import DomainError
+from core.errors import DomainError
+from core.roles import Role
 from decisions.models import Decision, ReferenceSeries
-from decisions.roles import Role
 from tests.approvals.conftest import clear_all
 from tests.factories import PASSWORD
 

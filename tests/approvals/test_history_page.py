@@ -13,8 +13,8 @@ from approvals.clearance import CLEARANCE_LINES
 from approvals.models import Action
 from approvals.selectors import decision_versions
 from approvals.services import decision_submit
+from core.roles import Role
 from decisions import services as drafting
-from decisions.roles import Role
 from tests.approvals.conftest import clear_all, sign_to_approval
 from tests.factories import ExpenditureLineFactory
 
@@ -194,7 +194,7 @@ def test_the_query_count_does_not_grow_with_the_versions(
     # With Part 2 (one query more) and without it.
     for user in (people[Role.FINANCE], make_user(Role.DRAFTING_OFFICER)):
         client.force_login(user)
-        client.get(reverse("decisions:home"))  # the first request of a session does more
+        client.get(reverse("approvals:home"))  # the first request of a session does more
         assert count(many) == count(few)
 
 

@@ -18,8 +18,8 @@ from approvals.services import (
     decision_return,
     decision_submit,
 )
+from core.roles import ROLE_GROUP_NAMES, Role
 from decisions.models import Decision
-from decisions.roles import ROLE_GROUP_NAMES, Role
 from tests.approvals.conftest import clear_all
 from tests.factories import PASSWORD, SupportingReportFactory
 
@@ -240,7 +240,7 @@ def test_the_home_page_lists_the_queue_with_counts_links_and_flags(client, peopl
     SupportingReportFactory(decision=decision, decision_required_by=timezone.localdate())
     decision = submit(decision)
     client.force_login(people[Role.FINANCE])
-    page = client.get(reverse("decisions:home")).content.decode()
+    page = client.get(reverse("approvals:home")).content.decode()
     assert "Awaiting your action" in page
     assert "Financial Advice line to confirm (1)" in page
     assert reverse("approvals:clear", args=[decision.pk, "financial"]) in page
@@ -249,20 +249,20 @@ def test_the_home_page_lists_the_queue_with_counts_links_and_flags(client, peopl
 
 def test_the_home_page_shows_the_officer_why_a_draft_came_back(client, officer, people, register):
     client.force_login(officer)
-    page = client.get(reverse("decisions:home")).content.decode()
+    page = client.get(reverse("approvals:home")).content.decode()
     assert "Your drafts (2)" in page
     assert "Add the legal comments." in page
-    assert reverse("decisions:task_list", args=[register["returned"].pk]) in page
+    assert reverse("approvals:task_list", args=[register["returned"].pk]) in page
 
 
 def test_the_home_page_says_when_nothing_waits(client, make_user):
     client.force_login(make_user(Role.DMPC))
-    assert "Nothing is waiting for you." in client.get(reverse("decisions:home")).content.decode()
+    assert "Nothing is waiting for you." in client.get(reverse("approvals:home")).content.decode()
 
 
 def test_every_demo_user_has_something_waiting():
-    from decisions.demo.loader import demo_load
-    from decisions.demo.users import DEMO_USERS
+    from demo.loader import demo_load
+    from demo.users import DEMO_USERS
 
     demo_load()
     today = timezone.localdate()

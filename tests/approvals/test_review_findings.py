@@ -8,9 +8,9 @@ from approvals.services import (
     decision_return,
     decision_submit,
 )
+from core.roles import Role
 from decisions import services as drafting
 from decisions.models import Decision, DeclarationLine, ReferenceSeries
-from decisions.roles import Role
 from tests.approvals.conftest import clear_all
 from tests.factories import DecisionFactory, ExpenditureLineFactory
 
@@ -101,7 +101,7 @@ def test_the_frozen_total_stays_hidden_when_the_confidential_line_is_removed(
         ],
     )
     client.force_login(make_user(Role.DRAFTING_OFFICER, username="officer2"))
-    page = client.get(reverse("decisions:detail", args=[decision.pk])).content.decode()
+    page = client.get(reverse("approvals:detail", args=[decision.pk])).content.decode()
     assert "1,540,000.00" not in page
 
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from approvals.lockout import locked_message
 from approvals.models import SignOff
-from decisions.roles import Role
+from core.roles import Role
 from tests.approvals.test_concurrency import _not_in_memory, run_together  # noqa: F401
 from tests.approvals.test_views import (
     WRONG_PASSWORD,

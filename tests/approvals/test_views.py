@@ -18,8 +18,8 @@ from approvals.services import (
     decision_return,
     decision_submit,
 )
+from core.roles import ROLE_GROUP_NAMES, Role
 from decisions.models import Decision, DeclarationLine, ReferenceSeries
-from decisions.roles import ROLE_GROUP_NAMES, Role
 from tests.factories import PASSWORD, ExpenditureLineFactory
 
 pytestmark = pytest.mark.django_db
@@ -227,7 +227,7 @@ def test_only_the_drafting_officer_submits(client, make_user, ready_draft, roles
 def test_the_check_page_offers_submission_with_the_version(client, officer, ready_draft):
     decision = ready_draft()
     client.force_login(officer)
-    page = text_of(client.get(reverse("decisions:check", args=[decision.pk])))
+    page = text_of(client.get(reverse("approvals:check", args=[decision.pk])))
     assert f'action="{submit_url(decision)}"' in page
     assert f'name="lock_version" value="{decision.lock_version}"' in page
     assert "Submit for clearance" in page
@@ -242,7 +242,7 @@ def test_the_officer_submits_and_sees_the_reference_and_route(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(submit_url(decision), {"lock_version": decision.lock_version})
     assert response.status_code == 302
-    assert response.url == reverse("decisions:detail", args=[decision.pk])
+    assert response.url == reverse("approvals:detail", args=[decision.pk])
     decision = fresh(decision)
     assert decision.status == Status.CLEARANCE
     assert decision.reference == "PCD 1070"
@@ -341,7 +341,7 @@ def test_an_adviser_confirms_their_line_with_the_statement_chosen(client, people
         {"lock_version": at_clearance.lock_version, "statement": "1", "password": PASSWORD},
     )
     assert response.status_code == 302
-    assert response.url == reverse("decisions:detail", args=[at_clearance.pk])
+    assert response.url == reverse("approvals:detail", args=[at_clearance.pk])
     signoff = SignOff.objects.get(decision=at_clearance, user=finance)
     statement = CLEARANCE_LINES["financial"].statements[1]
     assert (signoff.declaration_kind, signoff.role, signoff.statement) == (
@@ -547,7 +547,7 @@ def test_the_decision_page_shows_the_declaration_the_route_and_the_record(
         "Any such interests are recorded below." in page
     )
     assert ROUTE_TO_DMPC in page
-    assert f'href="{reverse("decisions:detail", args=[at_decision.pk])}"' in page
+    assert f'href="{reverse("approvals:detail", args=[at_decision.pk])}"' in page
     assert "Do you have a personal or prejudicial interest in this matter?" in page
     assert "Sign the decision" in page
 
@@ -562,7 +562,7 @@ def test_the_dmpc_approves(
         )
     assert response.status_code == 302
     decision = fresh(at_decision)
-    # Approved, and published at once when not deferred (decisions.tasks, after commit).
+    # Approved, and published at once when not deferred (approvals.tasks, after commit).
     assert decision.status in (Status.APPROVED, Status.PUBLISHED)
     assert decision.decided_at is not None
     signoff = SignOff.objects.get(decision=decision, kind="decision")
@@ -630,7 +630,7 @@ def test_an_interest_is_recorded_with_the_decision(client, people, at_decision):
     assert response.status_code == 302
     signoff = SignOff.objects.get(decision=at_decision, kind="decision")
     assert signoff.interests == "My brother works for the supplier."
-    page = text_of(client.get(reverse("decisions:detail", args=[at_decision.pk])))
+    page = text_of(client.get(reverse("approvals:detail", args=[at_decision.pk])))
     assert "My brother works for the supplier." in page
 
 
@@ -757,7 +757,7 @@ def test_the_drafter_cannot_return_their_own_record(client, officer, at_clearanc
 
 def detail(client, user, decision) -> str:
     client.force_login(user)
-    return text_of(client.get(reverse("decisions:detail", args=[decision.pk])))
+    return text_of(client.get(reverse("approvals:detail", args=[decision.pk])))
 
 
 def action_links(page: str) -> list[str]:

@@ -11,11 +11,11 @@ from approvals.services import (
     decision_submit,
     decision_take,
 )
+from core.errors import DomainError, NotAllowed, StaleRecord
+from core.roles import Role
 from decisions import services as drafting
 from decisions.canonical import decision_content_hash
-from decisions.errors import DomainError, NotAllowed, StaleRecord
 from decisions.models import Decision, DeclarationLine, ReferenceSeries
-from decisions.roles import Role
 from tests.approvals.conftest import clear_all
 from tests.factories import PASSWORD
 

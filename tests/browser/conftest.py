@@ -105,7 +105,7 @@ def password_for(username: str) -> str:
     from django.contrib.auth import get_user_model
 
     try:
-        from decisions.demo.loader import DEMO_PASSWORD
+        from demo.loader import DEMO_PASSWORD
     except ImportError:
         DEMO_PASSWORD = None
 

@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from approvals.clearance import CLEARANCE_LINES
+from core.roles import Role
 from decisions.models import Decision, DeclarationLine
-from decisions.roles import Role
 from tests.browser.axe import assert_no_axe_violations
 from tests.browser.conftest import FALLBACK_PASSWORD
 from tests.factories import (

@@ -6,10 +6,10 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from decisions.demo import pcd1069
+from core.roles import Role
 from decisions.models import Decision
-from decisions.roles import Role
 from decisions.sections import PART_ONE_SECTIONS, REPORT_SECTIONS
+from demo import pcd1069
 from tests.browser.axe import assert_no_axe_violations
 from tests.factories import FormTypeFactory, UserFactory
 

@@ -6,8 +6,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from decisions.demo.loader import demo_load
 from decisions.models import Decision
+from demo.loader import demo_load
 from tests.browser.axe import assert_no_axe_violations
 
 pytestmark = [

@@ -24,11 +24,11 @@ from django.utils import timezone
 
 from accounts.models import User
 from approvals.models import SignOff
+from core.roles import ROLE_GROUP_NAMES, Role
 from decisions.canonical import decision_content_hash
-from decisions.demo import loader
-from decisions.demo.loader import DemoLoadError, demo_load
 from decisions.models import Decision, DecisionStatus, ReferenceSeries
-from decisions.roles import ROLE_GROUP_NAMES, Role
+from demo import loader
+from demo.loader import DemoLoadError, demo_load
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from core.roles import Role
 from decisions.drafting import TASKS
 from decisions.models import BackgroundPaper, Decision, ExpenditureLine
-from decisions.roles import Role
 from tests.factories import (
     DecisionFactory,
     ExpenditureLineFactory,
@@ -35,8 +35,8 @@ def draft(officer):
 
 
 def draft_urls(decision) -> list[str]:
-    base = reverse("decisions:task_list", args=[decision.pk])
-    return [base, reverse("decisions:check", args=[decision.pk])] + [base + t.path for t in TASKS]
+    base = reverse("approvals:task_list", args=[decision.pk])
+    return [base, reverse("approvals:check", args=[decision.pk])] + [base + t.path for t in TASKS]
 
 
 def errors_in(page: str) -> list[str]:
@@ -99,7 +99,7 @@ def test_an_administrator_reaches_every_draft_page(client, make_user, draft):
 def test_a_submitted_record_cannot_be_drafted_any_more(client, officer, draft):
     Decision.objects.filter(pk=draft.pk).update(status=Decision.Status.CLEARANCE, number=1070)
     client.force_login(officer)
-    response = client.get(reverse("decisions:task_list", args=[draft.pk]))
+    response = client.get(reverse("approvals:task_list", args=[draft.pk]))
     assert response.status_code == 403
     assert (
         "This record has been submitted: it can no longer be changed." in response.content.decode()
@@ -108,7 +108,7 @@ def test_a_submitted_record_cannot_be_drafted_any_more(client, officer, draft):
 
 def test_an_unknown_record_is_not_found(client, officer):
     client.force_login(officer)
-    assert client.get(reverse("decisions:task_list", args=[424242])).status_code == 404
+    assert client.get(reverse("approvals:task_list", args=[424242])).status_code == 404
 
 
 # Starting a record.
@@ -122,7 +122,7 @@ def test_a_drafting_officer_starts_a_record_that_they_own(client, officer):
     )
     decision = Decision.objects.get(title="Body worn video")
     assert response.status_code == 302
-    assert response.url == reverse("decisions:task_list", args=[decision.pk])
+    assert response.url == reverse("approvals:task_list", args=[decision.pk])
     assert decision.drafting_officer == officer
     assert decision.status == Decision.Status.DRAFT
     assert decision.number is None
@@ -157,7 +157,7 @@ def test_anonymous_cannot_start_a_record(client):
 
 
 def post_section(client, decision, path: str, data: dict):
-    url = reverse("decisions:task_list", args=[decision.pk]) + path
+    url = reverse("approvals:task_list", args=[decision.pk]) + path
     return client.post(url, {"lock_version": decision.lock_version, **data})
 
 
@@ -181,7 +181,7 @@ def test_html_and_script_are_kept_as_text_and_never_run(client, officer, draft):
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.introduction == text
-    page = client.get(reverse("decisions:check", args=[draft.pk])).content.decode()
+    page = client.get(reverse("approvals:check", args=[draft.pk])).content.decode()
     assert "<script>alert" not in page
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
 
@@ -605,7 +605,7 @@ def test_saving_unchanged_content_writes_nothing(client, officer, draft):
 def test_the_task_list_shows_each_status(client, officer, draft):
     client.force_login(officer)
     post_section(client, draft, "part-one/introduction/", {"text": "Why."})
-    page = client.get(reverse("decisions:task_list", args=[draft.pk])).content.decode()
+    page = client.get(reverse("approvals:task_list", args=[draft.pk])).content.decode()
 
     def status_of(slug: str) -> str:
         block = page.split(f'id="task-{slug}-status">', 1)[1].split("</div>", 1)[0]
@@ -624,7 +624,7 @@ def test_check_your_answers_previews_part_one_without_part_two(client, officer, 
     PartTwoFactory(decision=draft, content=SECRET, rationale=SECRET)
     ExpenditureLineFactory(decision=draft, amount="98765.43", is_confidential=True)
     client.force_login(officer)
-    page = client.get(reverse("decisions:check", args=[draft.pk])).content.decode()
+    page = client.get(reverse("approvals:check", args=[draft.pk])).content.decode()
     answers, preview = page.split("Part 1 as the public will see it", 1)
     assert SECRET in answers  # the drafter checks their own Part 2
     assert SECRET not in preview
@@ -639,7 +639,7 @@ def count_queries(client, url: str) -> int:
     return len(queries)
 
 
-@pytest.mark.parametrize("name", ["decisions:task_list", "decisions:check"])
+@pytest.mark.parametrize("name", ["approvals:task_list", "approvals:check"])
 def test_draft_pages_cost_the_same_queries_however_big_the_record(client, officer, name):
     small = DecisionFactory(drafting_officer=officer)
     large = DecisionFactory(drafting_officer=officer, has_part_two=True)
@@ -662,7 +662,7 @@ def test_draft_pages_cost_the_same_queries_however_big_the_record(client, office
     small.save()
     PartTwoFactory(decision=small)
     client.force_login(officer)
-    client.get(reverse("decisions:home"))
+    client.get(reverse("approvals:home"))
     assert count_queries(client, reverse(name, args=[small.pk])) == count_queries(
         client, reverse(name, args=[large.pk])
     )
@@ -680,7 +680,7 @@ def test_line_ends_from_browsers_are_stored_as_newlines(client, officer, draft):
 def test_the_task_list_shows_the_route_live(client, officer, draft):
     ExpenditureLineFactory(decision=draft, amount="499999.99")
     client.force_login(officer)
-    url = reverse("decisions:task_list", args=[draft.pk])
+    url = reverse("approvals:task_list", args=[draft.pk])
     assert (
         "To the Chief Executive: total £499,999.99, under delegation"
         in client.get(url).content.decode()

@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from core.roles import Role
 from decisions.models import ReferenceSeries
-from decisions.roles import Role
 from tests.factories import DecisionFactory, ReferenceSeriesFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from decisions.errors import StaleRecord
+from core.errors import StaleRecord
 from decisions.locking import decision_lock
 from tests.factories import DecisionFactory
 

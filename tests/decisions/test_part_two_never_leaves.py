@@ -19,10 +19,10 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from approvals.publication import decision_publish
 from approvals.services import chief_executive_sign, decision_submit, decision_take
+from core.roles import Role
 from decisions.models import Decision, DecisionMaker, DeclarationLine
-from decisions.publication import decision_publish
-from decisions.roles import Role
 from tests.approvals.conftest import clear_all, people, ready_draft  # noqa: F401 - fixtures
 from tests.factories import (
     PASSWORD,

@@ -1,7 +1,7 @@
 """The Part 1 PDF (decisions/pdf.py), parsed with pypdf as a reader would get it.
 
 PCD 1069 is loaded and rendered once for the module: its stored PDF (published by the
-demo loader through decisions.publication), a direct rendering and a DRAFT preview. Its
+demo loader through approvals.publication), a direct rendering and a DRAFT preview. Its
 rows are rolled back at once; only the PDF bytes are kept. The published text is
 tests/data/pcd-1069.txt, read as tests/decisions/test_demo_data.py reads it.
 """
@@ -25,12 +25,12 @@ from django.urls import reverse
 from pypdf import PageObject, PdfReader
 from pypdf.generic import BooleanObject, DictionaryObject
 
-from decisions import pdf
-from decisions.demo.loader import demo_load
+from approvals import pdf
+from approvals.presenters import part_one_context
+from approvals.selectors import decision_with_parts
+from core.roles import Role
 from decisions.models import Decision
-from decisions.presenters import part_one_context
-from decisions.roles import Role
-from decisions.selectors import decision_with_parts
+from demo.loader import demo_load
 from tests.decisions.test_demo_data import as_paragraph, reference_documents
 from tests.factories import (
     DecisionFactory,
@@ -292,7 +292,7 @@ def test_the_metadata_names_the_record(pcd1069, which):
     assert info["/Author"] == "Mayor's Office for Policing and Crime"
     assert info["/organisation"] == "Mayor's Office for Policing and Crime"
     assert info["/reference"] == "PCD 1069"
-    # Signed at noon on 5/11/2021, published the next day (decisions.demo.loader).
+    # Signed at noon on 5/11/2021, published the next day (demo.loader).
     assert info["/datesigned"] == "2021-11-05T12:00:00+00:00"
     assert info["/CreationDate"] == "D:20211105120000+00'00"
     assert info["/datepublished"] == "2021-11-06T12:00:00+00:00"
@@ -388,7 +388,7 @@ def test_part_two_is_never_in_the_pdf(record_with_part_two, draft):
 
 
 def preview_url(decision) -> str:
-    return reverse("decisions:pdf_preview", args=[decision.pk])
+    return reverse("approvals:pdf_preview", args=[decision.pk])
 
 
 def test_preview_sends_anonymous_visitors_to_sign_in(client, record_with_part_two):
@@ -429,7 +429,7 @@ def test_preview_is_an_inline_draft_pdf_without_part_two(
 
 def test_preview_of_an_unknown_record_is_not_found(client, finance):
     client.force_login(finance)
-    assert client.get(reverse("decisions:pdf_preview", args=[987654])).status_code == 404
+    assert client.get(reverse("approvals:pdf_preview", args=[987654])).status_code == 404
 
 
 # --- Nothing fetched over the network ----------------------------------------------------

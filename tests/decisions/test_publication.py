@@ -10,19 +10,19 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
 
+from approvals import publication
 from approvals.models import Action
-from decisions import publication
-from decisions.errors import DomainError, NotAllowed, StaleRecord
-from decisions.models import Decision, Recommendation
-from decisions.pdf import PdfRenderError
-from decisions.publication import (
+from approvals.pdf import PdfRenderError
+from approvals.publication import (
     can_extend_deferral,
     decision_publish,
     decision_withdraw,
     deferral_extend,
     publish_due,
 )
-from decisions.roles import Role
+from core.errors import DomainError, NotAllowed, StaleRecord
+from core.roles import Role
+from decisions.models import Decision, Recommendation
 
 pytestmark = pytest.mark.django_db
 

@@ -12,12 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from approvals import publication
 from approvals.models import Action
-from decisions import publication
+from approvals.publication import decision_publish, deferral_extend
+from approvals.views_publication import publication_panel_context
+from core.roles import Role
 from decisions.models import Decision
-from decisions.publication import decision_publish, deferral_extend
-from decisions.roles import Role
-from decisions.views_publication import publication_panel_context
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +103,7 @@ class Page:
 
 PAGES = [
     Page(
-        "decisions:deferral_extend",
+        "approvals:deferral_extend",
         "deferred",
         "officer",
         "dmpc",
@@ -111,7 +111,7 @@ PAGES = [
         {**date_fields(LATER), "reason": "The contract is not yet signed."},
     ),
     Page(
-        "decisions:withdraw",
+        "approvals:withdraw",
         "published",
         "admin",
         "officer",
@@ -186,7 +186,7 @@ def test_the_drafting_officer_extends_the_deferral(client, officer, deferred):
     client.force_login(officer)
     response = PAGES[0].post(client, deferred)
     assert response.status_code == 302
-    assert response.url == reverse("decisions:detail", args=[deferred.pk])
+    assert response.url == reverse("approvals:detail", args=[deferred.pk])
     assert fresh(deferred).deferred_until == LATER
     page = text_of(client.get(response.url))
     assert f"is now deferred until {LATER:%-d %B %Y}" in page
@@ -294,7 +294,7 @@ def test_a_withdrawal_needs_a_reason(client, admin, published):
 
 def test_a_record_not_published_cannot_be_withdrawn(client, admin, deferred):
     client.force_login(admin)
-    url = reverse("decisions:withdraw", args=[deferred.pk])
+    url = reverse("approvals:withdraw", args=[deferred.pk])
     response = client.get(url)
     assert response.status_code == 403
     assert "Only a published record can be withdrawn." in text_of(response)
@@ -324,7 +324,7 @@ def test_panel_of_a_deferred_record(deferred, officer, admin, people):
     assert state.state == "deferred"
     assert f"Deferred until {DEFERRED_UNTIL:%-d %B %Y}" in text
     assert "The drafting officer is reminded by email 7 days before the date" in text
-    assert state.extend_url == reverse("decisions:deferral_extend", args=[deferred.pk])
+    assert state.extend_url == reverse("approvals:deferral_extend", args=[deferred.pk])
     assert "Extend the deferral" in text
     assert panel(admin, deferred)[0].extend_url
     state, text = panel(people[Role.DMPC], deferred)
@@ -363,7 +363,7 @@ def test_panel_of_a_published_record(published, admin, officer):
     )
     assert state.pdf_url == f"/decisions/{published.slug}.pdf"
     assert state.public_url == f"/decisions/{published.slug}/"
-    assert state.withdraw_url == reverse("decisions:withdraw", args=[published.pk])
+    assert state.withdraw_url == reverse("approvals:withdraw", args=[published.pk])
     assert "Withdraw the record" in text
     assert panel(officer, published)[0].withdraw_url == ""
 

@@ -15,11 +15,11 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
+from approvals import publication
 from approvals.models import Action
-from decisions import publication
+from approvals.pdf import PdfRenderError
+from approvals.publication import publish_due
 from decisions.models import Decision
-from decisions.pdf import PdfRenderError
-from decisions.publication import publish_due
 from tests.approvals.test_concurrency import run_together
 
 Status = Decision.Status

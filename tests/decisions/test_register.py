@@ -1,7 +1,7 @@
 """The public register: list, search and filters, record page, PDF, feed, open data, sitemap.
 
 Records here are put on the register directly (status, stored PDF and hash), which is
-what decisions.publication leaves behind; test_part_two_never_leaves.py publishes
+what approvals.publication leaves behind; test_part_two_never_leaves.py publishes
 through the real service.
 """
 
@@ -25,10 +25,11 @@ from django.utils.html import strip_tags
 from django.utils.http import http_date
 
 from approvals.models import SignOff
-from decisions import selectors_public, views_public
+from approvals.presenters import part_one_plain_text
+from core.roles import Role
 from decisions.models import Decision, DecisionMaker
-from decisions.presenters import part_one_plain_text
-from decisions.roles import Role
+from register import selectors as selectors_public
+from register import views as views_public
 from tests.factories import (
     DecisionFactory,
     FormTypeFactory,
@@ -85,7 +86,7 @@ def on_register(
 
 
 def withdraw(decision: Decision, *, on: datetime.datetime, reason: str) -> Decision:
-    # As decisions.publication's withdrawal leaves a record (that service is not used here).
+    # As approvals.publication's withdrawal leaves a record (that service is not used here).
     Decision.objects.filter(pk=decision.pk).update(
         status=Status.WITHDRAWN, withdrawn_at=on, withdrawal_reason=reason
     )
@@ -650,8 +651,8 @@ def no_rendering(monkeypatch):
     def refuse(**kwargs):
         raise AssertionError("The PDF was rendered on a request")
 
-    monkeypatch.setattr("decisions.pdf.render_part_one_pdf", refuse)
-    monkeypatch.setattr("decisions.publication.render_part_one_pdf", refuse)
+    monkeypatch.setattr("approvals.pdf.render_part_one_pdf", refuse)
+    monkeypatch.setattr("approvals.publication.render_part_one_pdf", refuse)
 
 
 def test_the_pdf_is_the_stored_file(client, ivma, no_rendering):

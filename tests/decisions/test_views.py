@@ -3,7 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from decisions.roles import Role
+from core.roles import Role
 from tests.factories import (
     DecisionFactory,
     ExpenditureLineFactory,
@@ -31,11 +31,11 @@ def record_with_part_two(officer):
 
 
 # The four permission cases, for each staff page.
-STAFF_PAGES = ["decisions:home", "decisions:detail"]
+STAFF_PAGES = ["approvals:home", "approvals:detail"]
 
 
 def url_for(name: str, decision) -> str:
-    return reverse(name, args=[decision.pk]) if name == "decisions:detail" else reverse(name)
+    return reverse(name, args=[decision.pk]) if name == "approvals:detail" else reverse(name)
 
 
 @pytest.mark.parametrize("name", STAFF_PAGES)
@@ -77,7 +77,7 @@ def test_home_lists_reference_title_stage_and_value(client, finance):
     )
     ExpenditureLineFactory(decision=decision, amount="1482400.00")
     client.force_login(finance)
-    page = client.get(reverse("decisions:home")).content.decode()
+    page = client.get(reverse("approvals:home")).content.decode()
     assert "PCD 1069" in page
     assert "Accelerated IVMA Improvements" in page
     assert "Approved" in page
@@ -87,14 +87,14 @@ def test_home_lists_reference_title_stage_and_value(client, finance):
 def test_detail_numbers_part_one_paragraphs(client, finance):
     decision = DecisionFactory(introduction="Why we act.\n\nWhat we do.")
     client.force_login(finance)
-    page = client.get(reverse("decisions:detail", args=[decision.pk])).content.decode()
+    page = client.get(reverse("approvals:detail", args=[decision.pk])).content.decode()
     assert "1.1.</span> Why we act." in page
     assert "1.2.</span> What we do." in page
 
 
 def test_unknown_record_is_not_found(client, finance):
     client.force_login(finance)
-    assert client.get(reverse("decisions:detail", args=[999999])).status_code == 404
+    assert client.get(reverse("approvals:detail", args=[999999])).status_code == 404
 
 
 @pytest.mark.parametrize("name", STAFF_PAGES)
@@ -115,7 +115,7 @@ def test_part_two_is_shown_to_reviewers_and_to_the_drafter(
     client, request, record_with_part_two, user_fixture
 ):
     client.force_login(request.getfixturevalue(user_fixture))
-    page = client.get(reverse("decisions:detail", args=[record_with_part_two.pk])).content.decode()
+    page = client.get(reverse("approvals:detail", args=[record_with_part_two.pk])).content.decode()
     assert f"The preferred bidder is {PART_TWO_SECRET}." in page
     assert CONFIDENTIAL_AMOUNT in page
     assert "£988,654.32" in page
@@ -156,22 +156,22 @@ def test_detail_query_count_does_not_grow_with_the_record(client, finance):
             RecommendationFactory(decision=decision)
             ExpenditureLineFactory(decision=decision)
     client.force_login(finance)
-    client.get(reverse("decisions:home"))  # the first request of a session does more
-    small_count = count_queries(client, reverse("decisions:detail", args=[small.pk]))
-    assert count_queries(client, reverse("decisions:detail", args=[large.pk])) == small_count
+    client.get(reverse("approvals:home"))  # the first request of a session does more
+    small_count = count_queries(client, reverse("approvals:detail", args=[small.pk]))
+    assert count_queries(client, reverse("approvals:detail", args=[large.pk])) == small_count
     # Session, user, two for permissions, the record, five lists, and the
     # transaction's savepoint pair.
     assert small_count == 12
     # A Part 2 costs one query more, for those who may see it.
     with_part_two = PartTwoFactory(decision__has_part_two=True).decision
-    assert count_queries(client, reverse("decisions:detail", args=[with_part_two.pk])) == 13
+    assert count_queries(client, reverse("approvals:detail", args=[with_part_two.pk])) == 13
 
 
 def test_home_query_count_does_not_grow_with_the_records(client, finance):
     client.force_login(finance)
     ExpenditureLineFactory()
-    client.get(reverse("decisions:home"))
-    few = count_queries(client, reverse("decisions:home"))
+    client.get(reverse("approvals:home"))
+    few = count_queries(client, reverse("approvals:home"))
     for _ in range(15):
         ExpenditureLineFactory()
-    assert count_queries(client, reverse("decisions:home")) == few
+    assert count_queries(client, reverse("approvals:home")) == few

@@ -19,10 +19,11 @@ from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, require_safe
 
-from . import selectors_public as selectors
-from .forms_public import RegisterSearchForm
-from .models import Decision, DecisionMaker
-from .presenters import part_one_context
+from approvals.presenters import part_one_context
+from decisions.models import Decision, DecisionMaker
+
+from . import selectors as selectors
+from .forms import RegisterSearchForm
 
 PAGE_SIZE = 20
 

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from approvals.models import SignOff
+from core.roles import Role
 from decisions.models import (
     DecisionMaker,
     DecisionStatus,
@@ -15,7 +16,6 @@ from decisions.models import (
     ExpenditureLine,
     PartTwo,
 )
-from decisions.roles import Role
 
 from .pcd1069 import PCD_1069
 from .spec import (

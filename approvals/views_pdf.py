@@ -10,9 +10,10 @@ from django.http import Http404, HttpResponse
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 
+from core.access import staff_view
+from decisions.models import Decision
+
 from . import selectors
-from .access import staff_view
-from .models import Decision
 from .pdf import render_part_one_pdf
 
 

@@ -8,7 +8,7 @@ other error, so that the scheduler reports it.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from decisions.publication import publish_due
+from approvals.publication import publish_due
 
 
 class Command(BaseCommand):

@@ -17,13 +17,15 @@ from django.test.utils import override_settings
 
 from accounts.models import User
 from approvals.models import SignOff
+from approvals.publication import decision_publish
 from approvals.services import (
     chief_executive_sign,
     clearance_confirm,
     decision_submit,
     decision_take,
 )
-from decisions.errors import DomainError
+from core.errors import DomainError
+from core.roles import ROLE_GROUP_NAMES, Role
 from decisions.models import (
     Decision,
     DecisionStatus,
@@ -36,8 +38,6 @@ from decisions.models import (
     ReferenceSeries,
     SupportingReport,
 )
-from decisions.publication import decision_publish
-from decisions.roles import ROLE_GROUP_NAMES, Role
 
 from .records import DEMO_RECORDS, FORM_TYPES, SERIES_NAME, SERIES_PREFIX
 from .spec import RecordSpec

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from decisions.demo.loader import DemoLoadError, DemoResult, demo_load
+from demo.loader import DemoLoadError, DemoResult, demo_load
 
 
 class Command(BaseCommand):

@@ -2,8 +2,9 @@ import datetime
 
 from django import forms
 
-from .forms import VersionedForm, long_text
-from .govuk import GovukDateField
+from core.forms import VersionedForm, long_text
+from core.govuk import GovukDateField
+
 from .publication import deferral_date_problem
 
 

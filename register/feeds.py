@@ -8,9 +8,10 @@ from django.utils.dateformat import format as date_format
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html_join
 
-from .models import Decision
-from .selectors_public import published_decision_feed
-from .text import split_paragraphs
+from core.text import split_paragraphs
+from decisions.models import Decision
+
+from .selectors import published_decision_feed
 
 FEED_LENGTH = 50
 

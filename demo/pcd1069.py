@@ -9,8 +9,8 @@ from datetime import date
 from decimal import Decimal
 
 from approvals.models import SignOff
+from core.roles import Role
 from decisions.models import DecisionMaker, DecisionStatus, DeclarationKind, ExpenditureLine
-from decisions.roles import Role
 
 from .spec import (
     APPROVAL_STATEMENT,

@@ -2,9 +2,9 @@
 
 from django.urls import path, register_converter
 
-from . import views_public as views
+from . import views as views
 from .feeds import RegisterFeed
-from .selectors_public import SLUG_REGEX
+from .selectors import SLUG_REGEX
 
 
 class ReferenceConverter:

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django import template
 
-from decisions.text import split_paragraphs
+from core.text import split_paragraphs
 
 register = template.Library()
 

@@ -23,7 +23,8 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .models import Decision
+from decisions.models import Decision
+
 from .presenters import part_one_context
 
 if TYPE_CHECKING:

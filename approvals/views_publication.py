@@ -3,7 +3,7 @@ deferral, and withdrawing a published record.
 
 Permission decision for every page here (approvals.views.StepView): signed in
 (else to sign in); holding decisions.view_decision (else 403); the record exists
-(else 404); and the rule of decisions.publication for the step, on GET and POST
+(else 404); and the rule of approvals.publication for the step, on GET and POST
 alike (else 403 with its reason). The service checks the version the page was
 loaded from, so the slower of two people is told who acted (409).
 """
@@ -15,10 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from approvals.views import StepView
+from decisions.models import Decision
 
 from .forms_publication import DeferralExtendForm, WithdrawForm
-from .models import Decision
 from .publication import (
     can_extend_deferral,
     can_withdraw,
@@ -28,6 +27,7 @@ from .publication import (
     why_not_extend_deferral,
     why_not_withdraw,
 )
+from .views import StepView
 
 Status = Decision.Status
 
@@ -64,10 +64,10 @@ def publication_panel_context(*, user, decision: Decision) -> dict:
         state=publication_state(decision=decision, today=timezone.localdate()),
         decision=decision,
         reminder_days=reminder_days(),
-        extend_url=reverse("decisions:deferral_extend", args=[decision.pk])
+        extend_url=reverse("approvals:deferral_extend", args=[decision.pk])
         if can_extend_deferral(user, decision)
         else "",
-        withdraw_url=reverse("decisions:withdraw", args=[decision.pk])
+        withdraw_url=reverse("approvals:withdraw", args=[decision.pk])
         if can_withdraw(user, decision)
         else "",
         public_url=reverse("register:detail", args=[decision.slug]) if on_register else "",

@@ -3,15 +3,15 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from approvals import policies
-from approvals import selectors as approval_selectors
-from approvals.clearance import CLEARANCE_LINES
-from approvals.models import SignOff
-from approvals.policies import can_edit_draft, can_view_part_two
+from core.access import staff_view
+from decisions import selectors
+from decisions.models import Decision
+from decisions.policies import can_edit_draft, can_view_part_two
 
-from . import selectors
-from .access import staff_view
-from .models import Decision
+from . import policies
+from . import selectors as approval_selectors
+from .clearance import CLEARANCE_LINES
+from .models import SignOff
 from .presenters import part_one_context
 from .views_publication import publication_panel_context
 
@@ -30,7 +30,7 @@ def record_actions(user, decision: Decision, signoffs: list[SignOff]) -> list[tu
     """What this user may do on this record now, as (link text, address), asked of the policies."""
     pk, actions = decision.pk, []
     if can_edit_draft(user, decision):
-        actions.append(("Continue drafting", reverse("decisions:task_list", args=[pk])))
+        actions.append(("Continue drafting", reverse("approvals:task_list", args=[pk])))
     for kind, line in CLEARANCE_LINES.items():
         if policies.why_not_confirm(user, decision, kind, signoffs) is None:
             url = reverse("approvals:clear", args=[pk, kind])
@@ -48,7 +48,7 @@ def record_actions(user, decision: Decision, signoffs: list[SignOff]) -> list[tu
 @staff_view
 def detail(request, pk: int):
     try:
-        decision = selectors.decision_detail_for_user(user=request.user, pk=pk)
+        decision = approval_selectors.decision_detail_for_user(user=request.user, pk=pk)
     except Decision.DoesNotExist:
         raise Http404("No such record") from None
     signoffs = list(decision.signoffs.all())

@@ -23,15 +23,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from approvals import notifications
-from approvals.models import Action
+from core.errors import DomainError, NotAllowed
+from core.roles import Role
+from decisions.locking import decision_lock
+from decisions.models import Decision
 
-from .errors import DomainError, NotAllowed
-from .locking import decision_lock
-from .models import Decision
+from . import notifications
+from .models import Action
 from .pdf import PdfRenderError, render_part_one_pdf
 from .presenters import part_one_plain_text
-from .roles import Role
 from .selectors import decision_with_parts
 
 logger = logging.getLogger(__name__)

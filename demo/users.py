@@ -6,7 +6,7 @@ The names are invented, except the drafting officer's: PCD 1069's declaration sa
 
 from dataclasses import dataclass
 
-from decisions.roles import Role
+from core.roles import Role
 
 # Published on purpose (the command prints it): these accounts exist for demonstrations only.
 DEMO_PASSWORD = "demo-decisions-2026"  # noqa: S105

@@ -3,8 +3,9 @@
 from django import forms
 from django.http import QueryDict
 
-from .govuk import GovukFormMixin
-from .selectors_public import SEARCH_MAX_LENGTH, RegisterFilterOptions, search_terms
+from core.govuk import GovukFormMixin
+
+from .selectors import SEARCH_MAX_LENGTH, RegisterFilterOptions, search_terms
 
 
 class SearchField(forms.CharField):

@@ -7,10 +7,10 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from approvals.models import SignOff
+from decisions.models import Decision
+from decisions.sections import PART_ONE_SECTIONS, REPORT_SECTIONS, Section
 
-from .models import Decision
-from .sections import PART_ONE_SECTIONS, REPORT_SECTIONS, Section
+from .models import SignOff
 
 
 def report_sections(report) -> list[tuple[Section, str]]:

@@ -17,8 +17,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from approvals.models import SignOff
-
-from .models import Decision, DecisionMaker, FormType
+from decisions.models import Decision, DecisionMaker, FormType
 
 PUBLIC_STATUSES = (Decision.Status.PUBLISHED, Decision.Status.WITHDRAWN)
 

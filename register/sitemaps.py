@@ -4,7 +4,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 from django.utils.functional import cached_property
 
-from .selectors_public import public_slug, published_decision_sitemap
+from .selectors import public_slug, published_decision_sitemap
 
 
 class RegisterPagesSitemap(Sitemap):
