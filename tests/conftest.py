@@ -1,7 +1,15 @@
 import pytest
 
+from decisions.models import DeclarationLine
 from decisions.roles import Role
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import (
+    PASSWORD,
+    DecisionFactory,
+    DeclarationLineFactory,
+    ExpenditureLineFactory,
+    RecommendationFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture
@@ -37,6 +45,48 @@ def dmpc(make_user):
 @pytest.fixture
 def no_role_user(make_user):
     return make_user(username="norole")
+
+
+ROLE_USERNAMES = {
+    Role.FINANCE: "finance",
+    Role.LEGAL: "legal",
+    Role.EQUALITIES: "equalities",
+    Role.COMMERCIAL: "commercial",
+    Role.INFORMATION_RIGHTS: "inforights",
+    Role.DIRECTOR: "director",
+    Role.CHIEF_EXECUTIVE: "ceo",
+    Role.DMPC: "dmpc",
+    Role.MAYOR: "mayor",
+}
+
+
+@pytest.fixture
+def people(make_user, officer):
+    """One user for each reviewing role, by role, plus the drafting officer."""
+    found = {role: make_user(role, username=name) for role, name in ROLE_USERNAMES.items()}
+    found[Role.DRAFTING_OFFICER] = officer
+    return found
+
+
+@pytest.fixture
+def ready_draft(officer):
+    """A draft complete enough to submit, worth £1,482,400.00."""
+
+    def make(amount: str = "1482400.00", **fields):
+        fields.setdefault("publication_answered", True)
+        decision = DecisionFactory(drafting_officer=officer, **fields)
+        RecommendationFactory(decision=decision)
+        if amount:
+            ExpenditureLineFactory(decision=decision, amount=amount)
+        DeclarationLineFactory(
+            decision=decision,
+            kind=DeclarationLine.Kind.DRAFTING_OFFICER,
+            statement="Craig James has drafted this report in accordance with MOPAC procedures.",
+            ticked=True,
+        )
+        return decision
+
+    return make
 
 
 def restore_migration_data() -> None:

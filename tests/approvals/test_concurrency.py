@@ -14,8 +14,8 @@ from approvals.services import clearance_confirm, decision_submit, decision_take
 from decisions.errors import DomainError
 from decisions.models import Decision, ReferenceSeries
 from decisions.roles import Role
-from tests.approvals.conftest import clear_all
 from tests.factories import PASSWORD
+from tests.workflow import clear_all
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -20,8 +20,8 @@ from approvals.services import (
 )
 from decisions.models import Decision
 from decisions.roles import ROLE_GROUP_NAMES, Role
-from tests.approvals.conftest import clear_all
 from tests.factories import PASSWORD, SupportingReportFactory
+from tests.workflow import clear_all
 
 pytestmark = pytest.mark.django_db
 

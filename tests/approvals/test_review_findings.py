@@ -11,8 +11,8 @@ from approvals.services import (
 from decisions import services as drafting
 from decisions.models import Decision, DeclarationLine, ReferenceSeries
 from decisions.roles import Role
-from tests.approvals.conftest import clear_all
 from tests.factories import DecisionFactory, ExpenditureLineFactory
+from tests.workflow import clear_all
 
 pytestmark = pytest.mark.django_db
 

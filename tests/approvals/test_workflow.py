@@ -16,8 +16,8 @@ from decisions.canonical import decision_content_hash
 from decisions.errors import DomainError, NotAllowed, StaleRecord
 from decisions.models import Decision, DeclarationLine, ReferenceSeries
 from decisions.roles import Role
-from tests.approvals.conftest import clear_all
 from tests.factories import PASSWORD
+from tests.workflow import clear_all
 
 pytestmark = pytest.mark.django_db
 
