@@ -260,19 +260,6 @@ def test_the_home_page_says_when_nothing_waits(client, make_user):
     assert "Nothing is waiting for you." in client.get(reverse("decisions:home")).content.decode()
 
 
-def test_every_demo_user_has_something_waiting():
-    from decisions.demo.loader import demo_load
-    from decisions.demo.users import DEMO_USERS
-
-    demo_load()
-    today = timezone.localdate()
-    for demo_user in DEMO_USERS:
-        if demo_user.role == Role.ADMINISTRATOR:
-            continue  # administrators sign nothing and draft nothing: no queue
-        user = User.objects.get(username=demo_user.username)
-        assert awaiting_action(user=user, today=today), demo_user.username
-
-
 def test_working_days_skip_english_bank_holidays():
     # Christmas Day, Boxing Day on a Saturday and its substitute Monday, 28 December.
     assert working_days_after(datetime.date(2026, 12, 24), 1) == datetime.date(2026, 12, 29)

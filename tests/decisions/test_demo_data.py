@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from approvals.models import SignOff
+from approvals.selectors import awaiting_action
 from decisions.canonical import decision_content_hash
 from decisions.demo.loader import demo_load
 from decisions.models import Decision, DecisionStatus, ReferenceSeries
@@ -544,3 +545,14 @@ def test_one_user_per_role_in_its_group():
         assert user.is_superuser is False
         assert user.is_staff is (user.username == "admin")
     assert User.objects.get(username="officer").get_full_name() == "Craig James"
+
+
+def test_every_demo_user_has_something_waiting():
+    from decisions.demo.users import DEMO_USERS
+
+    today = timezone.localdate()
+    for demo_user in DEMO_USERS:
+        if demo_user.role == Role.ADMINISTRATOR:
+            continue  # administrators sign nothing and draft nothing: no queue
+        user = User.objects.get(username=demo_user.username)
+        assert awaiting_action(user=user, today=today), demo_user.username
