@@ -1,4 +1,5 @@
 import pytest
+from django.db import connection
 
 from decisions.models import DeclarationLine
 from decisions.roles import Role
@@ -108,3 +109,14 @@ def restore_migration_data() -> None:
 def migration_data(transactional_db):
     """For transactional tests (live server, threads): the data migrations' rows, present."""
     restore_migration_data()
+
+
+@pytest.fixture
+def not_in_memory():
+    """For tests of real threads: skipped on an in-memory SQLite database."""
+    if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith(
+        "file:memorydb"
+    ):
+        # An in-memory SQLite database is shared by threads through one cache and
+        # does not take the write locks these tests are about.
+        pytest.skip("concurrency needs a database file or a server (PostgreSQL in CI)")
