@@ -1,7 +1,16 @@
 import pytest
+from django.db import connection
 
 from core.roles import Role
-from tests.factories import PASSWORD, UserFactory
+from decisions.models import DeclarationLine
+from tests.factories import (
+    PASSWORD,
+    DecisionFactory,
+    DeclarationLineFactory,
+    ExpenditureLineFactory,
+    RecommendationFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture
@@ -39,6 +48,48 @@ def no_role_user(make_user):
     return make_user(username="norole")
 
 
+ROLE_USERNAMES = {
+    Role.FINANCE: "finance",
+    Role.LEGAL: "legal",
+    Role.EQUALITIES: "equalities",
+    Role.COMMERCIAL: "commercial",
+    Role.INFORMATION_RIGHTS: "inforights",
+    Role.DIRECTOR: "director",
+    Role.CHIEF_EXECUTIVE: "ceo",
+    Role.DMPC: "dmpc",
+    Role.MAYOR: "mayor",
+}
+
+
+@pytest.fixture
+def people(make_user, officer):
+    """One user for each reviewing role, by role, plus the drafting officer."""
+    found = {role: make_user(role, username=name) for role, name in ROLE_USERNAMES.items()}
+    found[Role.DRAFTING_OFFICER] = officer
+    return found
+
+
+@pytest.fixture
+def ready_draft(officer):
+    """A draft complete enough to submit, worth £1,482,400.00."""
+
+    def make(amount: str = "1482400.00", **fields):
+        fields.setdefault("publication_answered", True)
+        decision = DecisionFactory(drafting_officer=officer, **fields)
+        RecommendationFactory(decision=decision)
+        if amount:
+            ExpenditureLineFactory(decision=decision, amount=amount)
+        DeclarationLineFactory(
+            decision=decision,
+            kind=DeclarationLine.Kind.DRAFTING_OFFICER,
+            statement="Craig James has drafted this report in accordance with MOPAC procedures.",
+            ticked=True,
+        )
+        return decision
+
+    return make
+
+
 def restore_migration_data() -> None:
     """Put back what data migrations made (role groups, the default scheme), which a
     transactional test's flush removes; every step is idempotent."""
@@ -58,3 +109,14 @@ def restore_migration_data() -> None:
 def migration_data(transactional_db):
     """For transactional tests (live server, threads): the data migrations' rows, present."""
     restore_migration_data()
+
+
+@pytest.fixture
+def not_in_memory():
+    """For tests of real threads: skipped on an in-memory SQLite database."""
+    if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith(
+        "file:memorydb"
+    ):
+        # An in-memory SQLite database is shared by threads through one cache and
+        # does not take the write locks these tests are about.
+        pytest.skip("concurrency needs a database file or a server (PostgreSQL in CI)")

@@ -4,55 +4,21 @@ On PostgreSQL the row locks (select_for_update) order them; on SQLite the
 IMMEDIATE write transactions do. Either way one acts and the other is told why not.
 """
 
-import threading
-
 import pytest
-from django.db import connection, connections
 
 from approvals.clearance import CLEARANCE_LINES
 from approvals.services import clearance_confirm, decision_submit, decision_take
 from core.errors import DomainError
 from core.roles import Role
 from decisions.models import Decision, ReferenceSeries
-from tests.approvals.conftest import clear_all
 from tests.factories import PASSWORD
+from tests.threads import run_together
+from tests.workflow import clear_all
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("migration_data"),
+    pytest.mark.usefixtures("migration_data", "not_in_memory"),
 ]
-
-
-def run_together(*calls):
-    """Start every call at the same moment; return what each returned or raised."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = call()
-        except Exception as error:  # noqa: BLE001 - the test inspects it
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
-@pytest.fixture(autouse=True)
-def _not_in_memory():
-    if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith(
-        "file:memorydb"
-    ):
-        # An in-memory SQLite database is shared by threads through one cache and
-        # does not take the write locks these tests are about.
-        pytest.skip("concurrency needs a database file or a server (PostgreSQL in CI)")
 
 
 def test_parallel_submissions_get_distinct_references(officer, ready_draft):

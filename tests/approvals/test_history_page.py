@@ -15,8 +15,8 @@ from approvals.selectors import decision_versions
 from approvals.services import decision_submit
 from core.roles import Role
 from decisions import services as drafting
-from tests.approvals.conftest import clear_all, sign_to_approval
 from tests.factories import ExpenditureLineFactory
+from tests.workflow import clear_all, sign_to_approval
 
 pytestmark = pytest.mark.django_db
 

@@ -20,8 +20,8 @@ from approvals.services import (
 )
 from core.roles import ROLE_GROUP_NAMES, Role
 from decisions.models import Decision
-from tests.approvals.conftest import clear_all
 from tests.factories import PASSWORD, SupportingReportFactory
+from tests.workflow import clear_all
 
 pytestmark = pytest.mark.django_db
 
@@ -258,19 +258,6 @@ def test_the_home_page_shows_the_officer_why_a_draft_came_back(client, officer, 
 def test_the_home_page_says_when_nothing_waits(client, make_user):
     client.force_login(make_user(Role.DMPC))
     assert "Nothing is waiting for you." in client.get(reverse("approvals:home")).content.decode()
-
-
-def test_every_demo_user_has_something_waiting():
-    from demo.loader import demo_load
-    from demo.users import DEMO_USERS
-
-    demo_load()
-    today = timezone.localdate()
-    for demo_user in DEMO_USERS:
-        if demo_user.role == Role.ADMINISTRATOR:
-            continue  # administrators sign nothing and draft nothing: no queue
-        user = User.objects.get(username=demo_user.username)
-        assert awaiting_action(user=user, today=today), demo_user.username
 
 
 def test_working_days_skip_english_bank_holidays():

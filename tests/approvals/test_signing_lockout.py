@@ -16,7 +16,6 @@ from django.urls import reverse
 from approvals.lockout import locked_message
 from approvals.models import SignOff
 from core.roles import Role
-from tests.approvals.test_concurrency import _not_in_memory, run_together  # noqa: F401
 from tests.approvals.test_views import (
     WRONG_PASSWORD,
     clear_url,
@@ -25,6 +24,7 @@ from tests.approvals.test_views import (
     fresh,
 )
 from tests.factories import PASSWORD
+from tests.threads import run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -181,7 +181,7 @@ def test_wrong_passwords_from_another_address_do_not_lock_the_signer(
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("migration_data", "_not_in_memory")
+@pytest.mark.usefixtures("migration_data", "not_in_memory")
 def test_wrong_passwords_sent_at_once_are_counted_one_after_another(people, at_clearance):
     """Eight wrong passwords at once, each in its own request and transaction: five
     are checked and counted (the fifth locks), the other three are refused unchecked,

@@ -19,8 +19,9 @@ from approvals.services import (
     decision_submit,
 )
 from core.roles import ROLE_GROUP_NAMES, Role
+from decisions import services as drafting
 from decisions.models import Decision, DeclarationLine, ReferenceSeries
-from tests.factories import PASSWORD, ExpenditureLineFactory
+from tests.factories import PASSWORD, DecisionFactory, ExpenditureLineFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -835,3 +836,41 @@ def test_the_route_hides_a_confidential_total_from_those_who_may_not_see_it(
     assert "£988,654.32" not in page
     assert "the total (which includes a confidential amount) is £500,000.00 or more" in page
     assert "£988,654.32 is £500,000.00 or more" in detail(client, people[Role.FINANCE], decision)
+
+
+def test_the_frozen_total_stays_hidden_when_the_confidential_line_is_removed(
+    client, officer, people, make_user
+):
+    decision = DecisionFactory(drafting_officer=officer, publication_answered=True)
+    from tests.factories import DeclarationLineFactory, RecommendationFactory
+
+    RecommendationFactory(decision=decision)
+    DeclarationLineFactory(decision=decision, kind="drafting_officer", ticked=True)
+    ExpenditureLineFactory(decision=decision, amount="300000.00")
+    ExpenditureLineFactory(decision=decision, amount="1240000.00", is_confidential=True)
+    decision_submit(decision_id=decision.pk, user=officer, lock_version=decision.lock_version)
+    decision_return(
+        decision_id=decision.pk,
+        user=people[Role.DMPC],
+        lock_version=fresh(decision).lock_version,
+        reason="Publish the amount?",
+    )
+    line = decision.expenditure_lines.get(is_confidential=True)
+    drafting.decision_set_expenditure(
+        decision_id=decision.pk,
+        user=officer,
+        lock_version=fresh(decision).lock_version,
+        lines=[
+            {
+                "kind": "capital",
+                "financial_year": "2021/22",
+                "amount": kept.amount,
+                "funding_source": kept.funding_source,
+                "is_confidential": False,
+            }
+            for kept in decision.expenditure_lines.exclude(pk=line.pk)
+        ],
+    )
+    client.force_login(make_user(Role.DRAFTING_OFFICER, username="officer2"))
+    page = client.get(reverse("approvals:detail", args=[decision.pk])).content.decode()
+    assert "1,540,000.00" not in page

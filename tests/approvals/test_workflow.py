@@ -1,6 +1,7 @@
 """Every allowed and every refused transition of the workflow, through its services."""
 
 import pytest
+from django.urls import reverse
 
 from approvals.clearance import CLEARANCE_LINES
 from approvals.models import Action, ApprovalCycle, SignOff
@@ -16,8 +17,8 @@ from core.roles import Role
 from decisions import services as drafting
 from decisions.canonical import decision_content_hash
 from decisions.models import Decision, DeclarationLine, ReferenceSeries
-from tests.approvals.conftest import clear_all
 from tests.factories import PASSWORD
+from tests.workflow import clear_all
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +63,11 @@ def confirm(decision, user, kind="financial", statement=None, password=PASSWORD)
         statement=statement or CLEARANCE_LINES[kind].statements[0],
         password=password,
     )
+
+
+def fresh(decision):
+    decision.refresh_from_db()
+    return decision
 
 
 # Submission.
@@ -130,6 +136,26 @@ def test_a_submitted_record_cannot_be_submitted_again(officer, ready_draft):
     submit(decision, officer)
     with pytest.raises(NotAllowed):
         submit(decision, officer)
+
+
+def test_a_series_set_back_by_hand_never_gives_a_number_twice(
+    officer, ready_draft, make_user, client
+):
+    first = ready_draft()
+    decision_submit(decision_id=first.pk, user=officer, lock_version=first.lock_version)
+    series = ReferenceSeries.objects.get(prefix="PCD")
+    client.force_login(make_user(Role.ADMINISTRATOR, is_staff=True))
+    response = client.post(
+        reverse("admin:decisions_referenceseries_change", args=[series.pk]),
+        {"prefix": "PCD", "name": series.name, "next_number": "1069"},
+    )
+    assert response.status_code == 200
+    assert "The next number must be more than 1070, the last given" in response.content.decode()
+    # Even set back behind the admin's back, submission takes the next free number.
+    ReferenceSeries.objects.filter(pk=series.pk).update(next_number=1069)
+    second = ready_draft()
+    decision_submit(decision_id=second.pk, user=officer, lock_version=second.lock_version)
+    assert fresh(second).number == 1071
 
 
 # Clearance.
@@ -225,6 +251,15 @@ def test_no_line_is_confirmed_outside_clearance(officer, people, ready_draft):
     decision = ready_draft()
     with pytest.raises(DomainError, match="not at clearance"):
         confirm(decision, people[Role.FINANCE])
+
+
+def test_clearance_changes_to_declaration_lines_are_in_their_history(officer, people, ready_draft):
+    decision = ready_draft()
+    decision_submit(decision_id=decision.pk, user=officer, lock_version=decision.lock_version)
+    clear_all(decision, people)
+    line = DeclarationLine.objects.get(decision=decision, kind="legal")
+    latest = line.history.first()
+    assert (latest.ticked, latest.history_user) == (True, people[Role.LEGAL])
 
 
 # The Chief Executive and the decision.
@@ -469,3 +504,39 @@ def test_the_drafter_is_told_which_sign_offs_a_change_voided(
     page = response.content.decode()
     assert "Your change voided the sign-offs given on the earlier content" in page
     assert f"{people[Role.FINANCE].get_full_name()} (Finance)" in page
+
+
+def test_a_new_route_on_resubmission_voids_the_clearances(officer, people, ready_draft):
+    decision = ready_draft()
+    decision_submit(decision_id=decision.pk, user=officer, lock_version=decision.lock_version)
+    clear_all(decision, people)
+    decision_return(
+        decision_id=decision.pk,
+        user=people[Role.FINANCE],
+        lock_version=fresh(decision).lock_version,
+        reason="Is this reserved to the Mayor?",
+    )
+    changed = drafting.decision_update(
+        decision_id=decision.pk,
+        user=officer,
+        lock_version=fresh(decision).lock_version,
+        values={"reserved_to_mayor": True},
+        reason="Reserved",
+    )
+    assert len(changed.voided_signoffs) == 6  # the flag is signed content
+    decision_submit(
+        decision_id=decision.pk, user=officer, lock_version=fresh(decision).lock_version
+    )
+    assert (fresh(decision).status, decision.decision_maker) == ("clearance", "mayor")
+
+
+def test_a_sign_off_on_other_content_does_not_count(officer, people, ready_draft):
+    decision = ready_draft()
+    decision_submit(decision_id=decision.pk, user=officer, lock_version=decision.lock_version)
+    clear_all(decision, people)
+    SignOff.objects.filter(decision=decision).update(content_hash="0" * 64)
+    from approvals.services import next_stage
+
+    assert next_stage(decision=fresh(decision), signoffs=list(decision.signoffs.all())) == (
+        "clearance"
+    )

@@ -1,16 +1,11 @@
 import pytest
 
 from approvals.services import decision_submit
-from tests.approvals.conftest import (  # noqa: F401 - fixtures
-    clear_all,
-    people,
-    ready_draft,
-    sign_to_approval,
-)
+from tests.workflow import clear_all, sign_to_approval
 
 
 @pytest.fixture
-def approve(officer, people, ready_draft):  # noqa: F811 - fixtures imported above
+def approve(officer, people, ready_draft):
     """A record taken to approval through the real services: approve(**fields).
 
     decision_take enqueues publication only once its transaction commits, which a

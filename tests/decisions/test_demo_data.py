@@ -1,13 +1,16 @@
-"""The demo data: PCD 1069 against its published text, the other records, and load_demo itself.
+"""The demo data: PCD 1069 against its published text, the other records and the users.
 
 The published text (tests/data/pcd-1069.txt) is cut into sections at its headings, and
 each section's paragraphs must be exactly the paragraphs stored in one place of the
 record. Every other line of the text must be a heading or sentence the templates print,
 or be derived from a structured field (a date, a yes/no, a name). Nothing is left over.
+
+The demo is loaded once for the whole module (fixture `demo`), as these tests only read
+it; load_demo itself, which needs an empty database, is tested in test_load_demo.py.
 """
 
-import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -15,22 +18,20 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.apps import apps
 from django.contrib.auth.models import Group
-from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.db.models import Sum
-from django.test import RequestFactory
 from django.utils import timezone
 
 from accounts.models import User
 from approvals.models import SignOff
+from approvals.selectors import awaiting_action
 from core.roles import ROLE_GROUP_NAMES, Role
 from decisions.canonical import decision_content_hash
 from decisions.models import Decision, DecisionStatus, ReferenceSeries
-from demo import loader
-from demo.loader import DemoLoadError, demo_load
+from demo.loader import demo_load
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 
 REPO = Path(__file__).resolve().parents[2]
 REFERENCE = REPO / "tests" / "data" / "pcd-1069.txt"
@@ -300,9 +301,31 @@ def report_derived_lines(decision: Decision) -> list[tuple[str, set[str]]]:
     ]
 
 
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """The demo, loaded once for the module and rolled back after its last test.
+
+    It is loaded in a transaction held open until then: each test's own transaction
+    (the `db` fixture) is a savepoint in it, so whatever a test writes is undone after
+    that test, and nothing outlives the module. Every test in the module sees the demo;
+    a transactional test (transactional_db, live_server) would commit through it and
+    flush it, so none belongs here.
+    """
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+    try:
+        with django_db_blocker.unblock():
+            demo_load()
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
 @pytest.fixture
-def pcd1069() -> Decision:
-    demo_load()
+def pcd1069(demo) -> Decision:
     return Decision.objects.get(series__prefix="PCD", number=1069)
 
 
@@ -443,7 +466,6 @@ def test_pcd1069_signoffs_are_the_published_ones(pcd1069):
 
 
 def test_every_signoff_carries_the_hash_of_its_record():
-    demo_load()
     signed = Decision.objects.filter(signoffs__isnull=False).distinct()
     assert signed.count() == 5
     for decision in signed:
@@ -455,7 +477,6 @@ def test_every_signoff_carries_the_hash_of_its_record():
 
 
 def test_the_register_continues_after_1069_with_a_record_at_every_stage():
-    demo_load()
     series = ReferenceSeries.objects.get(prefix="PCD")
     numbers = sorted(Decision.objects.exclude(number=None).values_list("number", flat=True))
     assert numbers == [1069, 1070, 1071, 1072, 1073, 1074]
@@ -475,7 +496,6 @@ def test_the_register_continues_after_1069_with_a_record_at_every_stage():
 
 
 def test_a_record_under_half_a_million_goes_to_the_chief_executive():
-    demo_load()
     record = Decision.objects.get(decision_maker="chief_executive")
     assert record.number is not None
     assert record.status in {"clearance", "chief_executive"}
@@ -484,7 +504,6 @@ def test_a_record_under_half_a_million_goes_to_the_chief_executive():
 
 
 def test_a_deferred_record_has_a_part_two_and_a_confidential_amount():
-    demo_load()
     record = Decision.objects.get(part1_deferred=True)
     assert record.status in {"approved", "decision_maker"}
     assert record.deferral_reason
@@ -495,69 +514,6 @@ def test_a_deferred_record_has_a_part_two_and_a_confidential_amount():
     assert record.expenditure_lines.filter(is_confidential=True).exists()
     for line in record.expenditure_lines.all():
         assert line.amount.as_tuple().exponent == -2
-
-
-# --- load_demo -------------------------------------------------------------------------
-
-
-def snapshot() -> dict[str, list[dict]]:
-    """Every row of every table the demo touches, history and memberships included."""
-    labels = {"accounts", "approvals", "decisions", "auth"}
-    return {
-        model._meta.label: list(model.objects.order_by("pk").values())
-        for model in apps.get_models(include_auto_created=True)
-        if model._meta.app_label in labels
-    }
-
-
-def test_loading_twice_changes_nothing():
-    call_command("load_demo", "--allow-production", stdout=io.StringIO())
-    before = snapshot()
-    # Six records, each with a version for every step the workflow took it through.
-    assert len(before["decisions.HistoricalDecision"]) > 6
-    out = io.StringIO()
-    call_command("load_demo", "--allow-production", stdout=out)
-    after = snapshot()
-    assert {k: len(v) for k, v in after.items()} == {k: len(v) for k, v in before.items()}
-    assert after == before
-    assert "nothing changed" in out.getvalue()
-
-
-def test_refuses_when_debug_is_off_without_the_flag(settings):
-    settings.DEBUG = False
-    with pytest.raises(CommandError, match="--allow-production"):
-        call_command("load_demo", stdout=io.StringIO())
-    assert not User.objects.exists()
-    assert not Decision.objects.exists()
-
-
-def test_loads_when_debug_is_off_with_the_flag(settings):
-    settings.DEBUG = False
-    call_command("load_demo", "--allow-production", stdout=io.StringIO())
-    assert Decision.objects.filter(number=1069).exists()
-
-
-def test_loads_without_the_flag_when_debug_is_on(settings):
-    settings.DEBUG = True
-    call_command("load_demo", stdout=io.StringIO())
-    assert Decision.objects.filter(number=1069).exists()
-
-
-def test_nothing_is_written_if_loading_fails_half_way(monkeypatch):
-    def fail(**kwargs):
-        raise RuntimeError("boom")
-
-    monkeypatch.setattr(loader, "_advance_series", fail)
-    with pytest.raises(RuntimeError):
-        demo_load()
-    assert not User.objects.exists()
-    assert not Decision.objects.exists()
-
-
-def test_missing_role_groups_are_reported():
-    Group.objects.filter(name=ROLE_GROUP_NAMES[Role.MAYOR]).delete()
-    with pytest.raises(DemoLoadError, match="migrate"):
-        demo_load()
 
 
 # --- The demo users --------------------------------------------------------------------
@@ -578,7 +534,6 @@ USERNAMES = {
 
 
 def test_one_user_per_role_in_its_group():
-    demo_load()
     for role in Role:
         group = Group.objects.get(name=ROLE_GROUP_NAMES[role])
         assert list(group.user_set.values_list("username", flat=True)) == [USERNAMES[role]]
@@ -592,43 +547,12 @@ def test_one_user_per_role_in_its_group():
     assert User.objects.get(username="officer").get_full_name() == "Craig James"
 
 
-def test_the_printed_password_logs_every_user_in(client):
-    out = io.StringIO()
-    call_command("load_demo", "--allow-production", stdout=out)
-    printed = out.getvalue()
-    password = re.search(r"Demo password for every account: (\S+)", printed).group(1)
-    for username in USERNAMES.values():
-        assert re.search(rf"^{username}\s+\S", printed, re.MULTILINE), username
-        request = RequestFactory().post("/login/")
-        assert client.login(request=request, username=username, password=password), username
-        client.logout()
+def test_every_demo_user_has_something_waiting():
+    from demo.users import DEMO_USERS
 
-
-def test_an_existing_account_that_is_not_a_demo_one_is_left_alone():
-    own = User(username="admin", email="me@mopac.example", is_superuser=True, is_staff=True)
-    own.set_password("my own password")
-    own.save()
-    result = demo_load()
-    own.refresh_from_db()
-    assert result.foreign_users == ["admin"]
-    assert own.check_password("my own password")
-    assert own.email == "me@mopac.example"
-
-
-def test_pcd_1069_carries_its_route_and_the_steps_the_services_took():
-    call_command("load_demo", "--allow-production", stdout=io.StringIO())
-    decision = Decision.objects.get(number=1069)
-    assert decision.route_reason == (
-        "To the Deputy Mayor for Policing and Crime: total £1,482,400.00 is £500,000.00 or more "
-        "(Scheme of Delegation and Consent, para 4.8)"
-    )
-    assert [a.verb for a in decision.actions.all()] == [
-        "submitted",
-        *["confirmed"] * 6,
-        "chief_executive_signed",
-        "approved",
-        "published",
-    ]
-    assert decision.cycles.get().outcome == "approved"
-    assert decision.signoffs.filter(voided_at__isnull=True).count() == 8
-    assert decision.decided_at.date().isoformat() == "2021-11-05"
+    today = timezone.localdate()
+    for demo_user in DEMO_USERS:
+        if demo_user.role == Role.ADMINISTRATOR:
+            continue  # administrators sign nothing and draft nothing: no queue
+        user = User.objects.get(username=demo_user.username)
+        assert awaiting_action(user=user, today=today), demo_user.username

@@ -282,6 +282,27 @@ def test_bad_financial_years_are_refused(client, officer, draft, year, message):
     assert errors_in(response.content.decode()) == [message]
 
 
+@pytest.mark.parametrize("year", ["２０２１/２２", "٢٠٢١/٢٢"])
+def test_a_financial_year_takes_only_ascii_digits(client, officer, year):
+    decision = DecisionFactory(drafting_officer=officer)
+    client.force_login(officer)
+    response = client.post(
+        reverse("decisions:draft_money", args=[decision.pk]),
+        {
+            "lock_version": decision.lock_version,
+            "action": "save",
+            "lines-TOTAL_FORMS": "1",
+            "lines-INITIAL_FORMS": "1",
+            "lines-0-kind": "capital",
+            "lines-0-financial_year": year,
+            "lines-0-amount": "５",
+            "lines-0-funding_source": "Budget",
+        },
+    )
+    assert response.status_code == 400
+    assert not decision.expenditure_lines.exists()
+
+
 def test_money_lines_are_added_and_removed_without_javascript(client, officer, draft):
     client.force_login(officer)
     url = reverse("decisions:draft_money", args=[draft.pk])
@@ -350,6 +371,23 @@ def test_at_least_one_recommendation_is_needed(client, officer, draft):
     assert errors_in(response.content.decode()) == ["Enter at least one recommendation"]
 
 
+def test_a_list_button_with_an_odd_index_is_ignored(client, officer):
+    decision = DecisionFactory(drafting_officer=officer)
+    client.force_login(officer)
+    response = client.post(
+        reverse("decisions:draft_recommendations", args=[decision.pk]),
+        {
+            "lock_version": decision.lock_version,
+            "action": "remove-²",
+            "recommendations-TOTAL_FORMS": "1",
+            "recommendations-INITIAL_FORMS": "0",
+            "recommendations-0-text": "Kept",
+        },
+    )
+    assert response.status_code == 200
+    assert "Kept</textarea>" in response.content.decode()
+
+
 def publication_post(decision, **data) -> dict:
     return {
         "lock_version": decision.lock_version,
@@ -404,6 +442,27 @@ def test_a_deferral_date_must_be_a_real_date(client, officer, draft, day, month,
     response = client.post(url, data)
     assert response.status_code == 400
     assert errors_in(response.content.decode()) == [message]
+
+
+@pytest.mark.parametrize(
+    ("day", "month", "year"),
+    [("99999999999999999999", "1", "2021"), ("1", "1", "0001"), ("٣", "1", "2030")],
+)
+def test_dates_that_are_not_real_are_refused_not_crashed(client, officer, day, month, year):
+    decision = DecisionFactory(drafting_officer=officer)
+    client.force_login(officer)
+    response = client.post(
+        reverse("decisions:draft_report_details", args=[decision.pk]),
+        {
+            "lock_version": decision.lock_version,
+            "protective_marking": "OFFICIAL – PUBLIC",
+            "meeting_date_day": day,
+            "meeting_date_month": month,
+            "meeting_date_year": year,
+        },
+    )
+    assert response.status_code == 400
+    assert "Date of the meeting must be a real date" in response.content.decode()
 
 
 def test_a_deferral_and_a_part_two_are_saved(client, officer, draft):

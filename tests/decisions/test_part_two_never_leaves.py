@@ -23,7 +23,6 @@ from approvals.publication import decision_publish
 from approvals.services import chief_executive_sign, decision_submit, decision_take
 from core.roles import Role
 from decisions.models import Decision, DecisionMaker, DeclarationLine
-from tests.approvals.conftest import clear_all, people, ready_draft  # noqa: F401 - fixtures
 from tests.factories import (
     PASSWORD,
     DecisionFactory,
@@ -33,6 +32,7 @@ from tests.factories import (
     RecommendationFactory,
     SupportingReportFactory,
 )
+from tests.workflow import clear_all
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +93,7 @@ def part_one(**fields) -> dict:
 
 
 @pytest.fixture
-def through_the_chain(officer, people, ready_draft, django_capture_on_commit_callbacks):  # noqa: F811
+def through_the_chain(officer, people, ready_draft, django_capture_on_commit_callbacks):
     """Drafted, submitted, cleared, signed and approved through the services; published
     on approval by the task the approval enqueues."""
     decision = ready_draft(amount=PUBLIC_AMOUNT, **part_one())

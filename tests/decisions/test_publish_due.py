@@ -12,7 +12,6 @@ import time
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
-from django.db import connection
 from django.utils import timezone
 
 from approvals import publication
@@ -20,7 +19,7 @@ from approvals.models import Action
 from approvals.pdf import PdfRenderError
 from approvals.publication import publish_due
 from decisions.models import Decision
-from tests.approvals.test_concurrency import run_together
+from tests.threads import run_together
 
 Status = Decision.Status
 
@@ -49,15 +48,8 @@ def deferred_fields(until: datetime.date) -> dict:
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("migration_data")
+@pytest.mark.usefixtures("migration_data", "not_in_memory")
 class TestTwoRunsAtOnce:
-    @pytest.fixture(autouse=True)
-    def _not_in_memory(self):
-        if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith(
-            "file:memorydb"
-        ):
-            pytest.skip("concurrency needs a database file or a server (PostgreSQL in CI)")
-
     def test_publish_once(self, approve, slow_renderer):
         # Approval commits here, and its publication task finds the record not yet due.
         until = timezone.localdate() + datetime.timedelta(days=30)

@@ -1,0 +1,47 @@
+"""Taking a record through the workflow's services, for tests that need it further on."""
+
+from approvals.clearance import CLEARANCE_LINES
+from core.roles import Role
+from tests.factories import PASSWORD
+
+
+def clear_all(decision, people, *, now=None):
+    """Every adviser confirms their line, with the first statement of each."""
+    from approvals.services import clearance_confirm
+
+    for kind, line in CLEARANCE_LINES.items():
+        decision.refresh_from_db()
+        clearance_confirm(
+            decision_id=decision.pk,
+            user=people[line.role],
+            lock_version=decision.lock_version,
+            kind=kind,
+            statement=line.statements[0],
+            password=PASSWORD,
+            now=now,
+        )
+    decision.refresh_from_db()
+    return decision
+
+
+def sign_to_approval(decision, people, *, approve: bool | None = None):
+    """The Chief Executive signs; then, if `approve` is given, the DMPC decides so."""
+    from approvals.services import chief_executive_sign, decision_take
+
+    chief_executive_sign(
+        decision_id=decision.pk,
+        user=people[Role.CHIEF_EXECUTIVE],
+        lock_version=decision.lock_version,
+        password=PASSWORD,
+    )
+    decision.refresh_from_db()
+    if approve is not None:
+        decision_take(
+            decision_id=decision.pk,
+            user=people[Role.DMPC],
+            lock_version=decision.lock_version,
+            password=PASSWORD,
+            approve=approve,
+        )
+        decision.refresh_from_db()
+    return decision
