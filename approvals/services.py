@@ -40,8 +40,6 @@ from .workflow import next_stage, record_action, transition
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["next_stage"]  # where it was, for callers that import it from here
-
 
 def _standing_signoffs(decision: Decision) -> list[SignOff]:
     return list(decision.signoffs.filter(voided_at__isnull=True).select_related("user"))
