@@ -11,7 +11,7 @@ Publication failures and deferral reminders are not moves: they write an Action
 """
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -44,8 +44,10 @@ class Transition:
         return self.source != self.target
 
 
-def _moves(sources, verb: str, targets, policy: Callable[..., str | None]) -> list[Transition]:
-    return [Transition(s, verb, t, policy) for s in sources for t in targets]
+def _moves(
+    froms: Iterable[str], verb: str, tos: Iterable[str], policy: Callable[..., str | None]
+) -> list[Transition]:
+    return [Transition(source, verb, target, policy) for source in froms for target in tos]
 
 
 # A record goes to the first stage whose sign-offs are missing (next_stage): on
