@@ -14,10 +14,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.formats import date_format
 
+from accounts.models import User
 from decisions.models import Decision
 
-from .clearance import CLEARANCE_LINES
-from .policies import DECIDING_PERMISSIONS
+from .policies import next_actor_permissions
 
 logger = logging.getLogger(__name__)
 
@@ -55,18 +55,6 @@ def _users_with(permissions: list[str], exclude_pks: set[int]) -> list:
     return list(users.filter(query).distinct())
 
 
-def next_actor_permissions(decision: Decision) -> list[str]:
-    """The permissions of whoever acts next on a record at its current stage."""
-    if decision.status == Decision.Status.CLEARANCE:
-        ticked = {line.kind for line in decision.declaration_lines.all() if line.ticked}
-        return [line.permission for kind, line in CLEARANCE_LINES.items() if kind not in ticked]
-    if decision.status == Decision.Status.CHIEF_EXECUTIVE:
-        return ["decisions.sign_chief_executive"]
-    if decision.status == Decision.Status.DECISION_MAKER:
-        return [DECIDING_PERMISSIONS[decision.decision_maker]]
-    return []
-
-
 def notify_next(*, decision: Decision) -> None:
     """Tell those who must act next that the record waits for them."""
     people = _users_with(next_actor_permissions(decision), {decision.drafting_officer_id})
@@ -80,7 +68,7 @@ def notify_next(*, decision: Decision) -> None:
     )
 
 
-def notify_returned(*, decision: Decision, reason: str, by) -> None:
+def notify_returned(*, decision: Decision, reason: str, by: User) -> None:
     _send(
         subject=f"{decision.reference} returned to you: {decision.title}",
         body=(

@@ -2,15 +2,26 @@
 
 Views, templates (through their context) and services all ask these, so a rule
 is decided in one place. Role permissions (held through Groups) gate the views
-first; these decide about one record.
+first; these decide about one record. Each step of the workflow has its why_not_…
+rule (named beside it in approvals.workflow.TRANSITIONS): the reason this user may
+not take it now, or None if they may. The drafting and reading rules are in
+decisions.policies, which these build on.
 """
 
+import datetime
+
+from django.db.models import Q
+
+from accounts.models import User
 from core.errors import NotAllowed
 from core.roles import Role
 from decisions.models import Decision, DecisionMaker
 from decisions.policies import can_edit_draft
 
 from .clearance import CLEARANCE_LINES
+from .models import SignOff
+
+Status = Decision.Status
 
 # Who decides, by the record's decision maker: the permission, and the role signed in.
 DECIDING_PERMISSIONS = {
@@ -28,11 +39,9 @@ REVIEWING_PERMISSIONS = [
     "decisions.sign_chief_executive",
     *DECIDING_PERMISSIONS.values(),
 ]
-UNDER_REVIEW = {
-    Decision.Status.CLEARANCE,
-    Decision.Status.CHIEF_EXECUTIVE,
-    Decision.Status.DECISION_MAKER,
-}
+UNDER_REVIEW = {Status.CLEARANCE, Status.CHIEF_EXECUTIVE, Status.DECISION_MAKER}
+# What the public may read: published records, and withdrawn ones (with a notice).
+ON_REGISTER = (Status.PUBLISHED, Status.WITHDRAWN)
 
 
 def require(reason: str | None) -> None:
@@ -41,12 +50,22 @@ def require(reason: str | None) -> None:
         raise NotAllowed(reason)
 
 
-def can_submit(user, decision: Decision) -> bool:
+# Submission and the steps of review.
+
+
+def can_submit(user: User, decision: Decision) -> bool:
     """The drafting officer (or an administrator) submits their own draft."""
     return can_edit_draft(user, decision)
 
 
-def _why_not_sign(user, decision: Decision, signoffs) -> str | None:
+def why_not_submit(user: User, decision: Decision) -> str | None:
+    """Why this user may not submit this record now (see can_submit), or None if they may."""
+    if not can_submit(user, decision):
+        return "Only the drafting officer of this draft can submit it."
+    return None
+
+
+def _why_not_sign(user: User, decision: Decision, signoffs: list[SignOff]) -> str | None:
     if decision.drafting_officer_id == user.pk:
         return "You drafted this record, so you cannot sign it off."
     mine = next((s for s in signoffs if s.user_id == user.pk), None)
@@ -58,12 +77,14 @@ def _why_not_sign(user, decision: Decision, signoffs) -> str | None:
     return None
 
 
-def why_not_confirm(user, decision: Decision, kind: str, signoffs) -> str | None:
+def why_not_confirm(
+    user: User, decision: Decision, kind: str, signoffs: list[SignOff]
+) -> str | None:
     """Why this user may not confirm this declaration line now, or None if they may."""
     line = CLEARANCE_LINES[kind]
     if not user.is_authenticated or not user.has_perm(line.permission):
         return f"Only {line.role.label} confirms the {line.kind.label} line."
-    if decision.status != Decision.Status.CLEARANCE:
+    if decision.status != Status.CLEARANCE:
         return "This record is not at clearance."
     done = next((s for s in signoffs if s.kind == "clearance" and s.declaration_kind == kind), None)
     if done is not None:
@@ -71,28 +92,42 @@ def why_not_confirm(user, decision: Decision, kind: str, signoffs) -> str | None
     return _why_not_sign(user, decision, signoffs)
 
 
-def why_not_sign_chief_executive(user, decision: Decision, signoffs) -> str | None:
+def why_not_sign_chief_executive(
+    user: User, decision: Decision, signoffs: list[SignOff]
+) -> str | None:
+    """Why this user may not sign the Chief Executive's statement now, or None if they may."""
     if not user.is_authenticated or not user.has_perm("decisions.sign_chief_executive"):
         return "Only the Chief Executive signs this statement."
-    if decision.status != Decision.Status.CHIEF_EXECUTIVE:
+    if decision.status != Status.CHIEF_EXECUTIVE:
         return "This record is not waiting for the Chief Executive."
     return _why_not_sign(user, decision, signoffs)
 
 
-def why_not_decide(user, decision: Decision, signoffs) -> str | None:
+def why_not_decide(user: User, decision: Decision, signoffs: list[SignOff]) -> str | None:
+    """Why this user may not take the decision on this record now, or None if they may."""
     permission = DECIDING_PERMISSIONS.get(decision.decision_maker)
     if not user.is_authenticated or permission is None or not user.has_perm(permission):
         return f"Only the {decision.get_decision_maker_display() or 'decision maker'} decides this record."
-    if decision.status != Decision.Status.DECISION_MAKER:
+    if decision.status != Status.DECISION_MAKER:
         return "This record is not waiting for a decision."
     return _why_not_sign(user, decision, signoffs)
 
 
-def is_reviewer(user) -> bool:
+def why_not_pass_back(user: User, decision: Decision, signoffs: list[SignOff]) -> str | None:
+    """Why this user may not pass this record back on a declared interest, or None.
+
+    Only the one who would decide it may: the rule of why_not_decide. (Any reviewer
+    may return a record, why_not_return; passing back is the decision maker's.)
+    """
+    return why_not_decide(user, decision, signoffs)
+
+
+def is_reviewer(user: User) -> bool:
+    """Whether the user holds any reviewing role: an adviser, the Chief Executive, a decider."""
     return user.is_authenticated and any(user.has_perm(p) for p in REVIEWING_PERMISSIONS)
 
 
-def why_not_return(user, decision: Decision) -> str | None:
+def why_not_return(user: User, decision: Decision) -> str | None:
     """Any reviewer may send a record under review back to its drafting officer."""
     if not is_reviewer(user):
         return "Only the advisers, the Chief Executive and the decision makers return records."
@@ -103,9 +138,9 @@ def why_not_return(user, decision: Decision) -> str | None:
     return None
 
 
-def reviewing_role(user, decision: Decision) -> str:
+def reviewing_role(user: User, decision: Decision) -> str:
     """The role a reviewer acts in on this record: the one its current step needs, if held."""
-    if decision.status == Decision.Status.DECISION_MAKER:
+    if decision.status == Status.DECISION_MAKER:
         permission = DECIDING_PERMISSIONS.get(decision.decision_maker)
         if permission and user.has_perm(permission):
             return DECIDING_ROLES[decision.decision_maker]
@@ -118,3 +153,123 @@ def reviewing_role(user, decision: Decision) -> str:
         if user.has_perm(permission):
             return DECIDING_ROLES[maker]
     return ""
+
+
+def next_actor_permissions(decision: Decision) -> list[str]:
+    """The permissions of whoever acts next on a record at its current stage (none once
+    it has left review). Expects the record's declaration lines current."""
+    if decision.status == Status.CLEARANCE:
+        ticked = {line.kind for line in decision.declaration_lines.all() if line.ticked}
+        return [line.permission for kind, line in CLEARANCE_LINES.items() if kind not in ticked]
+    if decision.status == Status.CHIEF_EXECUTIVE:
+        return ["decisions.sign_chief_executive"]
+    if decision.status == Status.DECISION_MAKER:
+        return [DECIDING_PERMISSIONS[decision.decision_maker]]
+    return []
+
+
+# Publication: the application publishes; people extend a deferral or withdraw.
+
+
+def why_not_publish(decision: Decision, *, today: datetime.date) -> str | None:
+    """Why the application may not publish this record's Part 1 on this date, or None.
+
+    An approved record is published at once, or on the date its publication was
+    deferred to. publication_due_filter asks the same of the database.
+    """
+    if decision.status != Status.APPROVED:
+        return "Only an approved record is published."
+    if decision.part1_deferred and (
+        decision.deferred_until is None or decision.deferred_until > today
+    ):
+        return "Publication of this record is deferred."
+    return None
+
+
+def publication_due_filter(*, today: datetime.date) -> Q:
+    """Approved records whose Part 1 may be published on this date (why_not_publish)."""
+    return Q(status=Status.APPROVED) & (Q(part1_deferred=False) | Q(deferred_until__lte=today))
+
+
+def reminder_due_filter(*, today: datetime.date, days: int) -> Q:
+    """Approved deferred records whose date falls within `days`, not yet reminded.
+
+    A record whose date has come is due for publication instead, so it is not reminded.
+    """
+    return Q(
+        status=Status.APPROVED,
+        part1_deferred=True,
+        deferred_until__gt=today,
+        deferred_until__lte=today + datetime.timedelta(days=days),
+        deferral_reminded_at__isnull=True,
+    )
+
+
+def on_register_filter(*, prefix: str = "") -> Q:
+    """The records on the public register (ON_REGISTER), as a filter; prefix is the path
+    to the record ("decisions__") when filtering another model."""
+    return Q(**{f"{prefix}status__in": ON_REGISTER})
+
+
+def is_on_register(decision: Decision) -> bool:
+    """Whether the record is on the public register: published, or withdrawn with a notice."""
+    return decision.status in ON_REGISTER
+
+
+def is_withdrawn(decision: Decision) -> bool:
+    """Whether the record was withdrawn from the register (its page stays, with a notice)."""
+    return decision.status == Status.WITHDRAWN
+
+
+def has_publication(decision: Decision) -> bool:
+    """Whether the record is approved, so that its publication has a state to show."""
+    return decision.status == Status.APPROVED or is_on_register(decision)
+
+
+def why_not_extend_deferral(user: User, decision: Decision) -> str | None:
+    """Why this user may not extend the deferral of this record's publication, or None.
+
+    The record's own drafting officer (still holding decisions.draft_decision) and
+    administrators (decisions.edit_any_draft) may, while the record is approved,
+    deferred and not yet published.
+    """
+    if not user.is_authenticated:
+        return "Sign in to extend a deferral."
+    is_drafter = decision.drafting_officer_id == user.pk and user.has_perm(
+        "decisions.draft_decision"
+    )
+    if not (is_drafter or user.has_perm("decisions.edit_any_draft")):
+        return (
+            "Only the drafting officer of this record or an administrator can extend its deferral."
+        )
+    if is_on_register(decision):
+        return "This record has been published: its deferral can no longer be extended."
+    if decision.status != Status.APPROVED:
+        return "Only the deferral of an approved record can be extended."
+    if not decision.part1_deferred:
+        return "Publication of this record is not deferred."
+    return None
+
+
+def can_extend_deferral(user: User, decision: Decision) -> bool:
+    """Whether this user may extend the deferral of this record now (why_not_extend_deferral)."""
+    return why_not_extend_deferral(user, decision) is None
+
+
+def why_not_withdraw(user: User, decision: Decision) -> str | None:
+    """Why this user may not withdraw this record, or None.
+
+    Administrators (decisions.withdraw_decision) withdraw published records.
+    """
+    if not user.is_authenticated or not user.has_perm("decisions.withdraw_decision"):
+        return "Only an administrator can withdraw a published record."
+    if is_withdrawn(decision):
+        return "This record has already been withdrawn."
+    if decision.status != Status.PUBLISHED:
+        return "Only a published record can be withdrawn."
+    return None
+
+
+def can_withdraw(user: User, decision: Decision) -> bool:
+    """Whether this user may withdraw this record now (why_not_withdraw)."""
+    return why_not_withdraw(user, decision) is None

@@ -23,20 +23,19 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from core.errors import DomainError, NotAllowed
+from accounts.models import User
+from core.errors import DomainError
 from core.roles import Role
 from decisions.locking import decision_lock
 from decisions.models import Decision
 
-from . import notifications
+from . import notifications, policies, workflow
 from .models import Action
 from .pdf import PdfRenderError, render_part_one_pdf
 from .presenters import part_one_plain_text
 from .selectors import decision_with_parts
 
 logger = logging.getLogger(__name__)
-
-Status = Decision.Status
 
 
 def _long_date(day: datetime.date) -> str:
@@ -48,56 +47,13 @@ def reminder_days() -> int:
     return getattr(settings, "PUBLICATION_REMINDER_DAYS", 7)
 
 
-def publication_due_filter(*, today: datetime.date) -> Q:
-    """Approved records whose Part 1 may be published on this date."""
-    return Q(status=Status.APPROVED) & (Q(part1_deferred=False) | Q(deferred_until__lte=today))
-
-
 def reminder_due_filter(*, today: datetime.date) -> Q:
-    """Approved deferred records whose date falls within the reminder period, not yet reminded.
-
-    A record whose date has come is due for publication instead, so it is not reminded.
-    """
-    return Q(
-        status=Status.APPROVED,
-        part1_deferred=True,
-        deferred_until__gt=today,
-        deferred_until__lte=today + datetime.timedelta(days=reminder_days()),
-        deferral_reminded_at__isnull=True,
-    )
+    """Approved deferred records whose date falls within the reminder period, not yet reminded."""
+    return policies.reminder_due_filter(today=today, days=reminder_days())
 
 
-# Rules: pure functions of a user and a record, for views, templates and services alike.
-
-
-def why_not_extend_deferral(user, decision: Decision) -> str | None:
-    """Why this user may not extend the deferral of this record's publication, or None.
-
-    The record's own drafting officer (still holding decisions.draft_decision) and
-    administrators (decisions.edit_any_draft) may, while the record is approved,
-    deferred and not yet published.
-    """
-    if not user.is_authenticated:
-        return "Sign in to extend a deferral."
-    is_drafter = decision.drafting_officer_id == user.pk and user.has_perm(
-        "decisions.draft_decision"
-    )
-    if not (is_drafter or user.has_perm("decisions.edit_any_draft")):
-        return (
-            "Only the drafting officer of this record or an administrator can extend its deferral."
-        )
-    if decision.status in (Status.PUBLISHED, Status.WITHDRAWN):
-        return "This record has been published: its deferral can no longer be extended."
-    if decision.status != Status.APPROVED:
-        return "Only the deferral of an approved record can be extended."
-    if not decision.part1_deferred:
-        return "Publication of this record is not deferred."
-    return None
-
-
-def can_extend_deferral(user, decision: Decision) -> bool:
-    """Whether this user may extend the deferral of this record now (why_not_extend_deferral)."""
-    return why_not_extend_deferral(user, decision) is None
+# The rules of publication (who may extend, withdraw; when a record is due) are in
+# approvals.policies; this one is about a date, for the form and the service alike.
 
 
 def deferral_date_problem(
@@ -112,25 +68,6 @@ def deferral_date_problem(
     return None
 
 
-def why_not_withdraw(user, decision: Decision) -> str | None:
-    """Why this user may not withdraw this record, or None.
-
-    Administrators (decisions.withdraw_decision) withdraw published records.
-    """
-    if not user.is_authenticated or not user.has_perm("decisions.withdraw_decision"):
-        return "Only an administrator can withdraw a published record."
-    if decision.status == Status.WITHDRAWN:
-        return "This record has already been withdrawn."
-    if decision.status != Status.PUBLISHED:
-        return "Only a published record can be withdrawn."
-    return None
-
-
-def can_withdraw(user, decision: Decision) -> bool:
-    """Whether this user may withdraw this record now (why_not_withdraw)."""
-    return why_not_withdraw(user, decision) is None
-
-
 # Publication.
 
 
@@ -141,19 +78,15 @@ class Outcome(StrEnum):
     BUSY = "busy"
 
 
-def _log(*, decision: Decision, verb: str, now: datetime.datetime, actor=None, **fields) -> None:
-    action = Action(decision=decision, verb=verb, actor=actor, at=now, **fields)
-    action._history_user = actor
-    action.save()
-
-
 def _record_failure(*, decision: Decision, message: str, now: datetime.datetime) -> None:
     logger.error("Publication of %s failed: %s", decision.reference, message)
     decision.publication_error = message
     decision.publication_attempted_at = now
     decision._change_reason = "Publication failed"
     decision.save(update_fields=["publication_error", "publication_attempted_at"])
-    _log(decision=decision, verb=Action.Verb.PUBLICATION_FAILED, now=now, detail=message)
+    workflow.record_action(
+        decision=decision, verb=Action.Verb.PUBLICATION_FAILED, actor=None, now=now, detail=message
+    )
 
 
 def _render_and_store(*, decision: Decision, now: datetime.datetime) -> str:
@@ -179,25 +112,19 @@ def _mark_published(*, decision: Decision, now: datetime.datetime) -> None:
     decision.published_at = now
     decision.publication_attempted_at = now
     decision.publication_error = ""
-    decision.status = Status.PUBLISHED
-    decision.lock_version += 1
-    decision._change_reason = "Published"
-    decision.save(
-        update_fields=[
+    workflow.transition(
+        decision=decision,
+        verb=Action.Verb.PUBLISHED,
+        user=None,
+        reason="Published",
+        fields=[
             "published_pdf",
             "published_pdf_sha256",
             "published_at",
             "publication_attempted_at",
             "publication_error",
             "search_text",
-            "status",
-            "lock_version",
-            "updated_at",
-        ]
-    )
-    _log(
-        decision=decision,
-        verb=Action.Verb.PUBLISHED,
+        ],
         now=now,
         detail=f"{decision.published_pdf.name} (SHA-256 {decision.published_pdf_sha256})",
     )
@@ -226,8 +153,7 @@ def _publish(
                 return None, Outcome.BUSY
             decision = found[0]
             # Re-checked under the lock: another run may have published it meanwhile.
-            due = Decision.objects.filter(publication_due_filter(today=today), pk=decision_id)
-            if not due.exists():
+            if policies.why_not_publish(decision, today=today):
                 return decision, Outcome.NOT_DUE
             if problem := _render_and_store(decision=decision, now=now):
                 _record_failure(decision=decision, message=problem, now=now)
@@ -301,7 +227,9 @@ def publish_due(*, now: datetime.datetime | None = None) -> PublishDueResult:
     now = now or timezone.now()
     today = timezone.localdate(now)
     result = PublishDueResult()
-    due = Decision.objects.filter(publication_due_filter(today=today)).order_by("decided_at", "pk")
+    due = Decision.objects.filter(policies.publication_due_filter(today=today)).order_by(
+        "decided_at", "pk"
+    )
     for decision_id in due.values_list("pk", flat=True):
         try:
             decision, outcome = _publish(decision_id=decision_id, now=now, skip_locked=True)
@@ -339,9 +267,10 @@ def _remind(*, decision_id: int, now: datetime.datetime) -> Decision | None:
         decision.deferral_reminded_at = now
         decision._change_reason = "Drafting officer reminded of the deferral"
         decision.save(update_fields=["deferral_reminded_at"])
-        _log(
+        workflow.record_action(
             decision=decision,
             verb=Action.Verb.DEFERRAL_REMINDED,
+            actor=None,
             now=now,
             detail=(
                 f"Reminded {decision.drafting_officer} that Part 1 will be published on "
@@ -358,7 +287,7 @@ def _remind(*, decision_id: int, now: datetime.datetime) -> Decision | None:
 def deferral_extend(
     *,
     decision_id: int,
-    user,
+    user: User,
     lock_version: int,
     until: datetime.date,
     reason: str,
@@ -374,8 +303,7 @@ def deferral_extend(
     reason = reason.strip()
     with transaction.atomic():
         decision = decision_lock(decision_id=decision_id, user=user, lock_version=lock_version)
-        if why := why_not_extend_deferral(user, decision):
-            raise NotAllowed(why)
+        policies.require(policies.why_not_extend_deferral(user, decision))
         if not reason:
             raise DomainError("Enter the reason for extending the deferral")
         previous = decision.deferred_until
@@ -386,18 +314,14 @@ def deferral_extend(
             raise DomainError(problem)
         decision.deferred_until = until
         decision.deferral_reminded_at = None
-        decision.lock_version += 1
-        decision._history_user = user
-        decision._change_reason = "Deferral extended"
-        decision.save(
-            update_fields=["deferred_until", "deferral_reminded_at", "lock_version", "updated_at"]
-        )
         is_drafter = decision.drafting_officer_id == user.pk
-        _log(
+        workflow.transition(
             decision=decision,
             verb=Action.Verb.DEFERRAL_EXTENDED,
+            user=user,
+            reason="Deferral extended",
+            fields=["deferred_until", "deferral_reminded_at"],
             now=now,
-            actor=user,
             role=Role.DRAFTING_OFFICER if is_drafter else Role.ADMINISTRATOR,
             detail=f"Extended from {_long_date(previous)} to {_long_date(until)}: {reason}",
         )
@@ -407,7 +331,7 @@ def deferral_extend(
 def decision_withdraw(
     *,
     decision_id: int,
-    user,
+    user: User,
     lock_version: int,
     reason: str,
     now: datetime.datetime | None = None,
@@ -421,30 +345,18 @@ def decision_withdraw(
     reason = reason.strip()
     with transaction.atomic():
         decision = decision_lock(decision_id=decision_id, user=user, lock_version=lock_version)
-        if why := why_not_withdraw(user, decision):
-            raise NotAllowed(why)
+        policies.require(policies.why_not_withdraw(user, decision))
         if not reason:
             raise DomainError("Enter the reason for withdrawing the record")
-        decision.status = Status.WITHDRAWN
         decision.withdrawn_at = now
         decision.withdrawal_reason = reason
-        decision.lock_version += 1
-        decision._history_user = user
-        decision._change_reason = "Withdrawn"
-        decision.save(
-            update_fields=[
-                "status",
-                "withdrawn_at",
-                "withdrawal_reason",
-                "lock_version",
-                "updated_at",
-            ]
-        )
-        _log(
+        workflow.transition(
             decision=decision,
             verb=Action.Verb.WITHDRAWN,
+            user=user,
+            reason="Withdrawn",
+            fields=["withdrawn_at", "withdrawal_reason"],
             now=now,
-            actor=user,
             role=Role.ADMINISTRATOR,
             detail=reason,
         )

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db.models import Exists, Field, Model, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
+from accounts.models import User
 from decisions import selectors as decision_selectors
 from decisions.models import Decision, ExpenditureLine, PartTwo, SupportingReport
 from decisions.policies import can_view_part_two
@@ -20,6 +21,7 @@ from .clearance import CLEARANCE_LINES
 from .models import Action, Scheme, SignOff
 from .policies import DECIDING_PERMISSIONS
 from .routing import NoRuleApplies, Route, route_decision
+from .workflow import waiting_for
 
 
 def scheme_in_force(*, on: datetime.date) -> Scheme | None:
@@ -39,7 +41,7 @@ def _standing_signoffs() -> Prefetch:
     )
 
 
-def decision_detail_for_user(*, user, pk: int) -> Decision:
+def decision_detail_for_user(*, user: User, pk: int) -> Decision:
     """A record for a workflow page: decisions.selectors.decision_detail_for_user, and the
     standing sign-offs (decision.signoffs.all()) prefetched with their signers."""
     return decision_selectors.decision_detail_for_user(
@@ -52,7 +54,7 @@ def decision_with_parts(*, pk: int) -> Decision:
     return decision_selectors.decision_with_parts(pk=pk, also=[_standing_signoffs()])
 
 
-def live_route(*, decision) -> Route | None:
+def live_route(*, decision: Decision) -> Route | None:
     """The route a draft would take if submitted today, or None when no scheme or rule applies.
 
     Expects the record's expenditure lines prefetched; costs one query for the scheme.
@@ -78,7 +80,7 @@ def route_reason_without_total(reason: str) -> str:
     return _TOTAL.sub(CONFIDENTIAL_TOTAL, reason)
 
 
-def route_reason_for(*, user, decision: Decision) -> str:
+def route_reason_for(*, user: User, decision: Decision) -> str:
     """The record's frozen route reason as this user may read it.
 
     The reason states the record's total as it was when frozen, which counted any
@@ -192,12 +194,13 @@ def _queue_items(decisions: Iterable[Decision], *, today: datetime.date) -> list
     )
 
 
-def _waiting_for(user, status: str) -> QuerySet[Decision]:
-    """Records at a stage that this user may sign: not drafted by them, and holding no
-    standing sign-off of theirs (one person, one role per record)."""
+def _waiting_for(user: User, verb: str) -> QuerySet[Decision]:
+    """Records at the stage where this verb is taken (workflow.TRANSITIONS) that this user
+    may sign: not drafted by them, and holding no standing sign-off of theirs (one person,
+    one role per record)."""
     theirs = SignOff.objects.filter(decision=OuterRef("pk"), user=user, voided_at__isnull=True)
     return (
-        Decision.objects.filter(status=status)
+        Decision.objects.filter(waiting_for(verb))
         .exclude(drafting_officer=user)
         .filter(~Exists(theirs))
         .select_related("series", "form_type", "report", "drafting_officer")
@@ -205,7 +208,7 @@ def _waiting_for(user, status: str) -> QuerySet[Decision]:
     )
 
 
-def awaiting_action(*, user, today: datetime.date) -> list[QueueGroup]:
+def awaiting_action(*, user: User, today: datetime.date) -> list[QueueGroup]:
     """What waits for this user, grouped by what they have to do, each group non-empty.
 
     - each clearance line the user's role confirms: records at clearance whose
@@ -225,7 +228,7 @@ def awaiting_action(*, user, today: datetime.date) -> list[QueueGroup]:
     if lines:
         standing = SignOff.objects.filter(kind=SignOff.Kind.CLEARANCE, voided_at__isnull=True)
         at_clearance = list(
-            _waiting_for(user, Decision.Status.CLEARANCE).prefetch_related(
+            _waiting_for(user, Action.Verb.CONFIRMED).prefetch_related(
                 Prefetch("signoffs", queryset=standing, to_attr="clearance_signoffs")
             )
         )
@@ -251,15 +254,13 @@ def awaiting_action(*, user, today: datetime.date) -> list[QueueGroup]:
                 action="Sign as Chief Executive",
                 url_name="approvals:chief_executive",
                 items=_queue_items(
-                    _waiting_for(user, Decision.Status.CHIEF_EXECUTIVE), today=today
+                    _waiting_for(user, Action.Verb.CHIEF_EXECUTIVE_SIGNED), today=today
                 ),
             )
         )
     makers = [maker for maker, perm in DECIDING_PERMISSIONS.items() if user.has_perm(perm)]
     if makers:
-        deciding = _waiting_for(user, Decision.Status.DECISION_MAKER).filter(
-            decision_maker__in=makers
-        )
+        deciding = _waiting_for(user, Action.Verb.APPROVED).filter(decision_maker__in=makers)
         groups.append(
             QueueGroup(
                 title="Decisions to take",
@@ -270,10 +271,10 @@ def awaiting_action(*, user, today: datetime.date) -> list[QueueGroup]:
         )
     if user.has_perm("decisions.draft_decision"):
         last_return = Action.objects.filter(
-            decision=OuterRef("pk"), verb=Action.Verb.RETURNED
+            decision=OuterRef("pk"), verb__in=[Action.Verb.RETURNED, Action.Verb.PASSED_BACK]
         ).order_by("-at", "-pk")
         drafts = (
-            Decision.objects.filter(status=Decision.Status.DRAFT, drafting_officer=user)
+            Decision.objects.filter(waiting_for(Action.Verb.SUBMITTED), drafting_officer=user)
             .select_related("series", "form_type", "report", "drafting_officer")
             .annotate(returned_reason=Subquery(last_return.values("detail")[:1]))
         )

@@ -1,10 +1,11 @@
 """The workflow: submission, clearance, the Chief Executive, the decision, returns.
 
-One service per transition. Each locks the record's row, checks the transition
-and the user against approvals.policies, checks the version the user's page was
-loaded from (so a double-submitted form acts once and the slower of two people
-is told what happened), writes, logs the action in the same transaction, and
-sends mail only once that transaction has committed.
+One service per transition. Each locks the record's row, checks the version the
+user's page was loaded from (so a double-submitted form acts once and the slower
+of two people is told what happened), asks the step's rule in approvals.policies
+once, and moves the record with approvals.workflow.transition, which refuses a
+move not in TRANSITIONS and writes the new version and its Action in the same
+transaction. Mail goes only once that transaction has committed.
 
 `now` exists for loading historical records (the demo data); callers leave it out.
 """
@@ -17,11 +18,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from core.errors import DomainError, NotAllowed, WrongPassword
+from accounts.models import User
+from core.errors import DomainError, WrongPassword
 from core.roles import Role
 from decisions.canonical import decision_content_hash
 from decisions.locking import decision_lock
-from decisions.models import Decision, DecisionMaker, DeclarationLine, ReferenceSeries
+from decisions.models import Decision, DeclarationLine, ReferenceSeries
 
 from . import notifications, policies
 from .clearance import (
@@ -34,60 +36,43 @@ from .models import Action, ApprovalCycle, SignOff
 from .routing import NoRuleApplies, route_decision
 from .selectors import scheme_in_force
 from .tasks import publish_decision
+from .workflow import next_stage, record_action, transition
 
 logger = logging.getLogger(__name__)
-
-Status = Decision.Status
 
 
 def _standing_signoffs(decision: Decision) -> list[SignOff]:
     return list(decision.signoffs.filter(voided_at__isnull=True).select_related("user"))
 
 
-def _check_password(user, password: str) -> None:
+def _check_password(user: User, password: str) -> None:
     if not password or not check_password(password, user.password):
         logger.warning("Wrong signing password for user %s", user.pk)
         raise WrongPassword("The password is not correct. Enter your own password to sign")
-
-
-def _save(decision: Decision, user, reason: str, fields: list[str]) -> None:
-    decision.lock_version += 1
-    decision._history_user = user
-    decision._change_reason = reason
-    decision.save(update_fields=[*fields, "lock_version", "updated_at"])
-
-
-def _log(
-    *,
-    decision: Decision,
-    cycle: ApprovalCycle | None,
-    verb: str,
-    actor,
-    role: str = "",
-    rule: str = "",
-    detail: str = "",
-    now: datetime.datetime,
-) -> Action:
-    action = Action(
-        decision=decision,
-        cycle=cycle,
-        verb=verb,
-        actor=actor,
-        role=role,
-        at=now,
-        rule=rule,
-        detail=detail,
-    )
-    action._history_user = actor
-    action.save()
-    return action
 
 
 def _open_cycle(decision: Decision) -> ApprovalCycle | None:
     return decision.cycles.filter(outcome=ApprovalCycle.Outcome.OPEN).first()
 
 
-def _signoff(*, decision: Decision, cycle, user, now, **fields) -> SignOff:
+def _close_cycle(
+    cycle: ApprovalCycle | None, outcome: str, *, user: User, now: datetime.datetime
+) -> None:
+    if cycle is not None:
+        cycle.outcome = outcome
+        cycle.closed_at = now
+        cycle._history_user = user
+        cycle.save(update_fields=["outcome", "closed_at"])
+
+
+def _signoff(
+    *,
+    decision: Decision,
+    cycle: ApprovalCycle | None,
+    user: User,
+    now: datetime.datetime,
+    **fields: object,
+) -> SignOff:
     signoff = SignOff(
         decision=decision,
         cycle=cycle,
@@ -108,20 +93,6 @@ def _signoff(*, decision: Decision, cycle, user, now, **fields) -> SignOff:
     return signoff
 
 
-def next_stage(*, decision: Decision, signoffs: list[SignOff]) -> str:
-    """Where a submitted record stands, from the sign-offs that still stand on it and were
-    given on its content as it is now."""
-    current = decision_content_hash(decision=decision)
-    signoffs = [s for s in signoffs if s.content_hash == current]
-    confirmed = {s.declaration_kind for s in signoffs if s.kind == SignOff.Kind.CLEARANCE}
-    if any(kind not in confirmed for kind in CLEARANCE_LINES):
-        return Status.CLEARANCE
-    needs_chief_executive = decision.decision_maker != DecisionMaker.CHIEF_EXECUTIVE
-    if needs_chief_executive and not any(s.kind == SignOff.Kind.CHIEF_EXECUTIVE for s in signoffs):
-        return Status.CHIEF_EXECUTIVE
-    return Status.DECISION_MAKER
-
-
 def submission_gaps(*, decision: Decision) -> list[str]:
     """What must be filled in before a draft can be submitted, in the words of the task list."""
     gaps = []
@@ -139,15 +110,14 @@ def submission_gaps(*, decision: Decision) -> list[str]:
 
 
 def decision_submit(
-    *, decision_id: int, user, lock_version: int, now: datetime.datetime | None = None
+    *, decision_id: int, user: User, lock_version: int, now: datetime.datetime | None = None
 ) -> Decision:
     """Submit a draft for clearance: route it under the scheme in force and freeze the route,
     give it the next reference number of its series (first submission only), open a cycle."""
     now = now or timezone.now()
     with transaction.atomic():
         decision = decision_lock(decision_id=decision_id, lock_version=lock_version, user=user)
-        if not policies.can_submit(user, decision):
-            raise NotAllowed("Only the drafting officer of this draft can submit it.")
+        policies.require(policies.why_not_submit(user, decision))
         gaps = submission_gaps(decision=decision)
         if gaps:
             raise DomainError("Complete these sections before submitting: " + ", ".join(gaps) + ".")
@@ -158,7 +128,7 @@ def decision_submit(
             route = route_decision(decision=decision, scheme=scheme)
         except NoRuleApplies as error:
             raise DomainError(str(error)) from None
-        fields = ["status", "decision_maker", "route_rule", "route_reason", "submitted_at"]
+        fields = ["decision_maker", "route_rule", "route_reason", "submitted_at"]
         if decision.number is None:
             # The series row is locked too: concurrent submissions queue here and
             # each takes the next number; a number is never given twice.
@@ -180,21 +150,22 @@ def decision_submit(
         decision.submitted_at = now
         # A new route is new content: what was signed for the old one no longer stands.
         signoffs_void_stale(decision=decision, user=user, now=now)
-        decision.status = next_stage(decision=decision, signoffs=_standing_signoffs(decision))
-        _save(decision, user, "Submitted for clearance", fields)
         cycle = ApprovalCycle(decision=decision, opened_at=now)
         cycle._history_user = user
         cycle.save()
-        _log(
+        transition(
             decision=decision,
-            cycle=cycle,
             verb=Action.Verb.SUBMITTED,
-            actor=user,
+            to=next_stage(decision=decision, signoffs=_standing_signoffs(decision)),
+            user=user,
+            reason="Submitted for clearance",
+            fields=fields,
+            now=now,
+            cycle=cycle,
             role=Role.DRAFTING_OFFICER
             if decision.drafting_officer_id == user.pk
             else Role.ADMINISTRATOR,
             rule=route.reason,
-            now=now,
         )
         notifications.notify_next(decision=decision)
     return decision
@@ -203,7 +174,7 @@ def decision_submit(
 def clearance_confirm(
     *,
     decision_id: int,
-    user,
+    user: User,
     lock_version: int,
     kind: str,
     statement: str,
@@ -214,8 +185,6 @@ def clearance_confirm(
     now = now or timezone.now()
     with transaction.atomic():
         decision = decision_lock(decision_id=decision_id, lock_version=lock_version, user=user)
-        if decision.status != Status.CLEARANCE:
-            raise DomainError("This record is not at clearance.")
         line = CLEARANCE_LINES.get(kind)
         if line is None:
             raise DomainError("There is no such line of the declaration.")
@@ -240,18 +209,18 @@ def clearance_confirm(
         declaration_line.statement, declaration_line.ticked = statement, True
         declaration_line._history_user = user
         declaration_line.save(update_fields=["statement", "ticked"])
-        decision.status = next_stage(decision=decision, signoffs=[*signoffs, signoff])
-        _save(decision, user, f"{line.kind.label} confirmed", ["status"])
-        _log(
+        move = transition(
             decision=decision,
-            cycle=cycle,
             verb=Action.Verb.CONFIRMED,
-            actor=user,
+            to=next_stage(decision=decision, signoffs=[*signoffs, signoff]),
+            user=user,
+            reason=f"{line.kind.label} confirmed",
+            now=now,
+            cycle=cycle,
             role=line.role,
             detail=f"{line.kind.label}: {statement}",
-            now=now,
         )
-        if decision.status != Status.CLEARANCE:
+        if move.changes_status:
             notifications.notify_next(decision=decision)
     return decision
 
@@ -259,7 +228,7 @@ def clearance_confirm(
 def chief_executive_sign(
     *,
     decision_id: int,
-    user,
+    user: User,
     lock_version: int,
     password: str,
     now: datetime.datetime | None = None,
@@ -268,8 +237,6 @@ def chief_executive_sign(
     now = now or timezone.now()
     with transaction.atomic():
         decision = decision_lock(decision_id=decision_id, lock_version=lock_version, user=user)
-        if decision.status != Status.CHIEF_EXECUTIVE:
-            raise DomainError("This record is not waiting for the Chief Executive.")
         signoffs = _standing_signoffs(decision)
         policies.require(policies.why_not_sign_chief_executive(user, decision, signoffs))
         _check_password(user, password)
@@ -287,15 +254,15 @@ def chief_executive_sign(
             statement=statement,
             outcome=SignOff.Outcome.CONFIRMED,
         )
-        decision.status = next_stage(decision=decision, signoffs=[*signoffs, signoff])
-        _save(decision, user, "Chief Executive signed", ["status"])
-        _log(
+        transition(
             decision=decision,
-            cycle=cycle,
             verb=Action.Verb.CHIEF_EXECUTIVE_SIGNED,
-            actor=user,
-            role=Role.CHIEF_EXECUTIVE,
+            to=next_stage(decision=decision, signoffs=[*signoffs, signoff]),
+            user=user,
+            reason="Chief Executive signed",
             now=now,
+            cycle=cycle,
+            role=Role.CHIEF_EXECUTIVE,
         )
         notifications.notify_next(decision=decision)
     return decision
@@ -304,7 +271,7 @@ def chief_executive_sign(
 def decision_take(
     *,
     decision_id: int,
-    user,
+    user: User,
     lock_version: int,
     password: str,
     approve: bool,
@@ -316,8 +283,6 @@ def decision_take(
     now = now or timezone.now()
     with transaction.atomic():
         decision = decision_lock(decision_id=decision_id, lock_version=lock_version, user=user)
-        if decision.status != Status.DECISION_MAKER:
-            raise DomainError("This record is not waiting for a decision.")
         signoffs = _standing_signoffs(decision)
         policies.require(policies.why_not_decide(user, decision, signoffs))
         if not approve and not reason.strip():
@@ -337,26 +302,25 @@ def decision_take(
             reason=reason.strip(),
             outcome=SignOff.Outcome.APPROVED if approve else SignOff.Outcome.NOT_APPROVED,
         )
-        decision.status = Status.APPROVED if approve else Status.NOT_APPROVED
         decision.decided_at = now
-        _save(decision, user, "Approved" if approve else "Not approved", ["status", "decided_at"])
-        if cycle is not None:
-            cycle.outcome = (
-                ApprovalCycle.Outcome.APPROVED if approve else ApprovalCycle.Outcome.NOT_APPROVED
-            )
-            cycle.closed_at = now
-            cycle._history_user = user
-            cycle.save(update_fields=["outcome", "closed_at"])
-        _log(
+        _close_cycle(
+            cycle,
+            ApprovalCycle.Outcome.APPROVED if approve else ApprovalCycle.Outcome.NOT_APPROVED,
+            user=user,
+            now=now,
+        )
+        transition(
             decision=decision,
-            cycle=cycle,
             verb=Action.Verb.APPROVED if approve else Action.Verb.NOT_APPROVED,
-            actor=user,
+            user=user,
+            reason="Approved" if approve else "Not approved",
+            fields=["decided_at"],
+            now=now,
+            cycle=cycle,
             role=role,
             rule=decision.route_reason,
             detail=reason.strip()
             or (f"Interests: {interests.strip()}" if interests.strip() else ""),
-            now=now,
         )
         notifications.notify_decided(decision=decision)
         if approve:
@@ -369,7 +333,7 @@ def decision_take(
 def decision_return(
     *,
     decision_id: int,
-    user,
+    user: User,
     lock_version: int,
     reason: str,
     now: datetime.datetime | None = None,
@@ -382,29 +346,58 @@ def decision_return(
         decision = decision_lock(decision_id=decision_id, lock_version=lock_version, user=user)
         policies.require(policies.why_not_return(user, decision))
         role = policies.reviewing_role(user, decision)
-        decision.status = Status.DRAFT
-        _save(decision, user, "Returned to the drafting officer", ["status"])
         cycle = _open_cycle(decision)
-        if cycle is not None:
-            cycle.outcome = ApprovalCycle.Outcome.RETURNED
-            cycle.closed_at = now
-            cycle._history_user = user
-            cycle.save(update_fields=["outcome", "closed_at"])
-        _log(
+        _close_cycle(cycle, ApprovalCycle.Outcome.RETURNED, user=user, now=now)
+        transition(
             decision=decision,
-            cycle=cycle,
             verb=Action.Verb.RETURNED,
-            actor=user,
+            user=user,
+            reason="Returned to the drafting officer",
+            now=now,
+            cycle=cycle,
             role=role,
             detail=reason.strip(),
-            now=now,
         )
         notifications.notify_returned(decision=decision, reason=reason.strip(), by=user)
     return decision
 
 
+def decision_pass_back(
+    *,
+    decision_id: int,
+    user: User,
+    lock_version: int,
+    interests: str,
+    now: datetime.datetime | None = None,
+) -> Decision:
+    """The decision maker, having declared an interest, passes the record back to its drafting
+    officer without deciding: no signature, so no password. The reason given is the interest."""
+    now = now or timezone.now()
+    interests = interests.strip()
+    if not interests:
+        raise DomainError("Enter the interest you declared.")
+    reason = f"Interest declared: {interests}"
+    with transaction.atomic():
+        decision = decision_lock(decision_id=decision_id, lock_version=lock_version, user=user)
+        policies.require(policies.why_not_pass_back(user, decision, _standing_signoffs(decision)))
+        cycle = _open_cycle(decision)
+        _close_cycle(cycle, ApprovalCycle.Outcome.RETURNED, user=user, now=now)
+        transition(
+            decision=decision,
+            verb=Action.Verb.PASSED_BACK,
+            user=user,
+            reason="Passed back on a declared interest",
+            now=now,
+            cycle=cycle,
+            role=policies.DECIDING_ROLES[decision.decision_maker],
+            detail=reason,
+        )
+        notifications.notify_returned(decision=decision, reason=reason, by=user)
+    return decision
+
+
 def signoffs_void_stale(
-    *, decision: Decision, user, now: datetime.datetime | None = None
+    *, decision: Decision, user: User, now: datetime.datetime | None = None
 ) -> list[SignOff]:
     """Void the sign-offs given on content that has since changed; untick their lines.
 
@@ -431,9 +424,8 @@ def signoffs_void_stale(
         line._history_user = user
         line.save(update_fields=["ticked"])
     names = ", ".join(f"{s.name_as_signed} ({s.get_role_display()})" for s in stale)
-    _log(
+    record_action(
         decision=decision,
-        cycle=None,
         verb=Action.Verb.SIGNOFFS_VOIDED,
         actor=user,
         detail=f"Voided: {names}",

@@ -274,11 +274,11 @@ class DecideView(StepView):
     def act(self, form):
         data = form.cleaned_data
         if form.passes_back:
-            # decision_return lets any reviewer return; this page is the decision maker's.
-            policies.require(self.why_not())
-            reason = f"Interest declared: {data['interests']}"
-            services.decision_return(**self.versioned(form), reason=reason)
-            return f"{self.decision.reference} was passed back to the drafting officer. {reason}"
+            services.decision_pass_back(**self.versioned(form), interests=data["interests"])
+            return (
+                f"{self.decision.reference} was passed back to the drafting officer. "
+                f"Interest declared: {data['interests']}"
+            )
         services.decision_take(
             **self.versioned(form),
             password=data["password"],

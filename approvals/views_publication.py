@@ -3,7 +3,7 @@ deferral, and withdrawing a published record.
 
 Permission decision for every page here (approvals.views.StepView): signed in
 (else to sign in); holding decisions.view_decision (else 403); the record exists
-(else 404); and the rule of approvals.publication for the step, on GET and POST
+(else 404); and the rule of approvals.policies for the step, on GET and POST
 alike (else 403 with its reason). The service checks the version the page was
 loaded from, so the slower of two people is told who acted (409).
 """
@@ -15,21 +15,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from accounts.models import User
 from decisions.models import Decision
 
 from .forms_publication import DeferralExtendForm, WithdrawForm
-from .publication import (
+from .policies import (
     can_extend_deferral,
     can_withdraw,
-    decision_withdraw,
-    deferral_extend,
-    reminder_days,
+    has_publication,
+    is_on_register,
     why_not_extend_deferral,
     why_not_withdraw,
 )
+from .publication import decision_withdraw, deferral_extend, reminder_days
 from .views import StepView
-
-Status = Decision.Status
 
 
 @dataclass(frozen=True)
@@ -47,19 +46,19 @@ class PublicationPanel:
 
 def publication_state(*, decision: Decision, today) -> str:
     """Where an approved record stands in publication, for the panel."""
-    if decision.status in (Status.PUBLISHED, Status.WITHDRAWN):
+    if is_on_register(decision):
         return decision.status
     if decision.part1_deferred and decision.deferred_until and decision.deferred_until > today:
         return "deferred"
     return "failed" if decision.publication_error else "waiting"
 
 
-def publication_panel_context(*, user, decision: Decision) -> dict:
+def publication_panel_context(*, user: User, decision: Decision) -> dict:
     """Context for templates/decisions/includes/publication_panel.html on the staff record
     page: {"publication_panel": None} until the record is approved."""
-    if decision.status not in (Status.APPROVED, Status.PUBLISHED, Status.WITHDRAWN):
+    if not has_publication(decision):
         return {"publication_panel": None}
-    on_register = decision.status != Status.APPROVED
+    on_register = is_on_register(decision)
     panel = PublicationPanel(
         state=publication_state(decision=decision, today=timezone.localdate()),
         decision=decision,

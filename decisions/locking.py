@@ -2,12 +2,13 @@
 
 from django.utils import timezone
 
+from accounts.models import User
 from core.errors import StaleRecord
 
 from .models import Decision
 
 
-def decision_lock(*, decision_id: int, user, lock_version: int) -> Decision:
+def decision_lock(*, decision_id: int, user: User, lock_version: int) -> Decision:
     """The record, row-locked, if nobody saved or acted on it since lock_version.
 
     Call inside transaction.atomic(). On SQLite, which has no row locks, the

@@ -6,13 +6,15 @@ from decimal import Decimal
 from django.db.models import DecimalField, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
+from accounts.models import User
+
 from .models import Decision, PartTwo
 from .policies import can_view_decisions, can_view_part_two
 
 _ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
 
 
-def decision_list_for_user(*, user) -> QuerySet[Decision]:
+def decision_list_for_user(*, user: User) -> QuerySet[Decision]:
     """Records a member of staff may see, newest first.
 
     Each carries `total_value` (every line) and `public_value` (lines not
@@ -36,7 +38,7 @@ def decision_list_for_user(*, user) -> QuerySet[Decision]:
     )
 
 
-def decision_detail_for_user(*, user, pk: int, also: Sequence[Prefetch] = ()) -> Decision:
+def decision_detail_for_user(*, user: User, pk: int, also: Sequence[Prefetch] = ()) -> Decision:
     """One record with every part loaded in a fixed number of queries.
 
     `also`: further prefetches from the layers above (approvals adds the sign-offs).

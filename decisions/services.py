@@ -13,7 +13,9 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from accounts.models import User
 from core.errors import NotAllowed
+from core.locking import save_new_version
 
 from .locking import decision_lock
 from .models import (
@@ -26,17 +28,17 @@ from .models import (
     Recommendation,
     SupportingReport,
 )
-from .policies import can_edit_draft, can_start_draft, can_view_part_two
+from .policies import can_start_draft, can_view_part_two, why_not_edit_draft
 from .signals import content_changed
 
 
-def drafting_officer_statement(officer) -> str:
+def drafting_officer_statement(officer: User) -> str:
     """The drafting officer's line of the declaration, in the words of the paper form."""
     name = officer.get_full_name() or officer.username
     return f"{name} has drafted this report in accordance with {settings.ORGANISATION_SHORT_NAME} procedures."
 
 
-def decision_create(*, user, form_type: FormType, title: str) -> Decision:
+def decision_create(*, user: User, form_type: FormType, title: str) -> Decision:
     """Start a draft of the given form type, owned by the user who starts it."""
     if not can_start_draft(user):
         raise NotAllowed("Only drafting officers can start a decision record.")
@@ -52,29 +54,24 @@ def decision_create(*, user, form_type: FormType, title: str) -> Decision:
     return decision
 
 
-def _lock_for_edit(*, decision_id: int, user, lock_version: int) -> Decision:
+def _lock_for_edit(*, decision_id: int, user: User, lock_version: int) -> Decision:
     """The record, row-locked, if the user may edit it and nobody saved it since lock_version.
 
     Call inside transaction.atomic().
     """
     decision = decision_lock(decision_id=decision_id, user=user, lock_version=lock_version)
-    if not can_edit_draft(user, decision):
-        raise NotAllowed(
-            "Only the drafting officer of this record can change it while it is a draft."
-        )
+    if reason := why_not_edit_draft(user, decision):
+        raise NotAllowed(reason)
     return decision
 
 
-def _touch(*, decision: Decision, user, reason: str, fields: tuple[str, ...] = ()) -> None:
+def _touch(*, decision: Decision, user: User, reason: str, fields: tuple[str, ...] = ()) -> None:
     """Record that the record's content changed: a new version, with who and why in its
     history, and the sign-offs given on the old content voided.
 
     The sign-offs voided are left on decision.voided_signoffs, for the page to say so.
     """
-    decision.lock_version += 1
-    decision._history_user = user
-    decision._change_reason = reason
-    decision.save(update_fields=[*fields, "lock_version", "updated_at"])
+    save_new_version(decision, user=user, reason=reason, fields=list(fields))
     responses = content_changed.send(sender=Decision, decision=decision, user=user)
     decision.voided_signoffs = [signoff for _, voided in responses for signoff in voided]
 
@@ -89,7 +86,7 @@ def _assign(obj: Any, values: dict[str, Any]) -> bool:
 
 
 def decision_update(
-    *, decision_id: int, user, lock_version: int, values: dict[str, Any], reason: str
+    *, decision_id: int, user: User, lock_version: int, values: dict[str, Any], reason: str
 ) -> Decision:
     """Save fields of the decision form itself (title, summary, a Part I section …)."""
     with transaction.atomic():
@@ -100,7 +97,7 @@ def decision_update(
 
 
 def report_update(
-    *, decision_id: int, user, lock_version: int, values: dict[str, Any], reason: str
+    *, decision_id: int, user: User, lock_version: int, values: dict[str, Any], reason: str
 ) -> Decision:
     """Save fields of the supporting report."""
     with transaction.atomic():
@@ -116,7 +113,7 @@ def report_update(
 
 
 def decision_set_recommendations(
-    *, decision_id: int, user, lock_version: int, texts: list[str]
+    *, decision_id: int, user: User, lock_version: int, texts: list[str]
 ) -> Decision:
     """Replace the recommendations with these texts, in this order."""
     texts = [text.strip() for text in texts if text.strip()]
@@ -147,7 +144,7 @@ EXPENDITURE_FIELDS = ("kind", "financial_year", "amount", "funding_source", "is_
 
 
 def decision_set_expenditure(
-    *, decision_id: int, user, lock_version: int, lines: list[dict[str, Any]]
+    *, decision_id: int, user: User, lock_version: int, lines: list[dict[str, Any]]
 ) -> Decision:
     """Replace the money lines with these (each: kind, financial_year, amount, funding_source,
     is_confidential), in this order. An empty list means no money is involved."""
@@ -178,7 +175,7 @@ def decision_set_expenditure(
 def paper_add(
     *,
     decision_id: int,
-    user,
+    user: User,
     lock_version: int,
     title: str,
     upload: UploadedFile,
@@ -207,7 +204,7 @@ def paper_add(
     return paper
 
 
-def paper_remove(*, decision_id: int, paper_id: int, user, lock_version: int) -> Decision:
+def paper_remove(*, decision_id: int, paper_id: int, user: User, lock_version: int) -> Decision:
     """Remove a background paper and its stored file."""
     with transaction.atomic():
         decision = _lock_for_edit(decision_id=decision_id, user=user, lock_version=lock_version)
@@ -224,7 +221,7 @@ def paper_remove(*, decision_id: int, paper_id: int, user, lock_version: int) ->
 def decision_set_publication(
     *,
     decision_id: int,
-    user,
+    user: User,
     lock_version: int,
     part1_deferred: bool,
     deferral_reason: str,
@@ -280,7 +277,7 @@ def decision_set_publication(
 
 
 def declaration_set_drafting_officer(
-    *, decision_id: int, user, lock_version: int, confirmed: bool
+    *, decision_id: int, user: User, lock_version: int, confirmed: bool
 ) -> Decision:
     """The drafting officer's own line of the declaration: "X has drafted this report …"."""
     with transaction.atomic():

@@ -2,7 +2,7 @@
 
 Permission decision for every view here: signed in (else to sign in); a
 drafting officer or an administrator (else 403); and for one record,
-decisions.policies.can_edit_draft (else 403).
+decisions.policies.why_not_edit_draft (else 403 with its reason).
 """
 
 import re
@@ -39,11 +39,11 @@ from .forms import (
 )
 from .models import BackgroundPaper, Decision
 from .policies import (
-    can_edit_draft,
     can_start_draft,
     can_view_decisions,
     can_view_part_two,
     may_draft,
+    why_not_edit_draft,
 )
 from .sections import PART_ONE_SECTIONS, REPORT_SECTIONS
 
@@ -83,12 +83,8 @@ class DraftView(View):
             self.decision = self.load(user=request.user, pk=pk)
         except Decision.DoesNotExist:
             raise Http404("No such record") from None
-        if not can_edit_draft(request.user, self.decision):
-            if self.decision.status != Decision.Status.DRAFT:
-                raise PermissionDenied(
-                    "This record has been submitted: it can no longer be changed."
-                )
-            raise PermissionDenied("Only the drafting officer of this record can change it.")
+        if reason := why_not_edit_draft(request.user, self.decision):
+            raise PermissionDenied(reason)
         return super().dispatch(request, *args, **kwargs)
 
     def load(self, *, user, pk: int) -> Decision:

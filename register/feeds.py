@@ -8,6 +8,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html_join
 
+from approvals.policies import is_withdrawn
 from core.text import split_paragraphs
 from decisions.models import Decision
 
@@ -44,7 +45,7 @@ class RegisterFeed(Feed):
     def item_description(self, item: Decision) -> str:
         # The summary is HTML in Atom: each paragraph of the executive summary, escaped.
         paragraphs = split_paragraphs(item.executive_summary)
-        if item.status == Decision.Status.WITHDRAWN:
+        if is_withdrawn(item):
             on = date_format(timezone.localtime(item.withdrawn_at), "j F Y")
             withdrawn = f"Withdrawn on {on}. Reason: {item.withdrawal_reason}"
             paragraphs.insert(0, withdrawn)

@@ -17,9 +17,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from approvals.models import SignOff
+from approvals.policies import on_register_filter
 from decisions.models import Decision, DecisionMaker, FormType
-
-PUBLIC_STATUSES = (Decision.Status.PUBLISHED, Decision.Status.WITHDRAWN)
 
 # Longer searches are cut to this; a search of more words than this uses the first ones.
 SEARCH_MAX_LENGTH = 200
@@ -51,7 +50,7 @@ _ROW_FIELDS = (
 
 
 def _on_register() -> QuerySet[Decision]:
-    return Decision.objects.filter(status__in=PUBLIC_STATUSES)
+    return Decision.objects.filter(on_register_filter())
 
 
 def _with_date_signed(queryset: QuerySet[Decision]) -> QuerySet[Decision]:
@@ -91,7 +90,7 @@ def published_decision_filter_options() -> RegisterFilterOptions:
         first, last = (timezone.localtime(bounds[key]).year for key in ("first", "last"))
         years = list(range(last, first - 1, -1))
     form_types = (
-        FormType.objects.filter(decisions__status__in=PUBLIC_STATUSES)
+        FormType.objects.filter(on_register_filter(prefix="decisions__"))
         .distinct()
         .order_by("name")
         .values_list("slug", "name")

@@ -649,7 +649,7 @@ def test_an_interest_can_pass_the_record_back_without_a_password(
         )
     assert response.status_code == 302
     assert fresh(at_decision).status == Status.DRAFT
-    action = Action.objects.get(decision=at_decision, verb=Action.Verb.RETURNED)
+    action = Action.objects.get(decision=at_decision, verb=Action.Verb.PASSED_BACK)
     assert action.detail == "Interest declared: I sit on the supplier's board."
     assert not SignOff.objects.filter(decision=at_decision, kind="decision").exists()
     assert [mail.to for mail in mailoutbox] == [[officer.email]]

@@ -535,7 +535,7 @@ def test_a_sign_off_on_other_content_does_not_count(officer, people, ready_draft
     decision_submit(decision_id=decision.pk, user=officer, lock_version=decision.lock_version)
     clear_all(decision, people)
     SignOff.objects.filter(decision=decision).update(content_hash="0" * 64)
-    from approvals.services import next_stage
+    from approvals.workflow import next_stage
 
     assert next_stage(decision=fresh(decision), signoffs=list(decision.signoffs.all())) == (
         "clearance"

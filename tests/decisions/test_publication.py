@@ -10,11 +10,11 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
 
-from approvals import publication
+from approvals import publication, workflow
 from approvals.models import Action
 from approvals.pdf import PdfRenderError
+from approvals.policies import can_extend_deferral
 from approvals.publication import (
-    can_extend_deferral,
     decision_publish,
     decision_withdraw,
     deferral_extend,
@@ -180,14 +180,14 @@ def test_an_existing_file_of_the_same_name_is_never_overwritten(approve, rendere
 
 def test_no_orphan_file_is_left_when_the_transaction_fails(approve, renderer, monkeypatch):
     decision = approve()
-    real_log = publication._log
+    real_log = workflow.record_action
 
     def failing_log(**kwargs):
         if kwargs["verb"] == Action.Verb.PUBLISHED:
             raise RuntimeError("database went away")
         return real_log(**kwargs)
 
-    monkeypatch.setattr(publication, "_log", failing_log)
+    monkeypatch.setattr(workflow, "record_action", failing_log)
     with pytest.raises(RuntimeError):
         decision_publish(decision_id=decision.pk)
     assert renderer.calls == 1
@@ -198,7 +198,7 @@ def test_no_orphan_file_is_left_when_the_transaction_fails(approve, renderer, mo
 
 def test_an_unexpected_error_on_one_record_does_not_stop_the_others(approve, renderer, monkeypatch):
     first, second = approve(), approve()
-    real_log = publication._log
+    real_log = workflow.record_action
     broken = []
 
     def log_failing_once(**kwargs):
@@ -207,7 +207,7 @@ def test_an_unexpected_error_on_one_record_does_not_stop_the_others(approve, ren
             raise RuntimeError("database went away")
         return real_log(**kwargs)
 
-    monkeypatch.setattr(publication, "_log", log_failing_once)
+    monkeypatch.setattr(workflow, "record_action", log_failing_once)
     result = publish_due()
     assert not result.ok
     assert result.errors == [
