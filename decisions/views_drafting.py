@@ -19,9 +19,10 @@ from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views import View
+from django.views.generic.base import TemplateResponseMixin
 
 from core.errors import DomainError, StaleRecord
 from core.views import (
@@ -293,7 +294,7 @@ class DeclarationView(SectionFormView):
         )
 
 
-class ListEditorView(DraftMixin, View):
+class ListEditorView(DraftMixin, TemplateResponseMixin, View):
     """A list of rows (recommendations, money lines) edited without JavaScript.
 
     Buttons named "action" add a row, remove one, or move one up or down: the page
@@ -337,7 +338,7 @@ class ListEditorView(DraftMixin, View):
             title=self.title,
             row_name=self.row_name,
         )
-        return render(self.request, self.template_name, context, status=status)
+        return self.render_to_response(context, status=status)
 
     def posted_rows(self) -> list[dict]:
         """The rows as typed, read from the posted formset, for re-display without validation."""
@@ -460,7 +461,9 @@ class PapersView(SectionFormView):
         return reverse("decisions:draft_papers", args=[self.decision.pk])
 
 
-class PaperRemoveView(DraftMixin, View):
+class PaperRemoveView(DraftMixin, TemplateResponseMixin, View):
+    template_name = "decisions/drafting/papers.html"
+
     def post(self, request, *args, paper_pk: int, **kwargs):
         form = VersionedForm(request.POST)
         if not form.is_valid():
@@ -482,9 +485,7 @@ class PaperRemoveView(DraftMixin, View):
                 "errors": [("", str(error))],
                 "title": "Background papers",
             }
-            return render(
-                request,
-                "decisions/drafting/papers.html",
+            return self.render_to_response(
                 self.get_context_data(**context),
                 status=409 if isinstance(error, StaleRecord) else 400,
             )
