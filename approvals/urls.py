@@ -6,8 +6,8 @@ app_name = "approvals"
 
 urlpatterns = [
     path("", views_record.home, name="home"),
-    path("records/<int:pk>/", views_record.detail, name="detail"),
-    path("records/<int:pk>/preview.pdf", views_pdf.pdf_preview, name="pdf_preview"),
+    path("records/<int:pk>/", views_record.RecordDetailView.as_view(), name="detail"),
+    path("records/<int:pk>/preview.pdf", views_pdf.PdfPreviewView.as_view(), name="pdf_preview"),
     path("records/<int:pk>/draft/", views.TaskListView.as_view(), name="task_list"),
     path("records/<int:pk>/draft/check/", views.CheckAnswersView.as_view(), name="check"),
     path(
@@ -29,5 +29,5 @@ urlpatterns = [
     ),
     path("records/<int:pk>/decide/", views.DecideView.as_view(), name="decide"),
     path("records/<int:pk>/return/", views.ReturnView.as_view(), name="return"),
-    path("records/<int:pk>/history/", views.history, name="history"),
+    path("records/<int:pk>/history/", views.HistoryView.as_view(), name="history"),
 ]

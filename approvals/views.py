@@ -1,8 +1,14 @@
-"""The workflow in the browser: submit, confirm a line, sign, decide, return, and the history.
+"""The workflow in the browser: the task list, check your answers and submit, confirm a
+line, sign, decide, return, and the history.
 
-Permission decision for every page: signed in (else to sign in); holding
-decisions.view_decision (else 403); the record exists (else 404); and, for the
-record, the policy of approvals.policies for the step (else 403 with its reason).
+Permission decision for every page: signed in (else to sign in); then
+- the task list, check your answers and submit (decisions.views_drafting.DraftMixin):
+  the rules of a page of a draft, decisions.policies.may_draft and can_edit_draft;
+- a step (StepView): decisions.view_decision (else 403); the record exists for the
+  user (else 404); and, for the record, the policy of approvals.policies for the step
+  (else 403 with its reason);
+- the history (StaffRecordMixin): decisions.view_decision (else 403), the record
+  exists for the user (else 404).
 A GET asks the policy. A POST is decided by the service, which first checks the
 version the page was loaded from, so the slower of two people, or a form sent
 twice, is told who acted (409) and nothing is done twice. A wrong signing password
@@ -11,21 +17,20 @@ refused (429) beside the password field.
 """
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
-from django.views import View
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.generic import TemplateView
 
-from core.access import staff_view
-from core.errors import DomainError, StaleRecord, WrongPassword
+from core.errors import StaleRecord, WrongPassword
 from core.forms import VersionedForm
-from core.views import add_domain_error
+from core.views import RecordFormView, RecordMixin, add_domain_error, get_or_404
 from decisions import policies as decision_policies
 from decisions import selectors as decision_selectors
 from decisions.drafting import task_groups
-from decisions.models import Decision, DeclarationLine
-from decisions.views_drafting import DraftView
+from decisions.models import DeclarationLine
+from decisions.views_drafting import DraftMixin
 
 from . import lockout, policies, selectors, services
 from .clearance import CHIEF_EXECUTIVE_STATEMENT, CLEARANCE_LINES
@@ -41,7 +46,7 @@ DECLARATION = (
 )
 
 
-def add_step_error(form, error: DomainError) -> int:
+def add_step_error(form, error: Exception) -> int:
     """A service's refusal on the form, and the status to answer with."""
     if isinstance(error, StaleRecord):
         # The drafting message speaks of changes kept on screen; a step has none.
@@ -55,155 +60,142 @@ def add_step_error(form, error: DomainError) -> int:
     return add_domain_error(form, error)
 
 
-class TaskListView(DraftView):
-    def get(self, request):
-        return self.render(
-            "decisions/drafting/task_list.html",
-            {"groups": task_groups(self.decision), "route": live_route(decision=self.decision)},
-        )
+class StaffRecordMixin(RecordMixin):
+    """A staff page about one record: decisions.view_decision (else 403 as
+    core.access.staff_view, with no reason), the record the user may see (else 404)."""
+
+    role = staticmethod(decision_policies.can_view_decisions)
+    selector = staticmethod(selectors.decision_detail_for_user)
 
 
-class CheckAnswersView(DraftView):
-    def load(self, *, user, pk: int) -> Decision:
-        # Part 1 as it will be published shows the standing signatures.
-        return selectors.decision_detail_for_user(user=user, pk=pk)
+class TaskListView(DraftMixin, TemplateView):
+    template_name = "decisions/drafting/task_list.html"
 
-    def get(self, request):
-        context = part_one_context(decision=self.decision)
-        return self.render(
-            "decisions/drafting/check.html",
-            {
-                **context,
-                "groups": task_groups(self.decision),
-                "part_two": self.decision.visible_part_two,
-                "declaration_confirmed": any(
-                    line.kind == DeclarationLine.Kind.DRAFTING_OFFICER and line.ticked
-                    for line in context["declaration_lines"]
-                ),
-            },
-        )
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        return {
+            **context,
+            "groups": task_groups(self.decision),
+            "route": live_route(decision=self.decision),
+        }
 
 
-class SubmitView(CheckAnswersView):
+class CheckAnswersMixin(DraftMixin):
+    template_name = "decisions/drafting/check.html"
+    # Part 1 as it will be published shows the standing signatures.
+    selector = staticmethod(selectors.decision_detail_for_user)
+
+    def get_context_data(self, **kwargs):
+        context = {**super().get_context_data(**kwargs), **part_one_context(decision=self.decision)}
+        return {
+            **context,
+            "groups": task_groups(self.decision),
+            "part_two": self.decision.visible_part_two,
+            "declaration_confirmed": any(
+                line.kind == DeclarationLine.Kind.DRAFTING_OFFICER and line.ticked
+                for line in context["declaration_lines"]
+            ),
+        }
+
+
+class CheckAnswersView(CheckAnswersMixin, TemplateView):
+    pass
+
+
+class SubmitView(CheckAnswersMixin, RecordFormView):
     """POST from "check your answers": a refusal shows that page again with the reason."""
 
     http_method_names = ["post"]
-    errors: list = []
-    status = 200
+    form_class = VersionedForm
 
-    def post(self, request):
-        form = VersionedForm(request.POST)
-        self.status = 400
-        if form.is_valid():
-            try:
-                decision = services.decision_submit(
-                    decision_id=self.decision.pk,
-                    user=request.user,
-                    lock_version=form.cleaned_data["lock_version"],
-                )
-            except DomainError as error:
-                self.status = add_step_error(form, error)
-            else:
-                messages.success(
-                    request,
-                    f"Submitted for clearance as {decision.reference}: {decision.route_reason}",
-                )
-                return redirect("approvals:detail", pk=decision.pk)
-        self.errors = [("submit-for-clearance", message) for _, message in form.error_list()]
-        return self.get(request)
+    def act(self, form):
+        return services.decision_submit(
+            decision_id=self.decision.pk,
+            user=self.request.user,
+            lock_version=form.cleaned_data["lock_version"],
+        )
 
-    def render(self, template: str, context: dict, status: int = 200):
-        return super().render(template, {**context, "errors": self.errors}, status=self.status)
+    def refused(self, form, error):
+        return add_step_error(form, error)
+
+    def success(self, decision):
+        messages.success(
+            self.request,
+            f"Submitted for clearance as {decision.reference}: {decision.route_reason}",
+        )
+        return redirect("approvals:detail", pk=decision.pk)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The errors stand beside the button of the check page, the only field it has.
+        errors = [("submit-for-clearance", message) for _, message in context["errors"]]
+        return {**context, "errors": errors}
 
 
-class StepView(View):
-    """One step of the workflow on one record: a form, one service, back to the record."""
+class StepView(RecordFormView):
+    """One step of the workflow on one record: a form, one service, back to the record.
 
-    template_name: str
+    A GET asks why_not() (the step's policy); a POST is decided by the service.
+    act(form) calls the service and returns the message telling the user it is done.
+    """
+
+    role = staticmethod(decision_policies.can_view_decisions)
+    permission_denied_message = NO_ROLE
+    selector = staticmethod(selectors.decision_detail_for_user)
     form_class: type[VersionedForm] = SigningForm
     title: str
     button: str
 
-    def dispatch(self, request, *args, pk: int, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not decision_policies.can_view_decisions(request.user):
-            raise PermissionDenied(NO_ROLE)
-        try:
-            self.decision = selectors.decision_detail_for_user(user=request.user, pk=pk)
-        except Decision.DoesNotExist:
-            raise Http404("No such record") from None
+    def prepare(self) -> None:
+        super().prepare()
         self.signoffs = list(self.decision.signoffs.all())
-        self.load_step(**kwargs)
-        return super().dispatch(request, *args, **kwargs)
-
-    def load_step(self, **kwargs) -> None:
-        """Read the rest of the address (a clearance line's kind)."""
 
     def why_not(self) -> str | None:
         raise NotImplementedError
 
-    def act(self, form) -> str:
-        """Call the step's service; the message telling the user it is done."""
-        raise NotImplementedError
+    def require_step(self) -> None:
+        if reason := self.why_not():
+            raise PermissionDenied(reason)
+
+    def get(self, request, *args, **kwargs):
+        self.require_step()
+        return super().get(request, *args, **kwargs)
 
     def form_kwargs(self) -> dict:
         return {"user": self.request.user}
 
-    def get(self, request, **kwargs):
-        if reason := self.why_not():
-            raise PermissionDenied(reason)
-        initial = {"lock_version": self.decision.lock_version}
-        return self.show(self.form_class(initial=initial, **self.form_kwargs()))
+    def form_valid(self, form):
+        if getattr(form, "signs", False) and lockout.signing_locked(self.request):
+            form.add_error("password", lockout.locked_message(self.request))
+            return self.form_invalid(form, status=429)
+        return super().form_valid(form)
 
-    def post(self, request, **kwargs):
-        form = self.form_class(request.POST, **self.form_kwargs())
-        status = 400
-        if form.is_valid():
-            if getattr(form, "signs", False) and lockout.signing_locked(request):
-                form.add_error("password", lockout.locked_message(request))
-                return self.show(form, 429)
-            try:
-                message = self.act(form)
-            except WrongPassword as error:
-                if lockout.record_wrong_password(request):
-                    form.add_error("password", lockout.locked_message(request))
-                    status = 429
-                else:
-                    status = add_step_error(form, error)
-            except DomainError as error:
-                status = add_step_error(form, error)
-            else:
-                messages.success(request, message)
-                return redirect("approvals:detail", pk=self.decision.pk)
-        return self.show(form, status)
+    def refused(self, form, error):
+        if isinstance(error, WrongPassword) and lockout.record_wrong_password(self.request):
+            form.add_error("password", lockout.locked_message(self.request))
+            return 429
+        return add_step_error(form, error)
 
-    def context(self) -> dict:
-        return {}
+    def success(self, message):
+        messages.success(self.request, message)
+        return super().success(message)
 
-    def show(self, form, status: int = 200):
-        context = {
-            "decision": self.decision,
-            "report": getattr(self.decision, "report", None),
-            "route_reason": selectors.route_reason_for(
-                user=self.request.user, decision=self.decision
-            ),
-            "form": form,
-            "errors": form.error_list(),
-            "title": self.title,
-            "button": self.button,
-            "can_return": policies.why_not_return(self.request.user, self.decision) is None,
-            "nav": "records",
-            **self.context(),
-        }
-        return render(self.request, self.template_name, context, status=status)
+    def get_success_url(self) -> str:
+        return reverse("approvals:detail", args=[self.decision.pk])
 
-    def versioned(self, form) -> dict:
-        return {
-            "decision_id": self.decision.pk,
-            "user": self.request.user,
-            "lock_version": form.cleaned_data["lock_version"],
-        }
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            **{
+                "report": getattr(self.decision, "report", None),
+                "route_reason": selectors.route_reason_for(
+                    user=self.request.user, decision=self.decision
+                ),
+                "title": self.title,
+                "button": self.button,
+                "can_return": policies.why_not_return(self.request.user, self.decision) is None,
+                **kwargs,
+            }
+        )
 
 
 class ClearanceView(StepView):
@@ -211,7 +203,9 @@ class ClearanceView(StepView):
     template_name = "approvals/clearance.html"
     button = "Confirm and sign"
 
-    def load_step(self, *, kind: str) -> None:
+    def prepare(self) -> None:
+        super().prepare()
+        kind = self.kwargs["kind"]
         if kind not in CLEARANCE_LINES:
             raise Http404("No such line of the declaration")
         self.line = CLEARANCE_LINES[kind]
@@ -225,8 +219,8 @@ class ClearanceView(StepView):
             self.request.user, self.decision, self.line.kind, self.signoffs
         )
 
-    def context(self):
-        return {"line": self.line}
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(line=self.line, **kwargs)
 
     def act(self, form):
         services.clearance_confirm(
@@ -248,9 +242,10 @@ class ChiefExecutiveView(StepView):
             self.request.user, self.decision, self.signoffs
         )
 
-    def context(self):
+    def get_context_data(self, **kwargs):
         maker = self.decision.get_decision_maker_display()
-        return {"statement": CHIEF_EXECUTIVE_STATEMENT.format(decision_maker=maker)}
+        statement = CHIEF_EXECUTIVE_STATEMENT.format(decision_maker=maker)
+        return super().get_context_data(statement=statement, **kwargs)
 
     def act(self, form):
         services.chief_executive_sign(
@@ -264,12 +259,10 @@ class DecideView(StepView):
     template_name = "approvals/decide.html"
     title = "Take the decision"
     button = "Sign the decision"
+    extra_context = {"declaration": DECLARATION}
 
     def why_not(self):
         return policies.why_not_decide(self.request.user, self.decision, self.signoffs)
-
-    def context(self):
-        return {"declaration": DECLARATION}
 
     def act(self, form):
         data = form.cleaned_data
@@ -307,21 +300,22 @@ class ReturnView(StepView):
         return f"{self.decision.reference} was returned to the drafting officer."
 
 
-@staff_view
-def history(request, pk: int):
-    try:
-        decision = decision_selectors.decision_list_for_user(user=request.user).get(pk=pk)
-    except Decision.DoesNotExist:
-        raise Http404("No such record") from None
-    part_two = decision_policies.can_view_part_two(request.user, decision)
-    hide_total = not part_two and selectors.had_confidential_amount(decision=decision)
-    context = {
-        "decision": decision,
-        "actions": selectors.decision_timeline(decision=decision, hide_total=hide_total),
-        "versions": selectors.decision_versions(
-            decision=decision, include_part_two=part_two, hide_total=hide_total
-        ),
-        "versions_include_part_two": part_two,
-        "nav": "records",
-    }
-    return render(request, "approvals/history.html", context)
+class HistoryView(StaffRecordMixin, TemplateView):
+    template_name = "approvals/history.html"
+
+    def load(self):
+        records = decision_selectors.decision_list_for_user(user=self.request.user)
+        return get_or_404(records, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        decision = self.decision
+        part_two = decision_policies.can_view_part_two(self.request.user, decision)
+        hide_total = not part_two and selectors.had_confidential_amount(decision=decision)
+        return super().get_context_data(
+            actions=selectors.decision_timeline(decision=decision, hide_total=hide_total),
+            versions=selectors.decision_versions(
+                decision=decision, include_part_two=part_two, hide_total=hide_total
+            ),
+            versions_include_part_two=part_two,
+            **kwargs,
+        )

@@ -10,7 +10,6 @@ loaded from, so the slower of two people is told who acted (409).
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -79,11 +78,10 @@ class PublicationStepView(StepView):
     def form_kwargs(self) -> dict:
         return {}
 
-    def post(self, request, **kwargs):
+    def post(self, request, *args, **kwargs):
         # Asked before the form is read: someone not allowed learns nothing from its errors.
-        if reason := self.why_not():
-            raise PermissionDenied(reason)
-        return super().post(request, **kwargs)
+        self.require_step()
+        return super().post(request, *args, **kwargs)
 
 
 class DeferralExtendView(PublicationStepView):
@@ -98,8 +96,8 @@ class DeferralExtendView(PublicationStepView):
     def why_not(self):
         return why_not_extend_deferral(self.request.user, self.decision)
 
-    def context(self):
-        return {"reminder_days": reminder_days()}
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(reminder_days=reminder_days(), **kwargs)
 
     def act(self, form):
         data = form.cleaned_data

@@ -1,7 +1,15 @@
-from django.http import Http404
+"""The staff side's home (the records and the queue) and the record page.
+
+Permission decision: signed in (else to sign in) and decisions.view_decision
+(else 403), core.access.staff_view for the home, StaffRecordMixin for the record
+page; the record page's record must exist for the user (else 404). What the user
+may do on the record is asked of approvals.policies (record_actions).
+"""
+
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.generic import TemplateView
 
 from core.access import staff_view
 from decisions import selectors
@@ -13,6 +21,7 @@ from . import selectors as approval_selectors
 from .clearance import CLEARANCE_LINES
 from .models import SignOff
 from .presenters import part_one_context
+from .views import StaffRecordMixin
 from .views_publication import publication_panel_context
 
 
@@ -45,12 +54,15 @@ def record_actions(user, decision: Decision, signoffs: list[SignOff]) -> list[tu
     return actions
 
 
-@staff_view
-def detail(request, pk: int):
-    try:
-        decision = approval_selectors.decision_detail_for_user(user=request.user, pk=pk)
-    except Decision.DoesNotExist:
-        raise Http404("No such record") from None
+class RecordDetailView(StaffRecordMixin, TemplateView):
+    template_name = "decisions/decision_detail.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **detail_context(self.request, self.decision)}
+
+
+def detail_context(request, decision: Decision) -> dict:
+    """The staff record page's context: what the user may see of the record and do on it."""
     signoffs = list(decision.signoffs.all())
     context = {
         # The same Part 1 content as the public page and the PDF (sections, report, signatures).
@@ -66,4 +78,4 @@ def detail(request, pk: int):
         else [],
         "nav": "records",
     }
-    return render(request, "decisions/decision_detail.html", context)
+    return context

@@ -1,8 +1,36 @@
-"""View helpers shared by every app."""
+"""View building blocks shared by every app, on Django's generic views.
 
-from django.core.exceptions import ValidationError
+- get_or_404: a record, or a 404 (the one place a DoesNotExist becomes one).
+- RoleRequiredMixin: signed in (else to the login page), then the role check (else 403).
+- RecordMixin: also loads the record for the user, before any handler runs.
+- ServiceFormView / RecordFormView: a FormView whose valid form calls one service, then
+  redirects; a refusal from the service is shown on the form with its status code.
 
-from .errors import NotAllowed, StaleRecord
+core imports no app: each app says which policy, which selector and which service.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.views.generic import FormView
+from django.views.generic.base import ContextMixin
+
+from .errors import DomainError, NotAllowed, StaleRecord
+
+
+def get_or_404(source: Callable[..., Any] | QuerySet, /, **kwargs: Any) -> Any:
+    """A selector called with kwargs, or a queryset's get(**kwargs); a 404 if there is none."""
+    try:
+        if isinstance(source, QuerySet):
+            return source.get(**kwargs)
+        return source(**kwargs)
+    except ObjectDoesNotExist:
+        # Also what a user may not see: the selectors are scoped to the user.
+        raise Http404("No such record") from None
 
 
 def add_domain_error(form, error: Exception) -> int:
@@ -20,3 +48,103 @@ def add_domain_error(form, error: Exception) -> int:
     if isinstance(error, StaleRecord):
         return 409
     return 403 if isinstance(error, NotAllowed) else 400
+
+
+class RoleRequiredMixin(LoginRequiredMixin):
+    """Signed in, else to the login page; then `role(user)`, else 403 with
+    permission_denied_message. Set `role` as a staticmethod of a policy."""
+
+    role: Callable[[Any], bool]
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not self.role(request.user):
+            raise PermissionDenied(self.get_permission_denied_message())
+        self.prepare()
+        return super().dispatch(request, *args, **kwargs)
+
+    def prepare(self) -> None:
+        """After the role check, before any handler: load what the page is about, and
+        apply its own rules (raise Http404 or PermissionDenied)."""
+
+
+class RecordMixin(RoleRequiredMixin, ContextMixin):
+    """A page about one record, self.decision, loaded by load() for the signed-in user.
+
+    Set `selector` (a staticmethod taking user= and pk=, scoped to the user), or
+    override load(). The context carries `decision` and `nav`.
+    """
+
+    selector: Callable[..., Any]
+    nav = "records"
+
+    def prepare(self) -> None:
+        super().prepare()
+        self.decision = self.load()
+
+    def load(self):
+        return get_or_404(self.selector, user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**{"decision": self.decision, "nav": self.nav, **kwargs})
+
+
+class ServiceFormView(RoleRequiredMixin, FormView):
+    """A form whose valid data goes to one service: act(form) calls it, success(result)
+    answers (a redirect to get_success_url()). A DomainError or ValidationError from the
+    service becomes a form error, answered with the status refused() gives; an invalid
+    form is a 400. The context carries `errors` for the error summary."""
+
+    def act(self, form) -> Any:
+        """Call the service; what it returns goes to success()."""
+        raise NotImplementedError
+
+    def success(self, result) -> HttpResponse:
+        return HttpResponseRedirect(self.get_success_url())
+
+    def refused(self, form, error: Exception) -> int:
+        """Put the service's refusal on the form; the status code to answer with."""
+        return add_domain_error(form, error)
+
+    def form_kwargs(self) -> dict:
+        """Arguments of the form beyond its data and initial values (the user, the record's parts)."""
+        return {}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), **self.form_kwargs()}
+
+    def form_valid(self, form):
+        try:
+            result = self.act(form)
+        except (DomainError, ValidationError) as error:
+            return self.form_invalid(form, status=self.refused(form, error))
+        return self.success(result)
+
+    def form_invalid(self, form, status: int = 400):
+        return self.render_to_response(self.get_context_data(form=form), status=status)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        return {**context, "errors": context["form"].error_list()}
+
+
+class RecordFormView(RecordMixin, ServiceFormView):
+    """A form on one record, loaded with the record's version (core.forms.VersionedForm),
+    which the service checks so that the slower of two people is told (409)."""
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        # Whatever get_initial() a page gives, the version is the record's as loaded.
+        return {
+            **kwargs,
+            "initial": {**kwargs["initial"], "lock_version": self.decision.lock_version},
+        }
+
+    def versioned(self, form) -> dict:
+        """The arguments every service on a record takes."""
+        return {
+            "decision_id": self.decision.pk,
+            "user": self.request.user,
+            "lock_version": form.cleaned_data["lock_version"],
+        }

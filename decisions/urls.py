@@ -5,8 +5,12 @@ from . import views_drafting as drafting
 app_name = "decisions"
 
 urlpatterns = [
-    path("records/new/", drafting.start, name="start"),
-    path("records/<int:pk>/papers/<int:paper_pk>/", drafting.paper_download, name="paper_download"),
+    path("records/new/", drafting.StartView.as_view(), name="start"),
+    path(
+        "records/<int:pk>/papers/<int:paper_pk>/",
+        drafting.PaperDownloadView.as_view(),
+        name="paper_download",
+    ),
     path(
         "records/<int:pk>/draft/title-summary/",
         drafting.TitleSummaryView.as_view(),

@@ -1,24 +1,38 @@
-"""Drafting a record in the browser: start, task list, one form a section, check your answers.
+"""Drafting a record in the browser: start, one form a section, lists of rows, papers.
 
-Permission decision for every view here: signed in (else to sign in); a
-drafting officer or an administrator (else 403); and for one record,
-decisions.policies.why_not_edit_draft (else 403 with its reason).
+Permission decision for every view here (core.views.RoleRequiredMixin and its
+`role`): signed in (else to sign in), then
+- start: decisions.policies.can_start_draft (else 403);
+- a page of a draft (DraftMixin): may_draft, a drafting officer or an administrator
+  (else 403); the record exists for the user (else 404); and
+  decisions.policies.why_not_edit_draft for that record (else 403 with its reason); the Part 2 page
+  also can_view_part_two (else 403);
+- downloading a background paper: can_view_decisions (else 403), the paper of
+  that record (else 404).
+A save is decided by the service, which checks the version the page was loaded
+from: the slower of two people is told who saved (409), nothing is lost.
 """
 
 import re
 
 from django import forms as django_forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views import View
+from django.views.generic.base import TemplateResponseMixin
 
 from core.errors import DomainError, StaleRecord
-from core.views import add_domain_error
+from core.views import (
+    RecordFormView,
+    RecordMixin,
+    RoleRequiredMixin,
+    ServiceFormView,
+    add_domain_error,
+    get_or_404,
+)
 
 from . import selectors, services
 from .drafting import PART_ONE_BY_SLUG
@@ -37,7 +51,7 @@ from .forms import (
     TitleSummaryForm,
     VersionedForm,
 )
-from .models import BackgroundPaper, Decision
+from .models import BackgroundPaper
 from .policies import (
     can_start_draft,
     can_view_decisions,
@@ -48,52 +62,35 @@ from .policies import (
 from .sections import PART_ONE_SECTIONS, REPORT_SECTIONS
 
 
-@login_required
-def start(request):
-    if not can_start_draft(request.user):
-        raise PermissionDenied("Only drafting officers can start a decision record.")
-    form = StartDecisionForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            decision = services.decision_create(
-                user=request.user,
-                form_type=form.cleaned_data["form_type"],
-                title=form.cleaned_data["title"],
-            )
-            return redirect("approvals:task_list", pk=decision.pk)
-        status = 400
-    return render(
-        request,
-        "decisions/drafting/start.html",
-        {"form": form, "errors": form.error_list()},
-        status=status,
-    )
+class StartView(ServiceFormView):
+    role = staticmethod(can_start_draft)
+    permission_denied_message = "Only drafting officers can start a decision record."
+    form_class = StartDecisionForm
+    template_name = "decisions/drafting/start.html"
+
+    def act(self, form):
+        return services.decision_create(
+            user=self.request.user,
+            form_type=form.cleaned_data["form_type"],
+            title=form.cleaned_data["title"],
+        )
+
+    def success(self, decision):
+        return redirect("approvals:task_list", pk=decision.pk)
 
 
-class DraftView(View):
-    """A page of a draft: loads the record for someone allowed to edit it."""
+class DraftMixin(RecordMixin):
+    """A page of a draft: the record, for someone allowed to edit it."""
 
-    def dispatch(self, request, *args, pk: int, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not may_draft(request.user):
-            raise PermissionDenied("Only drafting officers can change decision records.")
-        try:
-            self.decision = self.load(user=request.user, pk=pk)
-        except Decision.DoesNotExist:
-            raise Http404("No such record") from None
-        if reason := why_not_edit_draft(request.user, self.decision):
+    role = staticmethod(may_draft)
+    permission_denied_message = "Only drafting officers can change decision records."
+    # The record with its parts (a page of a later layer may load more).
+    selector = staticmethod(selectors.decision_detail_for_user)
+
+    def prepare(self) -> None:
+        super().prepare()
+        if reason := why_not_edit_draft(self.request.user, self.decision):
             raise PermissionDenied(reason)
-        return super().dispatch(request, *args, **kwargs)
-
-    def load(self, *, user, pk: int) -> Decision:
-        """The record with its parts (a page of a later layer may load more)."""
-        return selectors.decision_detail_for_user(user=user, pk=pk)
-
-    def render(self, template: str, context: dict, status: int = 200):
-        context = {"decision": self.decision, "nav": "records", **context}
-        return render(self.request, template, context, status=status)
 
     def task_list_url(self) -> str:
         return reverse("approvals:task_list", args=[self.decision.pk])
@@ -111,71 +108,32 @@ def warn_if_voided(request, decision) -> None:
         )
 
 
-class SectionFormView(DraftView):
-    """One form for one section: GET shows it, POST saves through a service or shows errors."""
+class SectionFormView(DraftMixin, RecordFormView):
+    """One form for one section: GET shows it, POST saves through act() or shows errors."""
 
     template_name = "decisions/drafting/section_form.html"
     form_class: type[VersionedForm]
     title: str = ""
 
-    def form_kwargs(self) -> dict:
-        return {}
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "title": self.title}
 
-    def initial(self) -> dict:
-        return {}
+    def success(self, saved):
+        warn_if_voided(self.request, saved)
+        return super().success(saved)
 
-    def save(self, form) -> None:
-        raise NotImplementedError
-
-    def context(self, form) -> dict:
-        return {
-            "form": form,
-            "errors": form.error_list(),
-            "title": self.title or self.heading(form),
-        }
-
-    def heading(self, form) -> str:
-        return ""
-
-    def get(self, request, **kwargs):
-        form = self.form_class(
-            initial={**self.initial(), "lock_version": self.decision.lock_version},
-            **self.form_kwargs(),
-        )
-        return self.render(self.template_name, self.context(form))
-
-    def post(self, request, **kwargs):
-        form = self.form_class(request.POST, request.FILES, **self.form_kwargs())
-        status = 400
-        if form.is_valid():
-            try:
-                saved = self.save(form)
-            except (DomainError, ValidationError) as error:
-                status = add_domain_error(form, error)
-            else:
-                warn_if_voided(self.request, saved)
-                return redirect(self.success_url())
-        return self.render(self.template_name, self.context(form), status=status)
-
-    def success_url(self) -> str:
+    def get_success_url(self) -> str:
         return self.task_list_url()
-
-    def versioned(self, form) -> dict:
-        return {
-            "decision_id": self.decision.pk,
-            "user": self.request.user,
-            "lock_version": form.cleaned_data["lock_version"],
-        }
 
 
 class TitleSummaryView(SectionFormView):
     form_class = TitleSummaryForm
     title = "Title and executive summary"
 
-    def initial(self):
+    def get_initial(self):
         return {"title": self.decision.title, "executive_summary": self.decision.executive_summary}
 
-    def save(self, form):
+    def act(self, form):
         return services.decision_update(
             **self.versioned(form),
             values={name: form.cleaned_data[name] for name in ("title", "executive_summary")},
@@ -187,16 +145,16 @@ class RouteFlagsView(SectionFormView):
     form_class = RouteFlagsForm
     title = "Reserved and significant matters"
 
-    def initial(self):
+    def get_initial(self):
         return {
             "reserved_to_mayor": self.decision.reserved_to_mayor,
             "significant_public_interest": self.decision.significant_public_interest,
         }
 
-    def save(self, form):
+    def act(self, form):
         return services.decision_update(
             **self.versioned(form),
-            values={name: form.cleaned_data[name] for name in self.initial()},
+            values={name: form.cleaned_data[name] for name in self.get_initial()},
             reason="Reserved and significant matters changed",
         )
 
@@ -209,19 +167,20 @@ class PartOneSectionView(SectionFormView):
         if section not in PART_ONE_BY_SLUG:
             raise Http404("No such section")
         self.section = PART_ONE_BY_SLUG[section]
+        self.title = self.section.heading
         return super().dispatch(request, *args, **kwargs)
 
     def form_kwargs(self):
         return {"heading": self.section.heading}
 
-    def initial(self):
+    def get_initial(self):
         return {"text": getattr(self.decision, self.section.field)}
 
-    def context(self, form):
+    def get_context_data(self, **kwargs):
         number = [s.field for s in PART_ONE_SECTIONS].index(self.section.field) + 1
-        return {**super().context(form), "title": self.section.heading, "number": number}
+        return {**super().get_context_data(**kwargs), "number": number}
 
-    def save(self, form):
+    def act(self, form):
         return services.decision_update(
             **self.versioned(form),
             values={self.section.field: form.cleaned_data["text"]},
@@ -230,7 +189,7 @@ class PartOneSectionView(SectionFormView):
 
 
 class ReportFormView(SectionFormView):
-    def initial(self):
+    def get_initial(self):
         report = getattr(self.decision, "report", None)
         return {
             name: getattr(report, name)
@@ -238,7 +197,7 @@ class ReportFormView(SectionFormView):
             if report and hasattr(report, name)
         }
 
-    def save(self, form):
+    def act(self, form):
         return services.report_update(
             **self.versioned(form),
             values={
@@ -265,7 +224,7 @@ class ReportAdviceView(ReportFormView):
     def form_kwargs(self):
         return {"sections": REPORT_SECTIONS}
 
-    def initial(self):
+    def get_initial(self):
         report = getattr(self.decision, "report", None)
         if report is None:
             return {}
@@ -278,19 +237,12 @@ class PublicationView(SectionFormView):
     template_name = "decisions/drafting/publication_form.html"
     title = "Publication and Part 2"
 
-    def get(self, request, **kwargs):
-        self.require_part_two()
-        return super().get(request, **kwargs)
-
-    def post(self, request, **kwargs):
-        self.require_part_two()
-        return super().post(request, **kwargs)
-
-    def require_part_two(self) -> None:
+    def prepare(self) -> None:
+        super().prepare()
         if not can_view_part_two(self.request.user, self.decision):
             raise PermissionDenied("You are not allowed to see Part 2 of this record.")
 
-    def initial(self):
+    def get_initial(self):
         part_two = self.decision.visible_part_two
         initial = {
             "deferral_reason": self.decision.deferral_reason,
@@ -304,7 +256,7 @@ class PublicationView(SectionFormView):
             initial["has_part_two"] = self.decision.has_part_two
         return initial
 
-    def save(self, form):
+    def act(self, form):
         data = form.cleaned_data
         return services.decision_set_publication(
             **self.versioned(form),
@@ -325,20 +277,20 @@ class DeclarationView(SectionFormView):
     def form_kwargs(self):
         return {"statement": services.drafting_officer_statement(self.decision.drafting_officer)}
 
-    def initial(self):
+    def get_initial(self):
         line = next(
             (ln for ln in self.decision.declaration_lines.all() if ln.kind == "drafting_officer"),
             None,
         )
         return {"confirmed": bool(line and line.ticked)}
 
-    def save(self, form):
+    def act(self, form):
         return services.declaration_set_drafting_officer(
             **self.versioned(form), confirmed=form.cleaned_data["confirmed"]
         )
 
 
-class ListEditorView(DraftView):
+class ListEditorView(DraftMixin, TemplateResponseMixin, View):
     """A list of rows (recommendations, money lines) edited without JavaScript.
 
     Buttons named "action" add a row, remove one, or move one up or down: the page
@@ -362,7 +314,7 @@ class ListEditorView(DraftView):
     def save(self, rows: list[dict], lock_version: int) -> None:
         raise NotImplementedError
 
-    def get(self, request):
+    def get(self, request, *args, **kwargs):
         rows = self.rows_from_record()
         return self.show(rows or [{}] * max(self.min_rows, 1), self.decision.lock_version)
 
@@ -375,17 +327,14 @@ class ListEditorView(DraftView):
             for form in formset.forms:
                 errors.extend(form.error_list())
             errors.extend(("", message) for message in formset.non_form_errors())
-        return self.render(
-            self.template_name,
-            {
-                "formset": formset,
-                "version_form": version_form,
-                "errors": errors,
-                "title": self.title,
-                "row_name": self.row_name,
-            },
-            status=status,
+        context = self.get_context_data(
+            formset=formset,
+            version_form=version_form,
+            errors=errors,
+            title=self.title,
+            row_name=self.row_name,
         )
+        return self.render_to_response(context, status=status)
 
     def posted_rows(self) -> list[dict]:
         """The rows as typed, read from the posted formset, for re-display without validation."""
@@ -404,7 +353,7 @@ class ListEditorView(DraftView):
             rows.append(row)
         return rows
 
-    def post(self, request):
+    def post(self, request, *args, **kwargs):
         action = request.POST.get("action", "save")
         version_form = VersionedForm(request.POST)
         lock_version = request.POST.get("lock_version", "")
@@ -467,7 +416,7 @@ class MoneyView(ListEditorView):
     row_name = "Line"
     template_name = "decisions/drafting/money_form.html"
 
-    def get(self, request):
+    def get(self, request, *args, **kwargs):
         return self.show(self.rows_from_record(), self.decision.lock_version)
 
     def rows_from_record(self):
@@ -496,7 +445,7 @@ class PapersView(SectionFormView):
     template_name = "decisions/drafting/papers.html"
     title = "Background papers"
 
-    def save(self, form):
+    def act(self, form):
         return services.paper_add(
             **self.versioned(form),
             title=form.cleaned_data["title"],
@@ -504,12 +453,14 @@ class PapersView(SectionFormView):
             content_type=form.content_type,
         )
 
-    def success_url(self):
+    def get_success_url(self):
         return reverse("decisions:draft_papers", args=[self.decision.pk])
 
 
-class PaperRemoveView(DraftView):
-    def post(self, request, paper_pk: int):
+class PaperRemoveView(DraftMixin, TemplateResponseMixin, View):
+    template_name = "decisions/drafting/papers.html"
+
+    def post(self, request, *args, paper_pk: int, **kwargs):
         form = VersionedForm(request.POST)
         if not form.is_valid():
             return redirect("decisions:draft_papers", pk=self.decision.pk)
@@ -530,24 +481,24 @@ class PaperRemoveView(DraftView):
                 "errors": [("", str(error))],
                 "title": "Background papers",
             }
-            return self.render(
-                "decisions/drafting/papers.html",
-                context,
+            return self.render_to_response(
+                self.get_context_data(**context),
                 status=409 if isinstance(error, StaleRecord) else 400,
             )
         return redirect("decisions:draft_papers", pk=self.decision.pk)
 
 
-@login_required
-def paper_download(request, pk: int, paper_pk: int):
-    if not can_view_decisions(request.user):
-        raise PermissionDenied("Your role does not allow you to read decision records.")
-    paper = get_object_or_404(
-        BackgroundPaper.objects.select_related("decision"), pk=paper_pk, decision_id=pk
-    )
-    return FileResponse(
-        paper.file.open("rb"),
-        as_attachment=True,
-        filename=paper.original_filename,
-        content_type=paper.content_type,
-    )
+class PaperDownloadView(RoleRequiredMixin, View):
+    role = staticmethod(can_view_decisions)
+    permission_denied_message = "Your role does not allow you to read decision records."
+
+    def get(self, request, *args, pk: int, paper_pk: int):
+        paper = get_or_404(
+            BackgroundPaper.objects.select_related("decision"), pk=paper_pk, decision_id=pk
+        )
+        return FileResponse(
+            paper.file.open("rb"),
+            as_attachment=True,
+            filename=paper.original_filename,
+            content_type=paper.content_type,
+        )

@@ -13,8 +13,8 @@ from approvals.services import decision_pass_back, decision_return, decision_tak
 from core.errors import DomainError, NotAllowed, StaleRecord
 from core.roles import Role
 from decisions.models import Decision
-from tests.workflow import clear_all, sign_to_approval
 from tests.factories import PASSWORD
+from tests.workflow import clear_all, sign_to_approval
 
 pytestmark = pytest.mark.django_db
 
