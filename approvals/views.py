@@ -26,19 +26,15 @@ from decisions import selectors as decision_selectors
 from decisions.drafting import task_groups
 from decisions.models import Decision, DeclarationLine
 from decisions.views_drafting import DraftView
+from decisions.wording import CHIEF_EXECUTIVE_STATEMENT, DECISION_MAKER_DECLARATION
 
 from . import lockout, policies, selectors, services
-from .clearance import CHIEF_EXECUTIVE_STATEMENT, CLEARANCE_LINES
+from .clearance import CLEARANCE_LINES
 from .forms import ClearanceForm, DecisionForm, ReturnForm, SigningForm
 from .presenters import part_one_context
 from .selectors import live_route
 
 NO_ROLE = "Your role does not allow you to read decision records."
-DECLARATION = (
-    "I confirm I have considered whether or not I have any personal or prejudicial interest in "
-    "this matter and take the proposed decision in compliance with the Code of Conduct. Any such "
-    "interests are recorded below."
-)
 
 
 def add_step_error(form, error: DomainError) -> int:
@@ -269,7 +265,7 @@ class DecideView(StepView):
         return policies.why_not_decide(self.request.user, self.decision, self.signoffs)
 
     def context(self):
-        return {"declaration": DECLARATION}
+        return {"declaration": DECISION_MAKER_DECLARATION}
 
     def act(self, form):
         data = form.cleaned_data
