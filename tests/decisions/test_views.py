@@ -110,6 +110,15 @@ def test_part_two_is_invisible_without_the_permission(
     assert "£988,654.32" not in page  # nor the total that would reveal it
 
 
+@pytest.mark.parametrize("name", STAFF_PAGES)
+def test_without_part_two_the_public_total_is_shown_with_its_gap(
+    client, make_user, record_with_part_two, name
+):
+    client.force_login(make_user(Role.DRAFTING_OFFICER))
+    page = client.get(url_for(name, record_with_part_two)).content.decode()
+    assert "£1,000.00 and a confidential amount" in page
+
+
 @pytest.mark.parametrize("user_fixture", ["finance", "officer"])
 def test_part_two_is_shown_to_reviewers_and_to_the_drafter(
     client, request, record_with_part_two, user_fixture
