@@ -3,6 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from approvals.presenters import part_one_plain_text
 from core.roles import Role
 from tests.factories import (
     DecisionFactory,
@@ -90,6 +91,19 @@ def test_detail_numbers_part_one_paragraphs(client, finance):
     page = client.get(reverse("approvals:detail", args=[decision.pk])).content.decode()
     assert "1.1.</span> Why we act." in page
     assert "1.2.</span> What we do." in page
+
+
+def test_detail_says_what_a_draft_has_not_written_yet(client, finance):
+    # Staff see the gaps of a draft; Part 1 as the public will see it (check your
+    # answers, the PDF) leaves them out.
+    decision = DecisionFactory(executive_summary="", introduction="")
+    client.force_login(finance)
+    page = client.get(reverse("approvals:detail", args=[decision.pk])).content.decode()
+    summary = page.split("Executive Summary:</h3>", 1)[1].split("<h3", 1)[0]
+    assert "Not written yet." in summary
+    assert "No recommendations yet." in page
+    assert "No declaration lines yet." in page
+    assert "Not written yet." not in part_one_plain_text(decision=decision)
 
 
 def test_unknown_record_is_not_found(client, finance):
