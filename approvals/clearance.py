@@ -9,6 +9,12 @@ from typing import NamedTuple
 from core.roles import Role
 from decisions.models import DeclarationKind
 
+# {reviewer}: who reviewed it ("The Chief Finance Officer").
+DIRECTOR_STATEMENT = (
+    "{reviewer} has reviewed the request and is satisfied it is correct and consistent with the "
+    "MOPAC's plans and priorities."
+)
+
 
 class ClearanceLine(NamedTuple):
     kind: DeclarationKind
@@ -72,8 +78,7 @@ CLEARANCE_LINES: dict[str, ClearanceLine] = {
             Role.DIRECTOR,
             "decisions.clear_director",
             tuple(
-                f"{reviewer} has reviewed the request and is satisfied it is correct and "
-                "consistent with the MOPAC's plans and priorities."
+                DIRECTOR_STATEMENT.format(reviewer=reviewer)
                 for reviewer in (
                     "The Chief Finance Officer",
                     "The Director of Strategy and Commissioning",
@@ -83,11 +88,3 @@ CLEARANCE_LINES: dict[str, ClearanceLine] = {
         ),
     ]
 }
-
-CHIEF_EXECUTIVE_STATEMENT = (
-    "I have been consulted about the proposal and confirm that financial, legal and equalities "
-    "advice has been taken into account in the preparation of this report. I am satisfied that "
-    "this is an appropriate request to be submitted to the {decision_maker}."
-)
-APPROVAL_STATEMENT = "The above request has my approval."
-REFUSAL_STATEMENT = "The above request does not have my approval."

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 
 from decisions.models import Decision
 from decisions.sections import PART_ONE_SECTIONS, REPORT_SECTIONS, Section
+from decisions.wording import APPROVAL_STATEMENT, DECISION_MAKER_DECLARATION
 
 from .models import SignOff
 
@@ -44,6 +45,9 @@ def part_one_context(*, decision: Decision) -> dict[str, Any]:
         "report_sections": report_sections(report) if report else [],
         "ce_signoff": next((s for s in signoffs if s.kind == SignOff.Kind.CHIEF_EXECUTIVE), None),
         "decision_signoff": next((s for s in signoffs if s.kind == SignOff.Kind.DECISION), None),
+        # The form's fixed sentences; the approval statement stands in until the decision.
+        "decision_maker_declaration": DECISION_MAKER_DECLARATION,
+        "approval_statement": APPROVAL_STATEMENT,
     }
 
 

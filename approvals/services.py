@@ -24,14 +24,10 @@ from core.roles import Role
 from decisions.canonical import decision_content_hash
 from decisions.locking import decision_lock
 from decisions.models import Decision, DeclarationLine, ReferenceSeries
+from decisions.wording import APPROVAL_STATEMENT, CHIEF_EXECUTIVE_STATEMENT, REFUSAL_STATEMENT
 
 from . import notifications, policies
-from .clearance import (
-    APPROVAL_STATEMENT,
-    CHIEF_EXECUTIVE_STATEMENT,
-    CLEARANCE_LINES,
-    REFUSAL_STATEMENT,
-)
+from .clearance import CLEARANCE_LINES
 from .models import Action, ApprovalCycle, SignOff
 from .routing import NoRuleApplies, route_decision
 from .selectors import scheme_in_force

@@ -31,19 +31,15 @@ from decisions import selectors as decision_selectors
 from decisions.drafting import task_groups
 from decisions.models import DeclarationLine
 from decisions.views_drafting import DraftMixin
+from decisions.wording import CHIEF_EXECUTIVE_STATEMENT, DECISION_MAKER_DECLARATION
 
 from . import lockout, policies, selectors, services
-from .clearance import CHIEF_EXECUTIVE_STATEMENT, CLEARANCE_LINES
+from .clearance import CLEARANCE_LINES
 from .forms import ClearanceForm, DecisionForm, ReturnForm, SigningForm
 from .presenters import part_one_context
 from .selectors import live_route
 
 NO_ROLE = "Your role does not allow you to read decision records."
-DECLARATION = (
-    "I confirm I have considered whether or not I have any personal or prejudicial interest in "
-    "this matter and take the proposed decision in compliance with the Code of Conduct. Any such "
-    "interests are recorded below."
-)
 
 
 def add_step_error(form, error: Exception) -> int:
@@ -259,7 +255,7 @@ class DecideView(StepView):
     template_name = "approvals/decide.html"
     title = "Take the decision"
     button = "Sign the decision"
-    extra_context = {"declaration": DECLARATION}
+    extra_context = {"declaration": DECISION_MAKER_DECLARATION}
 
     def why_not(self):
         return policies.why_not_decide(self.request.user, self.decision, self.signoffs)

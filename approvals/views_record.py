@@ -27,9 +27,7 @@ from .views_publication import publication_panel_context
 
 @staff_view
 def home(request):
-    decisions = list(selectors.decision_list_for_user(user=request.user))
-    for decision in decisions:
-        decision.can_see_part_two = can_view_part_two(request.user, decision)
+    decisions = selectors.decision_list_with_visible_totals(user=request.user)
     queue = approval_selectors.awaiting_action(user=request.user, today=timezone.localdate())
     context = {"decisions": decisions, "queue": queue, "nav": "records"}
     return render(request, "decisions/home.html", context)

@@ -30,12 +30,15 @@ from .models import (
 )
 from .policies import can_start_draft, can_view_part_two, why_not_edit_draft
 from .signals import content_changed
+from .wording import DRAFTING_OFFICER_STATEMENT
 
 
 def drafting_officer_statement(officer: User) -> str:
     """The drafting officer's line of the declaration, in the words of the paper form."""
     name = officer.get_full_name() or officer.username
-    return f"{name} has drafted this report in accordance with {settings.ORGANISATION_SHORT_NAME} procedures."
+    return DRAFTING_OFFICER_STATEMENT.format(
+        name=name, organisation=settings.ORGANISATION_SHORT_NAME
+    )
 
 
 def decision_create(*, user: User, form_type: FormType, title: str) -> Decision:

@@ -8,17 +8,19 @@ bullets are left out, because the published version numbers the paragraphs itsel
 from datetime import date
 from decimal import Decimal
 
+from approvals.clearance import DIRECTOR_STATEMENT
 from approvals.models import SignOff
 from core.roles import Role
 from decisions.models import DecisionMaker, DecisionStatus, DeclarationKind, ExpenditureLine
+from decisions.wording import APPROVAL_STATEMENT, DRAFTING_OFFICER_STATEMENT
 
 from .spec import (
-    APPROVAL_STATEMENT,
-    CHIEF_EXECUTIVE_STATEMENT,
     Declaration,
     Money,
     RecordSpec,
     Signature,
+    advice,
+    chief_executive_statement,
     london,
     paragraphs,
 )
@@ -212,44 +214,43 @@ REPORT_FIELDS = {
 DECLARATION = (
     Declaration(
         DeclarationKind.FINANCIAL,
-        "The Strategic Finance and Resource Management Team has been consulted on this proposal.",
+        advice(DeclarationKind.FINANCIAL, 0),
         ticked=True,
         cleared_at=london(2021, 10, 12, 10, 15),
     ),
     Declaration(
         DeclarationKind.LEGAL,
-        "Legal advice is not required.",
+        advice(DeclarationKind.LEGAL, 0),
         ticked=True,
         cleared_at=london(2021, 10, 12, 15, 40),
     ),
     Declaration(
         DeclarationKind.EQUALITIES,
-        "Equality and diversity issues are covered in the body of the report.",
+        advice(DeclarationKind.EQUALITIES, 0),
         ticked=True,
         cleared_at=london(2021, 10, 13, 11, 5),
     ),
     Declaration(
         DeclarationKind.COMMERCIAL,
-        "The proposal is in keeping with the GLA Group Responsible Procurement Policy.",
+        advice(DeclarationKind.COMMERCIAL, 0),
         ticked=True,
         cleared_at=london(2021, 10, 13, 16, 20),
     ),
     Declaration(
         DeclarationKind.PRIVACY,
-        "GDPR compliance issues are covered in the body of the report.\nA DPIA has been completed.",
+        advice(DeclarationKind.PRIVACY, 0),
         ticked=True,
         cleared_at=london(2021, 10, 14, 9, 30),
     ),
     # The officer's own line is ticked on submission, not cleared by anyone else.
     Declaration(
         DeclarationKind.DRAFTING_OFFICER,
-        "Craig James has drafted this report in accordance with MOPAC procedures.",
+        DRAFTING_OFFICER_STATEMENT.format(name="Craig James", organisation="MOPAC"),
         ticked=True,
     ),
     Declaration(
         DeclarationKind.DIRECTOR,
-        "The Chief Finance Officer has reviewed the request and is satisfied it is correct and "
-        "consistent with the MOPAC's plans and priorities.",
+        DIRECTOR_STATEMENT.format(reviewer="The Chief Finance Officer"),
         ticked=True,
         cleared_at=london(2021, 10, 20, 14, 0),
     ),
@@ -277,7 +278,7 @@ PCD_1069 = RecordSpec(
         Signature(
             SignOff.Kind.CHIEF_EXECUTIVE,
             Role.CHIEF_EXECUTIVE,
-            CHIEF_EXECUTIVE_STATEMENT,
+            chief_executive_statement(DecisionMaker.DMPC),
             SignOff.Outcome.CONFIRMED,
             london(2021, 10, 22),
         ),

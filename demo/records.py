@@ -7,6 +7,7 @@ numbers continue the series after 1069 in order of submission; the draft has non
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from approvals.clearance import DIRECTOR_STATEMENT
 from approvals.models import SignOff
 from core.roles import Role
 from decisions.models import (
@@ -16,15 +17,16 @@ from decisions.models import (
     ExpenditureLine,
     PartTwo,
 )
+from decisions.wording import APPROVAL_STATEMENT, DRAFTING_OFFICER_STATEMENT
 
 from .pcd1069 import PCD_1069
 from .spec import (
-    APPROVAL_STATEMENT,
-    CHIEF_EXECUTIVE_STATEMENT,
     Declaration,
     Money,
     RecordSpec,
     Signature,
+    advice,
+    chief_executive_statement,
     london,
     paragraphs,
 )
@@ -59,25 +61,24 @@ DMPC_AUTHORITY = (
 def _declaration(
     *,
     cleared: dict[str, datetime],
-    legal: str = "The MOPAC legal team has been consulted on the proposal.",
-    privacy: str = "GDPR compliance issues are covered in the body of the report.\n"
-    "A DPIA is not required.",
+    legal: int = 1,
+    privacy: int = 1,
     director: str = "The Director of Strategy and Commissioning",
 ) -> tuple[Declaration, ...]:
-    """The seven lines in the office's usual words; `cleared` says who confirmed theirs, when."""
+    """The seven lines in the office's usual words; `cleared` says who confirmed theirs, when.
+
+    `legal` and `privacy` number the statement each adviser chose (approvals/clearance.py).
+    """
     statements = {
-        DeclarationKind.FINANCIAL: "The Strategic Finance and Resource Management Team has been "
-        "consulted on this proposal.",
-        DeclarationKind.LEGAL: legal,
-        DeclarationKind.EQUALITIES: "Equality and diversity issues are covered in the body of the "
-        "report.",
-        DeclarationKind.COMMERCIAL: "The proposal is in keeping with the GLA Group Responsible "
-        "Procurement Policy.",
-        DeclarationKind.PRIVACY: privacy,
-        DeclarationKind.DRAFTING_OFFICER: "Craig James has drafted this report in accordance "
-        "with MOPAC procedures.",
-        DeclarationKind.DIRECTOR: f"{director} has reviewed the request and is satisfied it is "
-        "correct and consistent with the MOPAC's plans and priorities.",
+        DeclarationKind.FINANCIAL: advice(DeclarationKind.FINANCIAL, 0),
+        DeclarationKind.LEGAL: advice(DeclarationKind.LEGAL, legal),
+        DeclarationKind.EQUALITIES: advice(DeclarationKind.EQUALITIES, 0),
+        DeclarationKind.COMMERCIAL: advice(DeclarationKind.COMMERCIAL, 0),
+        DeclarationKind.PRIVACY: advice(DeclarationKind.PRIVACY, privacy),
+        DeclarationKind.DRAFTING_OFFICER: DRAFTING_OFFICER_STATEMENT.format(
+            name="Craig James", organisation="MOPAC"
+        ),
+        DeclarationKind.DIRECTOR: DIRECTOR_STATEMENT.format(reviewer=director),
     }
     lines = []
     for kind, statement in statements.items():
@@ -106,11 +107,11 @@ def _all_cleared(first_day: date) -> dict[str, datetime]:
     }
 
 
-def _chief_executive(when: datetime) -> Signature:
+def _chief_executive(when: datetime, to: DecisionMaker = DecisionMaker.DMPC) -> Signature:
     return Signature(
         SignOff.Kind.CHIEF_EXECUTIVE,
         Role.CHIEF_EXECUTIVE,
-        CHIEF_EXECUTIVE_STATEMENT,
+        chief_executive_statement(to),
         SignOff.Outcome.CONFIRMED,
         when,
     )
@@ -287,9 +288,8 @@ DIGITAL_FORENSICS = RecordSpec(
     },
     declaration=_declaration(
         cleared=_all_cleared(date(2026, 10, 26)),
-        legal="Legal advice has been sought and is reflected in the body of the report.",
-        privacy="GDPR compliance issues are covered in the body of the report.\n"
-        "A DPIA has been completed.",
+        legal=2,
+        privacy=0,
         director="The Chief Finance Officer",
     ),
     signatures=(_chief_executive(london(2026, 11, 16, 11, 0)),),
@@ -458,7 +458,7 @@ POLICE_AND_CRIME_PLAN = RecordSpec(
         cleared=_all_cleared(date(2026, 11, 17)),
         director="The Director of Strategy and Commissioning",
     ),
-    signatures=(_chief_executive(london(2026, 11, 25, 15, 0)),),
+    signatures=(_chief_executive(london(2026, 11, 25, 15, 0), to=DecisionMaker.MAYOR),),
     started_at=london(2026, 10, 20, 11, 0),
 )
 

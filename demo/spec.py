@@ -6,12 +6,27 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from approvals.clearance import CLEARANCE_LINES
+from decisions.models import DecisionMaker
+from decisions.wording import CHIEF_EXECUTIVE_STATEMENT
+
 LONDON = ZoneInfo("Europe/London")
 
 
 def paragraphs(*texts: str) -> str:
     """The text of a TextField: paragraphs separated by a blank line, without their numbers."""
     return "\n\n".join(texts)
+
+
+def advice(kind: str, number: int) -> str:
+    """The adviser's statement numbered `number` (from 0) of the line `kind`, as offered
+    to them (approvals.clearance.CLEARANCE_LINES)."""
+    return CLEARANCE_LINES[kind].statements[number]
+
+
+def chief_executive_statement(decision_maker: DecisionMaker) -> str:
+    """The Chief Executive's statement as the service words it for a record to `decision_maker`."""
+    return CHIEF_EXECUTIVE_STATEMENT.format(decision_maker=decision_maker.label)
 
 
 def london(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> datetime:
@@ -77,12 +92,3 @@ class RecordSpec:
     started_at: datetime | None = None
     # When it was submitted; by default the day before the first sign-off.
     submitted_at: datetime | None = None
-
-
-# The standard wording of the sign-offs, as PCD 1069 prints it.
-CHIEF_EXECUTIVE_STATEMENT = (
-    "I have been consulted about the proposal and confirm that financial, legal and equalities "
-    "advice has been taken into account in the preparation of this report. I am satisfied that "
-    "this is an appropriate request to be submitted to the Deputy Mayor for Policing and Crime."
-)
-APPROVAL_STATEMENT = "The above request has my approval."

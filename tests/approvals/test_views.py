@@ -10,7 +10,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 from django.utils import timezone
 
-from approvals.clearance import CHIEF_EXECUTIVE_STATEMENT, CLEARANCE_LINES
+from approvals.clearance import CLEARANCE_LINES
 from approvals.models import Action, SignOff
 from approvals.services import (
     chief_executive_sign,
@@ -21,6 +21,7 @@ from approvals.services import (
 from core.roles import ROLE_GROUP_NAMES, Role
 from decisions import services as drafting
 from decisions.models import Decision, DeclarationLine, ReferenceSeries
+from decisions.wording import CHIEF_EXECUTIVE_STATEMENT
 from tests.factories import PASSWORD, DecisionFactory, ExpenditureLineFactory
 
 pytestmark = pytest.mark.django_db

@@ -28,7 +28,9 @@ from approvals.models import SignOff
 from approvals.selectors import awaiting_action
 from core.roles import ROLE_GROUP_NAMES, Role
 from decisions.canonical import decision_content_hash
-from decisions.models import Decision, DecisionStatus, ReferenceSeries
+from decisions.models import Decision, DecisionStatus, DeclarationLine, ReferenceSeries
+from decisions.services import drafting_officer_statement
+from decisions.wording import CHIEF_EXECUTIVE_STATEMENT
 from demo.loader import demo_load
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
@@ -471,6 +473,19 @@ def test_every_signoff_carries_the_hash_of_its_record():
     for decision in signed:
         expected = decision_content_hash(decision=decision)
         assert {s.content_hash for s in decision.signoffs.all()} == {expected}, decision.reference
+
+
+def test_the_fixed_statements_are_those_the_services_write():
+    # The Chief Executive's names the office each record goes to (the Mayor's too).
+    demo_load()
+    for decision in Decision.objects.filter(signoffs__kind=SignOff.Kind.CHIEF_EXECUTIVE):
+        ce = decision.signoffs.get(kind=SignOff.Kind.CHIEF_EXECUTIVE)
+        maker = decision.get_decision_maker_display()
+        assert ce.statement == CHIEF_EXECUTIVE_STATEMENT.format(decision_maker=maker)
+    for line in DeclarationLine.objects.filter(kind=DeclarationLine.Kind.DRAFTING_OFFICER):
+        assert line.statement == drafting_officer_statement(line.decision.drafting_officer)
+    makers = Decision.objects.filter(signoffs__kind=SignOff.Kind.CHIEF_EXECUTIVE)
+    assert set(makers.values_list("decision_maker", flat=True)) == {"dmpc", "mayor"}
 
 
 # --- The other records -----------------------------------------------------------------

@@ -1,3 +1,4 @@
+import html
 import io
 import re
 import zipfile
@@ -690,6 +691,20 @@ def test_check_your_answers_previews_part_one_without_part_two(client, officer, 
     assert "98,765.43" not in preview
     assert "Is there a <strong>Part 2</strong> form – YES" in preview
     assert "1.1.</span> First paragraph." in preview
+
+
+def test_check_your_answers_previews_the_form_s_fixed_sentences(client, officer, draft):
+    # The preview is given only what it names: the wording must be among it.
+    client.force_login(officer)
+    page = client.get(reverse("approvals:check", args=[draft.pk])).content.decode()
+    preview = html.unescape(page.split("Part 1 as the public will see it", 1)[1])
+    assert (
+        "I confirm I have considered whether or not I have any personal or prejudicial interest "
+        "in this matter and take the proposed decision in compliance with the Code of Conduct. "
+        "Any such interests are recorded below." in preview
+    )
+    assert "The above request has my approval." in preview
+    assert "Not written yet." not in preview
 
 
 def count_queries(client, url: str) -> int:

@@ -3,6 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from approvals.presenters import part_one_plain_text
 from core.roles import Role
 from tests.factories import (
     DecisionFactory,
@@ -92,6 +93,19 @@ def test_detail_numbers_part_one_paragraphs(client, finance):
     assert "1.2.</span> What we do." in page
 
 
+def test_detail_says_what_a_draft_has_not_written_yet(client, finance):
+    # Staff see the gaps of a draft; Part 1 as the public will see it (check your
+    # answers, the PDF) leaves them out.
+    decision = DecisionFactory(executive_summary="", introduction="")
+    client.force_login(finance)
+    page = client.get(reverse("approvals:detail", args=[decision.pk])).content.decode()
+    summary = page.split("Executive Summary:</h3>", 1)[1].split("<h3", 1)[0]
+    assert "Not written yet." in summary
+    assert "No recommendations yet." in page
+    assert "No declaration lines yet." in page
+    assert "Not written yet." not in part_one_plain_text(decision=decision)
+
+
 def test_unknown_record_is_not_found(client, finance):
     client.force_login(finance)
     assert client.get(reverse("approvals:detail", args=[999999])).status_code == 404
@@ -108,6 +122,15 @@ def test_part_two_is_invisible_without_the_permission(
     assert PART_TWO_SECRET not in page
     assert CONFIDENTIAL_AMOUNT not in page
     assert "£988,654.32" not in page  # nor the total that would reveal it
+
+
+@pytest.mark.parametrize("name", STAFF_PAGES)
+def test_without_part_two_the_public_total_is_shown_with_its_gap(
+    client, make_user, record_with_part_two, name
+):
+    client.force_login(make_user(Role.DRAFTING_OFFICER))
+    page = client.get(url_for(name, record_with_part_two)).content.decode()
+    assert "£1,000.00 and a confidential amount" in page
 
 
 @pytest.mark.parametrize("user_fixture", ["finance", "officer"])
