@@ -31,7 +31,6 @@ from . import lockout, policies, selectors, services
 from .clearance import CHIEF_EXECUTIVE_STATEMENT, CLEARANCE_LINES
 from .forms import ClearanceForm, DecisionForm, ReturnForm, SigningForm
 from .presenters import part_one_context
-from .selectors import live_route
 
 NO_ROLE = "Your role does not allow you to read decision records."
 DECLARATION = (
@@ -59,7 +58,12 @@ class TaskListView(DraftView):
     def get(self, request):
         return self.render(
             "decisions/drafting/task_list.html",
-            {"groups": task_groups(self.decision), "route": live_route(decision=self.decision)},
+            {
+                "groups": task_groups(self.decision),
+                "route_reason": selectors.live_route_reason(
+                    user=request.user, decision=self.decision
+                ),
+            },
         )
 
 
@@ -106,7 +110,8 @@ class SubmitView(CheckAnswersView):
             else:
                 messages.success(
                     request,
-                    f"Submitted for clearance as {decision.reference}: {decision.route_reason}",
+                    f"Submitted for clearance as {decision.reference}: "
+                    + selectors.route_reason_for(user=request.user, decision=decision),
                 )
                 return redirect("approvals:detail", pk=decision.pk)
         self.errors = [("submit-for-clearance", message) for _, message in form.error_list()]
@@ -314,13 +319,10 @@ def history(request, pk: int):
     except Decision.DoesNotExist:
         raise Http404("No such record") from None
     part_two = decision_policies.can_view_part_two(request.user, decision)
-    hide_total = not part_two and selectors.had_confidential_amount(decision=decision)
     context = {
         "decision": decision,
-        "actions": selectors.decision_timeline(decision=decision, hide_total=hide_total),
-        "versions": selectors.decision_versions(
-            decision=decision, include_part_two=part_two, hide_total=hide_total
-        ),
+        "actions": selectors.decision_timeline(decision=decision),
+        "versions": selectors.decision_versions(decision=decision, include_part_two=part_two),
         "versions_include_part_two": part_two,
         "nav": "records",
     }
