@@ -59,7 +59,10 @@ def fill_route_facts(apps, schema_editor):
     )
     rules = Rule.objects.in_bulk()
     fields = ["route_total", "route_total_confidential", "route_flags", "route_reason"]
-    routed = Decision.objects.exclude(route_rule__isnull=True, route_reason="")
+    # Only rows without facts yet: running it again changes nothing.
+    routed = Decision.objects.filter(route_total__isnull=True).exclude(
+        route_rule__isnull=True, route_reason=""
+    )
     for decision in routed.iterator():
         lines_total = sum(
             (line.amount for line in ExpenditureLine.objects.filter(decision_id=decision.pk)),
@@ -72,7 +75,9 @@ def fill_route_facts(apps, schema_editor):
             lines_total=lines_total,
         )
         decision.save(update_fields=fields)
-    versions = HistoricalDecision.objects.exclude(route_rule_id__isnull=True, route_reason="")
+    versions = HistoricalDecision.objects.filter(route_total__isnull=True).exclude(
+        route_rule_id__isnull=True, route_reason=""
+    )
     for version in versions.iterator():
         _fill(
             version,
