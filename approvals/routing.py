@@ -65,12 +65,12 @@ class Route:
         rule = self.rule
         maker = DecisionMaker(rule.decision_maker).label
         citation = f"({rule.scheme.name}, para {rule.paragraph})"
+        if rule.condition == RuleCondition.FLAG:
+            return f"To the {maker}: {FLAG_REASONS[rule.flag]} {citation}"
         if self.total_confidential and not may_see_part_two:
             total = CONFIDENTIAL_TOTAL
         else:
             total = f"total {_pounds(self.total)}"
-        if rule.condition == RuleCondition.FLAG:
-            return f"To the {maker}: {FLAG_REASONS[rule.flag]} {citation}"
         if rule.condition == RuleCondition.VALUE_AT_LEAST:
             return f"To the {maker}: {total} is {_pounds(rule.threshold)} or more {citation}"
         return f"To the {maker}: {total}, under delegation {citation}"

@@ -7,6 +7,7 @@ from django.apps import apps
 from django.urls import reverse
 
 from approvals.models import Action
+from approvals.routing import Route
 from approvals.selectors import decision_versions, route_reason_for
 from approvals.services import decision_submit
 from core.roles import Role
@@ -92,6 +93,15 @@ def test_the_facts_are_frozen_on_submission(submitted, case):
     assert decision.route_total_confidential is True
     assert decision.route_flags == sorted(flag for flag, on in flags.items() if on)
     assert decision.route_rule.paragraph in CASES[case][2]
+
+
+def test_a_flag_route_frozen_without_its_total_still_reads(submitted):
+    # Migrated from a draft: the total was never stated, and the flag rule needs none.
+    decision = submitted("reserved")
+    Decision.objects.filter(pk=decision.pk).update(route_total=None)
+    decision = Decision.objects.get(pk=decision.pk)
+    route = Route.frozen_on(decision)
+    assert route.reason_for(may_see_part_two=False) == CASES["reserved"][2]
 
 
 def test_a_total_without_a_confidential_amount_is_told_to_everyone(ready_draft, officer, make_user):
