@@ -3,6 +3,10 @@
 Pure functions of the record's facts and the scheme's rules: no queries, no
 clock. The caller loads the scheme in force (selectors.scheme_in_force) and the
 record's money lines.
+
+A route is kept as facts (the rule, the total, whether a confidential amount
+counted in it, the flags), never as a sentence: the sentence is composed for
+its reader, and the total is put into it only for a reader who may see it.
 """
 
 from dataclasses import dataclass
@@ -12,31 +16,103 @@ from decisions.models import Decision, DecisionMaker
 
 from .models import Rule, RuleCondition, RuleFlag, Scheme
 
-
-@dataclass(frozen=True)
-class Route:
-    decision_maker: str
-    rule: Rule
-    reason: str
-
-    @property
-    def decision_maker_label(self) -> str:
-        return DecisionMaker(self.decision_maker).label
-
-
-class NoRuleApplies(Exception):
-    """The scheme has no rule for this record: an administrator must add an "otherwise" rule."""
-
-
 FLAG_REASONS = {
     RuleFlag.RESERVED_TO_MAYOR: "the matter is reserved to the Mayor",
     RuleFlag.SIGNIFICANT_PUBLIC_INTEREST: "the matter is of significant public interest, "
     "contentious or novel",
 }
+# The total as told to a reader who may not see a confidential amount counted in it.
+CONFIDENTIAL_TOTAL = "the total (which includes a confidential amount)"
+
+# The fields of Decision that Route.freeze_on writes.
+ROUTE_FIELDS = [
+    "decision_maker",
+    "route_rule",
+    "route_total",
+    "route_total_confidential",
+    "route_flags",
+    "route_reason",
+]
 
 
 def _pounds(amount: Decimal) -> str:
     return f"£{amount:,.2f}"
+
+
+@dataclass(frozen=True)
+class Route:
+    """The rule that holds for a record, and the facts it was applied to."""
+
+    rule: Rule
+    # None only for a route frozen before the total was kept, under a flag rule
+    # (which does not state it).
+    total: Decimal | None
+    # A confidential (Part 2) amount counted in the total.
+    total_confidential: bool = False
+    flags: frozenset[str] = frozenset()
+
+    @property
+    def decision_maker(self) -> str:
+        return self.rule.decision_maker
+
+    @property
+    def decision_maker_label(self) -> str:
+        return DecisionMaker(self.decision_maker).label
+
+    def reason_for(self, *, may_see_part_two: bool) -> str:
+        """The sentence saying where the record goes and why, for a reader who may (or may
+        not) see Part 2: the total is left out when a confidential amount counted in it."""
+        rule = self.rule
+        maker = DecisionMaker(rule.decision_maker).label
+        citation = f"({rule.scheme.name}, para {rule.paragraph})"
+        if rule.condition == RuleCondition.FLAG:
+            return f"To the {maker}: {FLAG_REASONS[rule.flag]} {citation}"
+        if self.total_confidential and not may_see_part_two:
+            total = CONFIDENTIAL_TOTAL
+        else:
+            total = f"total {_pounds(self.total)}"
+        if rule.condition == RuleCondition.VALUE_AT_LEAST:
+            return f"To the {maker}: {total} is {_pounds(rule.threshold)} or more {citation}"
+        return f"To the {maker}: {total}, under delegation {citation}"
+
+    @property
+    def reason(self) -> str:
+        """The sentence as those who may see Part 2 read it, with the total."""
+        return self.reason_for(may_see_part_two=True)
+
+    @property
+    def public_reason(self) -> str:
+        """The sentence as anyone may read it: what the action log keeps."""
+        return self.reason_for(may_see_part_two=False)
+
+    def freeze_on(self, decision: Decision) -> None:
+        """Write the route's facts on the record (the fields ROUTE_FIELDS; the caller saves)."""
+        decision.decision_maker = self.decision_maker
+        decision.route_rule = self.rule
+        decision.route_total = self.total
+        decision.route_total_confidential = self.total_confidential
+        decision.route_flags = sorted(self.flags)
+        decision.route_reason = self.public_reason
+
+    @classmethod
+    def frozen_on(cls, decision, *, rule: Rule | None = None) -> "Route | None":
+        """The route frozen on a record (or on a historical version of it), or None when
+        it has none. `rule`: the record's rule, with its scheme, if already loaded."""
+        if decision.route_rule_id is None:
+            return None
+        rule = rule or decision.route_rule
+        if decision.route_total is None and rule.condition != RuleCondition.FLAG:
+            return None
+        return cls(
+            rule=rule,
+            total=decision.route_total,
+            total_confidential=decision.route_total_confidential,
+            flags=frozenset(decision.route_flags or ()),
+        )
+
+
+class NoRuleApplies(Exception):
+    """The scheme has no rule for this record: an administrator must add an "otherwise" rule."""
 
 
 def decision_total_value(decision: Decision) -> Decimal:
@@ -45,25 +121,30 @@ def decision_total_value(decision: Decision) -> Decimal:
 
 
 def route_for(
-    *, total: Decimal, flags: set[str], scheme: Scheme, rules: list[Rule] | None = None
+    *,
+    total: Decimal,
+    flags: set[str],
+    scheme: Scheme,
+    rules: list[Rule] | None = None,
+    total_confidential: bool = False,
 ) -> Route:
     """The first rule of the scheme, by priority, that holds for these facts."""
     rules = sorted(rules if rules is not None else scheme.rules.all(), key=lambda r: r.priority)
     for rule in rules:
-        citation = f"({scheme.name}, para {rule.paragraph})"
-        maker = DecisionMaker(rule.decision_maker).label
-        if rule.condition == RuleCondition.FLAG and rule.flag in flags:
-            reason = f"To the {maker}: {FLAG_REASONS[rule.flag]} {citation}"
-        elif rule.condition == RuleCondition.VALUE_AT_LEAST and total >= rule.threshold:
-            reason = (
-                f"To the {maker}: total {_pounds(total)} is {_pounds(rule.threshold)} or more "
-                f"{citation}"
+        holds = (
+            (rule.condition == RuleCondition.FLAG and rule.flag in flags)
+            or (rule.condition == RuleCondition.VALUE_AT_LEAST and total >= rule.threshold)
+            or rule.condition == RuleCondition.OTHERWISE
+        )
+        if holds:
+            # The rules were read from this scheme: the citation needs no query.
+            rule.scheme = scheme
+            return Route(
+                rule=rule,
+                total=total,
+                total_confidential=total_confidential,
+                flags=frozenset(flags),
             )
-        elif rule.condition == RuleCondition.OTHERWISE:
-            reason = f"To the {maker}: total {_pounds(total)}, under delegation {citation}"
-        else:
-            continue
-        return Route(decision_maker=rule.decision_maker, rule=rule, reason=reason)
     raise NoRuleApplies(f"No rule of {scheme} applies to this record.")
 
 
@@ -77,4 +158,11 @@ def route_decision(*, decision: Decision, scheme: Scheme, rules: list[Rule] | No
         ]
         if on
     }
-    return route_for(total=decision_total_value(decision), flags=flags, scheme=scheme, rules=rules)
+    lines = decision.expenditure_lines.all()
+    return route_for(
+        total=decision_total_value(decision),
+        flags=flags,
+        scheme=scheme,
+        rules=rules,
+        total_confidential=any(line.is_confidential for line in lines),
+    )

@@ -2,8 +2,7 @@
 
 import datetime
 import functools
-import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,11 +13,11 @@ from django.utils import timezone
 
 from accounts.models import User
 from decisions import selectors as decision_selectors
-from decisions.models import Decision, ExpenditureLine, PartTwo, SupportingReport
+from decisions.models import Decision, PartTwo, SupportingReport
 from decisions.policies import can_view_part_two
 
 from .clearance import CLEARANCE_LINES
-from .models import Action, Scheme, SignOff
+from .models import Action, Rule, Scheme, SignOff
 from .policies import DECIDING_PERMISSIONS
 from .routing import NoRuleApplies, Route, route_decision
 from .workflow import waiting_for
@@ -68,29 +67,32 @@ def live_route(*, decision: Decision) -> Route | None:
         return None
 
 
+def live_route_reason(*, user, decision: Decision) -> str:
+    """The sentence of live_route as this user may read it, or "" when no rule applies:
+    composed as a frozen route's is (route_reason_for)."""
+    route = live_route(decision=decision)
+    if route is None:
+        return ""
+    return route.reason_for(may_see_part_two=can_view_part_two(user, decision))
+
+
 # Reads for the approval pages, the work queues and the history page.
 # (Appended below the selectors above, which the workflow services use.)
 
-_TOTAL = re.compile(r"total £[\d,]+\.\d{2}")
-CONFIDENTIAL_TOTAL = "the total (which includes a confidential amount)"
-
-
-def route_reason_without_total(reason: str) -> str:
-    """A route reason with its total left out: the total counts confidential (Part 2) amounts."""
-    return _TOTAL.sub(CONFIDENTIAL_TOTAL, reason)
-
 
 def route_reason_for(*, user: User, decision: Decision) -> str:
-    """The record's frozen route reason as this user may read it.
+    """The record's frozen route as a sentence this user may read.
 
-    The reason states the record's total as it was when frozen, which counted any
-    confidential amount; a user who may not see Part 2 reads it without the total if
-    any line is or ever was confidential (one query, for those users only).
+    Composed from the facts frozen on submission: the total is in it unless a
+    confidential amount counted in it and the user may not see Part 2. A record
+    routed before the facts were kept without a total to state shows the sentence
+    stored then, which never carries a confidential total. Costs a query for the
+    rule and its scheme unless decision.route_rule is loaded.
     """
-    reason = decision.route_reason
-    if can_view_part_two(user, decision) or not had_confidential_amount(decision=decision):
-        return reason
-    return route_reason_without_total(reason)
+    route = Route.frozen_on(decision)
+    if route is None:
+        return decision.route_reason
+    return route.reason_for(may_see_part_two=can_view_part_two(user, decision))
 
 
 def signoff_list(*, decision: Decision) -> list[SignOff]:
@@ -294,6 +296,8 @@ def awaiting_action(*, user: User, today: datetime.date) -> list[QueueGroup]:
 # Bookkeeping that changes with every save and says nothing to a reader.
 # search_text is Part 1 again as plain text, written at publication: not a change to show.
 _UNSHOWN_FIELDS = {"id", "created_at", "updated_at", "lock_version", "search_text"}
+# The route's facts are shown as one change, its sentence (under "route_reason").
+_ROUTE_FACTS = {"route_total", "route_total_confidential", "route_flags"}
 SHORT_TEXT = 160
 
 
@@ -316,33 +320,26 @@ class Version:
     changes: list[FieldChange]
 
 
-def had_confidential_amount(*, decision: Decision) -> bool:
-    """Whether any money line of the record is, or ever was, confidential (Part 2 only)."""
-    return ExpenditureLine.history.filter(decision_id=decision.pk, is_confidential=True).exists()
-
-
-def decision_timeline(*, decision: Decision, hide_total: bool) -> list[Action]:
+def decision_timeline(*, decision: Decision) -> list[Action]:
     """Every workflow action on a record, oldest first, with its actor, in one query.
 
-    Each action carries `rule_shown`: the rule applied, without the record's total
-    when hide_total (for users who may not see a confidential amount).
+    The rule applied (`rule`) is the route's sentence as anyone may read it
+    (Route.public_reason), written when the action was taken.
     """
-    actions = list(
+    return list(
         Action.objects.filter(decision=decision).select_related("actor").order_by("at", "pk")
     )
-    for action in actions:
-        action.rule_shown = route_reason_without_total(action.rule) if hide_total else action.rule
-    return actions
 
 
-def decision_versions(
-    *, decision: Decision, include_part_two: bool, hide_total: bool
-) -> list[Version]:
+def decision_versions(*, decision: Decision, include_part_two: bool) -> list[Version]:
     """The saved versions of a record, its supporting report and (if included) its Part 2,
     oldest first, each with who saved it, when, why, and the fields it changed.
 
-    Costs one query a part, however many versions there are. Callers pass
-    include_part_two only for users allowed to see Part 2 (policies.can_view_part_two).
+    A change of route is shown as its sentence, composed from each version's facts,
+    with a total that counted a confidential amount only when include_part_two.
+    Costs one query a part, and one for the rules cited, however many versions there
+    are. Callers pass include_part_two only for users allowed to see Part 2
+    (policies.can_view_part_two).
     """
     parts = [
         ("Decision record", Decision, decision.history.all()),
@@ -361,32 +358,58 @@ def decision_versions(
         fields = [
             field
             for field in model._meta.concrete_fields
-            if not field.is_relation and field.name in kept and field.name not in _UNSHOWN_FIELDS
+            if not field.is_relation
+            and field.name in kept
+            and field.name not in _UNSHOWN_FIELDS | _ROUTE_FACTS
         ]
         records = history.select_related("history_user").order_by("history_date", "history_id")
-        versions.extend(_part_versions(part, fields, list(records), hide_total=hide_total))
+        records = list(records)
+        route_reason = None
+        if model is Decision:
+            route_reason = _route_reasons(records, may_see_part_two=include_part_two)
+        versions.extend(_part_versions(part, fields, records, route_reason=route_reason))
     return sorted(versions, key=lambda version: version.at)
+
+
+def _route_reasons(records: list[Model], *, may_see_part_two: bool) -> Callable[[Model], str]:
+    """For versions of a record: a function from a version to its route's sentence."""
+    ids = {record.route_rule_id for record in records if record.route_rule_id}
+    rules = Rule.objects.select_related("scheme").in_bulk(ids) if ids else {}
+
+    def reason(record: Model) -> str:
+        route = Route.frozen_on(record, rule=rules.get(record.route_rule_id))
+        if route is None:
+            return record.route_reason
+        return route.reason_for(may_see_part_two=may_see_part_two)
+
+    return reason
 
 
 _VERBS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 
 
 def _part_versions(
-    part: str, fields: list[Field], records: list[Model], *, hide_total: bool
+    part: str,
+    fields: list[Field],
+    records: list[Model],
+    *,
+    route_reason: Callable[[Model], str] | None = None,
 ) -> list[Version]:
     versions = []
     previous = None
     for record in records:
         changes = []
         for field in fields:
-            old = getattr(previous, field.attname) if previous is not None else None
-            new = getattr(record, field.attname)
+            if route_reason is not None and field.name == "route_reason":
+                # The route's facts, shown together as the sentence they make.
+                old = route_reason(previous) if previous is not None else None
+                new = route_reason(record)
+            else:
+                old = getattr(previous, field.attname) if previous is not None else None
+                new = getattr(record, field.attname)
             if old == new or (previous is None and new in (None, "", False)):
                 continue
             old_text, new_text = _shown(field, old), _shown(field, new)
-            if hide_total and field.name == "route_reason":
-                old_text = route_reason_without_total(old_text)
-                new_text = route_reason_without_total(new_text)
             old_text, new_text = _shortened(old_text, new_text)
             changes.append(FieldChange(str(field.verbose_name).capitalize(), old_text, new_text))
         reason = record.history_change_reason or ""

@@ -29,7 +29,7 @@ from decisions.wording import APPROVAL_STATEMENT, CHIEF_EXECUTIVE_STATEMENT, REF
 from . import notifications, policies
 from .clearance import CLEARANCE_LINES
 from .models import Action, ApprovalCycle, SignOff
-from .routing import NoRuleApplies, route_decision
+from .routing import ROUTE_FIELDS, NoRuleApplies, route_decision
 from .selectors import scheme_in_force
 from .tasks import publish_decision
 from .workflow import next_stage, record_action, transition
@@ -124,7 +124,7 @@ def decision_submit(
             route = route_decision(decision=decision, scheme=scheme)
         except NoRuleApplies as error:
             raise DomainError(str(error)) from None
-        fields = ["decision_maker", "route_rule", "route_reason", "submitted_at"]
+        fields = [*ROUTE_FIELDS, "submitted_at"]
         if decision.number is None:
             # The series row is locked too: concurrent submissions queue here and
             # each takes the next number; a number is never given twice.
@@ -140,9 +140,7 @@ def decision_submit(
             DeclarationLine.objects.get_or_create(
                 decision=decision, kind=kind, defaults={"statement": "", "ticked": False}
             )
-        decision.decision_maker = route.decision_maker
-        decision.route_rule = route.rule
-        decision.route_reason = route.reason
+        route.freeze_on(decision)
         decision.submitted_at = now
         # A new route is new content: what was signed for the old one no longer stands.
         signoffs_void_stale(decision=decision, user=user, now=now)
@@ -161,7 +159,7 @@ def decision_submit(
             role=Role.DRAFTING_OFFICER
             if decision.drafting_officer_id == user.pk
             else Role.ADMINISTRATOR,
-            rule=route.reason,
+            rule=decision.route_reason,
         )
         notifications.notify_next(decision=decision)
     return decision

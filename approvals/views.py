@@ -37,7 +37,6 @@ from . import lockout, policies, selectors, services
 from .clearance import CLEARANCE_LINES
 from .forms import ClearanceForm, DecisionForm, ReturnForm, SigningForm
 from .presenters import part_one_context
-from .selectors import live_route
 
 NO_ROLE = "Your role does not allow you to read decision records."
 
@@ -72,7 +71,9 @@ class TaskListView(DraftMixin, TemplateView):
         return {
             **context,
             "groups": task_groups(self.decision),
-            "route": live_route(decision=self.decision),
+            "route_reason": selectors.live_route_reason(
+                user=self.request.user, decision=self.decision
+            ),
         }
 
 
@@ -117,7 +118,8 @@ class SubmitView(CheckAnswersMixin, RecordFormView):
     def success(self, decision):
         messages.success(
             self.request,
-            f"Submitted for clearance as {decision.reference}: {decision.route_reason}",
+            f"Submitted for clearance as {decision.reference}: "
+            + selectors.route_reason_for(user=self.request.user, decision=decision),
         )
         return redirect("approvals:detail", pk=decision.pk)
 
@@ -306,12 +308,9 @@ class HistoryView(StaffRecordMixin, TemplateView):
     def get_context_data(self, **kwargs):
         decision = self.decision
         part_two = decision_policies.can_view_part_two(self.request.user, decision)
-        hide_total = not part_two and selectors.had_confidential_amount(decision=decision)
         return super().get_context_data(
-            actions=selectors.decision_timeline(decision=decision, hide_total=hide_total),
-            versions=selectors.decision_versions(
-                decision=decision, include_part_two=part_two, hide_total=hide_total
-            ),
+            actions=selectors.decision_timeline(decision=decision),
+            versions=selectors.decision_versions(decision=decision, include_part_two=part_two),
             versions_include_part_two=part_two,
             **kwargs,
         )

@@ -3,59 +3,112 @@
 Part 1 and Part 2 as one JSON document with sorted keys, so that the same
 content always gives the same bytes and the same SHA-256, and any change to
 what was signed gives another.
+
+The document is derived from the models: every field of the record and of its
+parts is signed, but for those listed in UNSIGNED, the workflow's own state.
+A field added to a model is therefore signed unless it is listed there
+(tests/decisions/test_canonical.py fails until it is one or the other).
 """
 
 import hashlib
 import json
+from dataclasses import dataclass
 from typing import Any
 
-from .models import Decision
+from django.db.models import Model
 
-DECISION_FIELDS = [
-    "title",
-    "executive_summary",
-    "decision_maker",
-    "reserved_to_mayor",
-    "significant_public_interest",
-    "introduction",
-    "issues_for_consideration",
-    "financial_comments",
-    "legal_comments",
-    "commercial_issues",
-    "gdpr_privacy",
-    "equality_comments",
-    "supporting_papers",
-    "part1_deferred",
-    "deferral_reason",
-    "deferred_until",
-    "has_part_two",
+from .models import (
+    BackgroundPaper,
+    Decision,
+    ExpenditureLine,
+    PartTwo,
+    Recommendation,
+    SupportingReport,
+)
+
+# Per model, the fields a signature does not bind, with why. Keys, links to the
+# record and orderings are bookkeeping; the rest moves while the content stands still.
+UNSIGNED: dict[type[Model], frozenset[str]] = {
+    Decision: frozenset(
+        {
+            "id",
+            # Given by the workflow: the number, the stage, who drafts it, the route's
+            # rule and facts (the decision maker they give is signed), the dates.
+            "series",
+            "number",
+            "status",
+            "drafting_officer",
+            "route_rule",
+            "route_total",
+            "route_total_confidential",
+            "route_flags",
+            "route_reason",
+            "submitted_at",
+            "decided_at",
+            # Publication, after the signatures: the PDF, its search text, withdrawal.
+            "published_at",
+            "published_pdf",
+            "published_pdf_sha256",
+            "publication_error",
+            "publication_attempted_at",
+            "deferral_reminded_at",
+            "withdrawn_at",
+            "withdrawal_reason",
+            "search_text",
+            "search_vector",
+            # Says the drafter answered the publication questions; the answers are signed.
+            "publication_answered",
+            "created_at",
+            "updated_at",
+            "lock_version",
+            # What the workflow hangs on a record: the declaration lines the sign-offs
+            # tick, the sign-offs themselves, the cycles and the action log.
+            "declaration_lines",
+            "signoffs",
+            "cycles",
+            "actions",
+        }
+    ),
+    # The list's order is signed (the lines are listed in it), not its numbers.
+    Recommendation: frozenset({"id", "decision", "position"}),
+    ExpenditureLine: frozenset({"id", "decision", "position"}),
+    SupportingReport: frozenset({"id", "decision"}),
+    # The stored file's name and size identify the upload; the rest is its metadata.
+    BackgroundPaper: frozenset(
+        {"id", "decision", "original_filename", "content_type", "uploaded_by", "uploaded_at"}
+    ),
+    PartTwo: frozenset({"id", "decision"}),
+}
+
+
+@dataclass(frozen=True)
+class Part:
+    """A part of the record in the document: its key there, its relation from Decision."""
+
+    key: str
+    relation: str
+    model: type[Model]
+    many: bool
+
+
+PARTS = [
+    Part("recommendations", "recommendations", Recommendation, many=True),
+    Part("expenditure", "expenditure_lines", ExpenditureLine, many=True),
+    Part("report", "report", SupportingReport, many=False),
+    Part("papers", "papers", BackgroundPaper, many=True),
+    Part("part_two", "part_two", PartTwo, many=False),
 ]
-REPORT_FIELDS = [
-    "organisation",
-    "title",
-    "meeting",
-    "meeting_date",
-    "report_by",
-    "on_behalf_of",
-    "protective_marking",
-    "executive_summary",
-    "recommendations_intro",
-    "recommendations",
-    "decision_required_by",
-    "time_sensitivity",
-    "introduction",
-    "issues_for_consideration",
-    "police_crime_plan_name",
-    "police_crime_plan",
-    "financial_comments",
-    "legal_comments",
-    "equality_comments",
-    "privacy_comments",
-    "real_estate",
-    "environmental",
-    "background_papers",
-    "report_author",
-]
+# The record's form type is signed by its name, at the top of the document.
+DECISION_SIGNED_RELATIONS = {"form_type"}
+
+
+def signed_fields(model: type[Model]) -> list[str]:
+    """The names of the model's own fields (not relations) that a signature binds."""
+    return [
+        field.name
+        for field in model._meta.concrete_fields
+        if not field.is_relation and field.name not in UNSIGNED[model]
+    ]
 
 
 def _plain(value: Any) -> Any:
@@ -64,47 +117,30 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def _fields(obj: Any, names: list[str]) -> dict[str, Any]:
+def _fields(obj: Model, names: list[str]) -> Any:
     return {name: _plain(getattr(obj, name)) for name in names}
+
+
+def _part(decision: Decision, part: Part) -> Any:
+    names = signed_fields(part.model)
+    if not part.many:
+        obj = getattr(decision, part.relation, None)
+        return _fields(obj, names) if obj else None
+    rows = [_fields(obj, names) for obj in getattr(decision, part.relation).all()]
+    # A part of one signed field (a recommendation's text) is listed as its values.
+    return [row[names[0]] for row in rows] if len(names) == 1 else rows
 
 
 def decision_canonical_content(*, decision: Decision) -> dict[str, Any]:
     """Everything a signer vouches for: Part 1, the report, the papers and Part 2.
 
-    Excludes the workflow's own state (status, number, route, sign-offs and the
-    declaration lines they tick), so that moving the record along never changes
-    what was signed.
+    Excludes the workflow's own state (UNSIGNED), so that moving the record along
+    never changes what was signed.
     """
-    report = getattr(decision, "report", None)
-    part_two = getattr(decision, "part_two", None)
     return {
         "form_type": decision.form_type.name,
-        "decision": _fields(decision, DECISION_FIELDS),
-        "recommendations": [r.text for r in decision.recommendations.all()],
-        "expenditure": [
-            {
-                "kind": line.kind,
-                "financial_year": line.financial_year,
-                "amount": str(line.amount),
-                "funding_source": line.funding_source,
-                "is_confidential": line.is_confidential,
-            }
-            for line in decision.expenditure_lines.all()
-        ],
-        "report": _fields(report, REPORT_FIELDS) if report else None,
-        "papers": [
-            {"title": paper.title, "file": paper.file.name, "size": paper.size}
-            for paper in decision.papers.all()
-        ],
-        "part_two": (
-            {
-                "content": part_two.content,
-                "exemption": part_two.exemption,
-                "rationale": part_two.rationale,
-            }
-            if part_two
-            else None
-        ),
+        "decision": _fields(decision, signed_fields(Decision)),
+        **{part.key: _part(decision, part) for part in PARTS},
     }
 
 

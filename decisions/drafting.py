@@ -8,6 +8,9 @@ no query per section.
 from collections.abc import Callable
 from typing import NamedTuple
 
+from core.forms import VersionedForm
+
+from .forms import ReportDetailsForm, ReportSummaryForm
 from .models import Decision
 from .sections import PART_ONE_SECTIONS, REPORT_SECTIONS
 
@@ -64,25 +67,16 @@ def _part_one_task(field: str, heading: str) -> DraftTask:
     )
 
 
-REPORT_DETAIL_FIELDS = [
-    "organisation",
-    "title",
-    "meeting",
-    "meeting_date",
-    "report_by",
-    "on_behalf_of",
-    "protective_marking",
-    "report_author",
-]
-REPORT_SUMMARY_FIELDS = [
-    "executive_summary",
-    "recommendations_intro",
-    "recommendations",
-    "decision_required_by",
-    "time_sensitivity",
-]
+def _form_fields(form_class: type[VersionedForm]) -> list[str]:
+    """The record's fields a drafting form edits: a task is complete when they are filled."""
+    return [name for name in form_class.base_fields if name != "lock_version"]
+
+
+REPORT_DETAIL_FIELDS = _form_fields(ReportDetailsForm)
+REPORT_SUMMARY_FIELDS = _form_fields(ReportSummaryForm)
 
 # Background papers are often none; every other section says something, if only "none".
+# (Not the form's fields: the plan's name is optional, and the form builds its sections.)
 REPORT_ADVICE_REQUIRED = [s.field for s in REPORT_SECTIONS if s.field != "background_papers"]
 
 TASKS: list[DraftTask] = [

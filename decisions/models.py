@@ -121,10 +121,19 @@ class Decision(models.Model):
     significant_public_interest = models.BooleanField(
         "Of significant public interest, contentious or novel", default=False
     )
-    # The route as frozen on submission: which rule of which scheme version, and why.
+    # The route as frozen on submission, as facts: which rule of which scheme version,
+    # on what total, and the flags that were set. approvals.routing.Route composes the
+    # sentence from them for each reader (with the total only for those who may see it).
     route_rule = models.ForeignKey(
         "approvals.Rule", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    route_total = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    route_total_confidential = models.BooleanField(
+        "A confidential amount counted in the route's total", default=False
+    )
+    route_flags = models.JSONField("Flags set when routed", default=list, blank=True)
+    # The sentence as anyone may read it (never a confidential total), written with the
+    # facts: the action log copies it. Pages compose their own from the facts.
     route_reason = models.TextField(blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)

@@ -211,6 +211,6 @@ def test_the_search_text_written_at_publication_is_not_listed_as_a_change(approv
     approved.search_text = "Accelerated IVMA Improvements, the whole Part 1 again"
     approved._change_reason = "Published"
     approved.save(update_fields=["search_text"])
-    versions = decision_versions(decision=approved, include_part_two=True, hide_total=False)
+    versions = decision_versions(decision=approved, include_part_two=True)
     assert versions[-1].reason == "Published"
     assert versions[-1].changes == []
