@@ -1,6 +1,7 @@
 import pytest
 from django.db import connection
 
+from approvals.services import decision_submit
 from core.roles import Role
 from decisions.models import DeclarationLine
 from tests.factories import (
@@ -11,6 +12,7 @@ from tests.factories import (
     RecommendationFactory,
     UserFactory,
 )
+from tests.workflow import clear_all, sign_to_approval
 
 
 @pytest.fixture
@@ -120,3 +122,19 @@ def not_in_memory():
         # An in-memory SQLite database is shared by threads through one cache and
         # does not take the write locks these tests are about.
         pytest.skip("concurrency needs a database file or a server (PostgreSQL in CI)")
+
+
+@pytest.fixture
+def approve(officer, people, ready_draft):
+    """A record taken to approval through the real services: approve(**fields).
+
+    decision_take enqueues publication only once its transaction commits, which a
+    test's transaction never does: the record stays approved until a test publishes it.
+    """
+
+    def make(**fields):
+        decision = ready_draft(**fields)
+        decision_submit(decision_id=decision.pk, user=officer, lock_version=decision.lock_version)
+        return sign_to_approval(clear_all(decision, people), people, approve=True)
+
+    return make

@@ -15,7 +15,7 @@ from core.roles import ROLE_GROUP_NAMES, Role
 from decisions.models import Decision
 from demo import loader
 from demo.loader import DemoLoadError, demo_load
-from tests.decisions.test_demo_data import USERNAMES
+from tests.demo.test_demo_data import USERNAMES
 
 pytestmark = pytest.mark.django_db
 

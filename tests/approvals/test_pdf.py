@@ -3,7 +3,7 @@
 PCD 1069 is loaded and rendered once for the module: its stored PDF (published by the
 demo loader through approvals.publication), a direct rendering and a DRAFT preview. Its
 rows are rolled back at once; only the PDF bytes are kept. The published text is
-tests/data/pcd-1069.txt, read as tests/decisions/test_demo_data.py reads it.
+tests/data/pcd-1069.txt, read as tests/demo/test_demo_data.py reads it.
 """
 
 import functools
@@ -31,7 +31,7 @@ from approvals.selectors import decision_with_parts
 from core.roles import Role
 from decisions.models import Decision
 from demo.loader import demo_load
-from tests.decisions.test_demo_data import as_paragraph, reference_documents
+from tests.demo.test_demo_data import as_paragraph, reference_documents
 from tests.factories import (
     DecisionFactory,
     DeclarationLineFactory,
