@@ -10,7 +10,7 @@ from core.forms import (
 from core.govuk import GovukDateField, GovukFormMixin, MoneyField
 
 from .models import ExpenditureLine, FormType, PartTwo
-from .uploads import MAX_UPLOAD_BYTES, detect_document_type
+from .uploads import MAX_UPLOAD_BYTES, UnsafeArchive, detect_document_type
 from .validators import validate_financial_year
 
 
@@ -216,7 +216,10 @@ class PaperForm(VersionedForm):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError("The selected file must be smaller than 20 MB")
-        kind = detect_document_type(upload)
+        try:
+            kind = detect_document_type(upload)
+        except UnsafeArchive as refused:
+            raise forms.ValidationError(str(refused)) from None
         if kind is None:
             raise forms.ValidationError(
                 "The selected file must be a PDF, DOCX, ODT or XLSX document"
