@@ -46,6 +46,7 @@ from .policies import (
     may_draft,
 )
 from .sections import PART_ONE_SECTIONS, REPORT_SECTIONS
+from .uploads import download_name
 
 
 @login_required
@@ -552,6 +553,7 @@ def paper_download(request, pk: int, paper_pk: int):
     return FileResponse(
         paper.file.open("rb"),
         as_attachment=True,
-        filename=paper.original_filename,
+        # Papers stored before names followed their type are served under a safe one too.
+        filename=download_name(paper.original_filename, paper.content_type),
         content_type=paper.content_type,
     )
