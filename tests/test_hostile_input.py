@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from approvals.models import Scheme
-from core.forms import is_one_line_text, refuse_control_characters
+from core.forms import LongTextField, is_one_line_text, refuse_control_characters
 from core.roles import Role
 from decisions.models import Decision
 from tests.factories import DecisionFactory, FormTypeFactory
@@ -170,6 +170,27 @@ def test_finding_i_every_one_line_field_of_every_form_refuses_control_characters
             with pytest.raises(ValidationError) as refused:
                 field.run_validators("one\r\ntwo")
             assert "one line" in str(refused.value), f"{form_class.__name__}.{name}"
+        elif isinstance(field.widget, forms.Textarea):
+            assert isinstance(field, LongTextField), f"{form_class.__name__}.{name}"
+
+
+@pytest.mark.parametrize("control", ["\x0b", "\x0c", "\x1b", "\x00", "\x7f", "\x85"])
+def test_finding_i_long_text_refuses_control_characters_but_keeps_line_ends_and_tabs(
+    client, officer, control
+):
+    draft = DecisionFactory(drafting_officer=officer)
+    client.force_login(officer)
+    url = reverse("decisions:draft_title_summary", args=[draft.pk])
+    data = {"lock_version": draft.lock_version, "title": "Accelerated IVMA"}
+    response = client.post(url, {**data, "executive_summary": f"One.{control}\r\n\r\nTwo."})
+    assert response.status_code == 400
+    assert field_error(response.content.decode(), "executive_summary") == (
+        "Executive summary must not contain control characters, only text, line breaks and tabs"
+    )
+    response = client.post(url, {**data, "executive_summary": "One.\r\n\r\n\tTwo."})
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.executive_summary == "One.\n\n\tTwo."
 
 
 # The admin's users and groups are Django's own forms, kept by accounts/admin.py (their
