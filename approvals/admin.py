@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.forms import OneLineAdminMixin
 from decisions.admin import ReadOnlyAdmin
 from decisions.models import Decision
 
@@ -17,7 +18,7 @@ def scheme_has_routed(scheme: Scheme | None) -> bool:
     return scheme._has_routed
 
 
-class RuleInline(admin.TabularInline):
+class RuleInline(OneLineAdminMixin, admin.TabularInline):
     model = Rule
     extra = 1
     fields = [
@@ -43,7 +44,7 @@ class RuleInline(admin.TabularInline):
 
 
 @admin.register(Scheme)
-class SchemeAdmin(SimpleHistoryAdmin):
+class SchemeAdmin(OneLineAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "version", "effective_from", "effective_until"]
     inlines = [RuleInline]
 

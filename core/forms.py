@@ -1,7 +1,11 @@
-"""Form building blocks shared by every app: long text, yes/no, and the versioned form."""
+"""Form building blocks shared by every app: one-line and long text, yes/no, and the
+versioned form."""
+
+import re
 
 from django import forms
-from django.core.validators import MaxLengthValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 
 from .govuk import GovukFormMixin
 
@@ -14,9 +18,100 @@ PARAGRAPHS_HINT = (
 YES_NO = [(True, "Yes"), (False, "No")]
 
 
+# C0 (tab, line ends, NUL …), DEL and C1. In a one-line value they end up in mail
+# headers (where Django refuses them and the notification is lost), in PDFs and in
+# feeds, and are never typed: a browser strips line ends from a one-line input.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+CONTROL_CHARACTERS_CODE = "control_characters"
+
+
+def refuse_control_characters(value: str) -> None:
+    """The validator every one-line text field carries (tests/test_hostile_input.py walks
+    every form and the admin to be sure)."""
+    if value and CONTROL_CHARACTERS.search(value):
+        raise ValidationError(
+            "Enter this on one line, without line breaks or other control characters",
+            code=CONTROL_CHARACTERS_CODE,
+        )
+
+
+def one_line_message(label: str | None) -> str:
+    return f"{label or 'This'} must be on one line, without line breaks or other control characters"
+
+
+class OneLineField(forms.CharField):
+    """Text on one line: a title, a name, a reference. Control characters are refused with
+    a message naming the field; a tab, which comes only from pasting (a spreadsheet's
+    cell), is taken as the space it looks like."""
+
+    default_validators = [refuse_control_characters]
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # Ours refuses NUL as well, in the field's own words: one message, not two.
+        self.validators = [
+            v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)
+        ]
+        self.error_messages.setdefault(CONTROL_CHARACTERS_CODE, one_line_message(self.label))
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        return text.replace("\t", " ") if text else text
+
+
+def refuse_control_characters_in(field: forms.Field) -> forms.Field:
+    """Give a one-line text field made elsewhere (by the admin from a model) the same rule."""
+    if is_one_line_text(field) and refuse_control_characters not in field.validators:
+        field.validators.append(refuse_control_characters)
+        field.error_messages.setdefault(CONTROL_CHARACTERS_CODE, one_line_message(field.label))
+    return field
+
+
+def is_one_line_text(field: forms.Field) -> bool:
+    """A text field a user types one line into; passwords are secrets, compared and never
+    shown, mailed or stored, and may hold any character the user chose."""
+    return isinstance(field, forms.CharField) and not isinstance(
+        field.widget, forms.Textarea | forms.PasswordInput | forms.HiddenInput
+    )
+
+
+class OneLineAdminMixin:
+    """For a ModelAdmin or inline: its one-line text fields refuse control characters."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        return refuse_control_characters_in(field) if field is not None else None
+
+
+# In text of paragraphs, line ends and tabs are the text's own. The rest break the
+# register's Atom feed (XML 1.0 has no place for them) for every reader.
+PARAGRAPH_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def refuse_control_characters_in_paragraphs(value: str) -> None:
+    """The validator of every long text field (after its line ends are made LF)."""
+    if value and PARAGRAPH_CONTROL_CHARACTERS.search(value):
+        raise ValidationError(
+            "Remove the control characters from this text", code=CONTROL_CHARACTERS_CODE
+        )
+
+
 class LongTextField(forms.CharField):
     """Text of paragraphs. Browsers send line ends as CRLF; the record keeps LF, so the
     same words always make the same content (and the same signed hash)."""
+
+    default_validators = [refuse_control_characters_in_paragraphs]
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators = [
+            v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)
+        ]
+        self.error_messages.setdefault(
+            CONTROL_CHARACTERS_CODE,
+            f"{self.label or 'This'} must not contain control characters, only text, "
+            "line breaks and tabs",
+        )
 
     def to_python(self, value):
         text = super().to_python(value)

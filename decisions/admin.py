@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.forms import OneLineAdminMixin
+
 from .models import (
     BackgroundPaper,
     Decision,
@@ -29,12 +31,12 @@ class ReadOnlyAdmin:
 
 
 @admin.register(ReferenceSeries)
-class ReferenceSeriesAdmin(SimpleHistoryAdmin):
+class ReferenceSeriesAdmin(OneLineAdminMixin, SimpleHistoryAdmin):
     list_display = ["prefix", "name", "next_number"]
 
 
 @admin.register(FormType)
-class FormTypeAdmin(SimpleHistoryAdmin):
+class FormTypeAdmin(OneLineAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "series"]
     prepopulated_fields = {"slug": ["name"]}
 

@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from core.forms import (
     GovukForm,
+    OneLineField,
     VersionedForm,
     long_text,
     yes_no,
@@ -10,7 +11,7 @@ from core.forms import (
 from core.govuk import GovukDateField, GovukFormMixin, MoneyField
 
 from .models import ExpenditureLine, FormType, PartTwo
-from .uploads import MAX_UPLOAD_BYTES, detect_document_type
+from .uploads import MAX_UPLOAD_BYTES, UnsafeArchive, detect_document_type
 from .validators import validate_financial_year
 
 
@@ -23,7 +24,7 @@ class StartDecisionForm(GovukForm):
         empty_label=None,
         error_messages={"required": "Select the form for this decision"},
     )
-    title = forms.CharField(
+    title = OneLineField(
         label="Title of the decision",
         max_length=255,
         help_text="For example, Accelerated IVMA Improvements",
@@ -35,7 +36,7 @@ class StartDecisionForm(GovukForm):
 
 
 class TitleSummaryForm(VersionedForm):
-    title = forms.CharField(
+    title = OneLineField(
         label="Title",
         max_length=255,
         error_messages={
@@ -95,7 +96,7 @@ class ExpenditureLineForm(GovukFormMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select capital or revenue"},
     )
-    financial_year = forms.CharField(
+    financial_year = OneLineField(
         label="Financial year",
         help_text="For example, 2021/22",
         max_length=7,
@@ -112,7 +113,7 @@ class ExpenditureLineForm(GovukFormMixin, forms.Form):
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
         error_messages={"required": "Enter the amount in pounds and pence"},
     )
-    funding_source = forms.CharField(
+    funding_source = OneLineField(
         label="Funding source",
         max_length=255,
         help_text="For example, MOPAC Approved Digital Policing (DP) Capital Budget",
@@ -127,9 +128,9 @@ class ExpenditureLineForm(GovukFormMixin, forms.Form):
 
 
 class ReportDetailsForm(VersionedForm):
-    organisation = forms.CharField(label="Organisation", max_length=200, required=False)
-    title = forms.CharField(label="Title of the report", max_length=255, required=False)
-    meeting = forms.CharField(
+    organisation = OneLineField(label="Organisation", max_length=200, required=False)
+    title = OneLineField(label="Title of the report", max_length=255, required=False)
+    meeting = OneLineField(
         label="Meeting it went to",
         max_length=255,
         required=False,
@@ -138,19 +139,19 @@ class ReportDetailsForm(VersionedForm):
     meeting_date = GovukDateField(
         label="Date of the meeting", required=False, help_text="For example, 7 10 2021"
     )
-    report_by = forms.CharField(label="Report by", max_length=200, required=False)
-    on_behalf_of = forms.CharField(
+    report_by = OneLineField(label="Report by", max_length=200, required=False)
+    on_behalf_of = OneLineField(
         label="On behalf of",
         max_length=200,
         required=False,
         help_text="For example, the Chief of Corporate Services",
     )
-    protective_marking = forms.CharField(
+    protective_marking = OneLineField(
         label="Protective marking of Part 1",
         max_length=100,
         error_messages={"required": "Enter the protective marking, like OFFICIAL – PUBLIC"},
     )
-    report_author = forms.CharField(
+    report_author = OneLineField(
         label="Report author",
         max_length=255,
         required=False,
@@ -176,7 +177,7 @@ class ReportSummaryForm(VersionedForm):
 
 
 class ReportAdviceForm(VersionedForm):
-    police_crime_plan_name = forms.CharField(
+    police_crime_plan_name = OneLineField(
         label="Name of the police and crime plan the report contributes to",
         help_text="As the heading prints it, for example MOPAC Police & Crime Plan 2017-2021",
         max_length=200,
@@ -194,7 +195,7 @@ class ReportAdviceForm(VersionedForm):
 
 
 class PaperForm(VersionedForm):
-    title = forms.CharField(
+    title = OneLineField(
         label="Title of the paper",
         max_length=255,
         error_messages={
@@ -216,7 +217,10 @@ class PaperForm(VersionedForm):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError("The selected file must be smaller than 20 MB")
-        kind = detect_document_type(upload)
+        try:
+            kind = detect_document_type(upload)
+        except UnsafeArchive as refused:
+            raise forms.ValidationError(str(refused)) from None
         if kind is None:
             raise forms.ValidationError(
                 "The selected file must be a PDF, DOCX, ODT or XLSX document"

@@ -30,6 +30,7 @@ from .models import (
 )
 from .policies import can_start_draft, can_view_part_two, why_not_edit_draft
 from .signals import content_changed
+from .uploads import download_name
 from .wording import DRAFTING_OFFICER_STATEMENT
 
 
@@ -187,15 +188,16 @@ def paper_add(
     """Attach a background paper. The caller has checked its type by content and its size."""
     with transaction.atomic():
         decision = _lock_for_edit(decision_id=decision_id, user=user, lock_version=lock_version)
+        name = download_name(upload.name, content_type)
         paper = BackgroundPaper(
             decision=decision,
             title=title,
-            original_filename=upload.name[:255],
+            original_filename=name,
             content_type=content_type,
             size=upload.size,
             uploaded_by=user,
         )
-        paper.file.save(upload.name, upload, save=False)
+        paper.file.save(name, upload, save=False)
         paper._history_user = user
         try:
             paper.save()

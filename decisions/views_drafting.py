@@ -60,6 +60,7 @@ from .policies import (
     why_not_edit_draft,
 )
 from .sections import PART_ONE_SECTIONS, REPORT_SECTIONS
+from .uploads import download_name
 
 
 class StartView(ServiceFormView):
@@ -499,6 +500,7 @@ class PaperDownloadView(RoleRequiredMixin, View):
         return FileResponse(
             paper.file.open("rb"),
             as_attachment=True,
-            filename=paper.original_filename,
+            # Papers stored before names followed their type are served under a safe one too.
+            filename=download_name(paper.original_filename, paper.content_type),
             content_type=paper.content_type,
         )

@@ -3,15 +3,18 @@
 from django import forms
 from django.http import QueryDict
 
+from core.forms import CONTROL_CHARACTERS, OneLineField
 from core.govuk import GovukFormMixin
 
 from .selectors import SEARCH_MAX_LENGTH, RegisterFilterOptions, search_terms
 
 
-class SearchField(forms.CharField):
+class SearchField(OneLineField):
     def to_python(self, value):
-        # Before the validators, which would refuse a NUL: it is dropped instead.
-        return super().to_python(value).replace("\x00", "")
+        # Before the validators, which would refuse them: a search is never an error, so a
+        # NUL is dropped and any other control character taken as a space.
+        text = super().to_python(value).replace("\x00", "")
+        return CONTROL_CHARACTERS.sub(" ", text)
 
 
 class RegisterSearchForm(GovukFormMixin, forms.Form):
