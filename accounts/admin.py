@@ -1,18 +1,20 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin import HistoryAdmin
 
 from .models import User
 
 
 @admin.register(User)
-class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
+class UserAdmin(HistoryAdmin, BaseUserAdmin):
     list_display = ["username", "first_name", "last_name", "email", "is_active"]
     list_filter = ["groups", "is_active", "is_staff"]
 
     # Administrators give roles (groups) to others. Only a superuser makes superusers
-    # or grants single permissions, and nobody changes their own roles here: an
-    # administrator cannot make themselves a decision maker.
+    # or grants single permissions, and nobody changes their own roles here. The
+    # signing roles, and the accounts that hold them, are a superuser's alone: see
+    # approvals.admin, which registers this class's subclass.
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if request.user.is_superuser:
