@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db.models import Exists, Field, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from accounts.models import User
 from decisions import selectors as decision_selectors
 from decisions.models import Decision, ExpenditureLine, PartTwo, SupportingReport
 from decisions.policies import can_view_part_two
@@ -459,7 +460,7 @@ def group_grants_signing(group: Group) -> bool:
     return signing_groups().filter(pk=group.pk).exists()
 
 
-def account_can_sign(user: Model) -> bool:
+def account_can_sign(user: User) -> bool:
     """Whether the account is a superuser or holds a signing permission, directly or
     through a group. Asked of the stored account, active or not: has_perm() says no
     for an inactive one, which an administrator could otherwise reactivate."""

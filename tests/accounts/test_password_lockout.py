@@ -77,6 +77,19 @@ def test_wrong_sign_in_passwords_count_towards_the_password_change_lock(client, 
     assert change_own_password(client, "wrong guess").status_code == 429
 
 
+def test_finding_g_one_s_own_password_is_not_set_without_the_old_one(client, administrator):
+    client.force_login(administrator)
+    url = reverse("admin:auth_user_password_change", args=[administrator.pk])
+    assert client.get(url).url == reverse("admin:password_change")
+    response = client.post(
+        url,
+        {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"},
+    )
+    assert response.status_code == 302
+    administrator.refresh_from_db()
+    assert administrator.check_password(PASSWORD)
+
+
 def test_the_right_old_password_changes_it_below_the_limit(client, administrator):
     client.force_login(administrator)
     for _ in range(LIMIT - 2):
