@@ -1,18 +1,22 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from simple_history.admin import SimpleHistoryAdmin
+from django.shortcuts import redirect
+
+from core.admin import HistoryAdmin
 
 from .models import User
 
 
 @admin.register(User)
-class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
+class UserAdmin(HistoryAdmin, BaseUserAdmin):
     list_display = ["username", "first_name", "last_name", "email", "is_active"]
     list_filter = ["groups", "is_active", "is_staff"]
 
     # Administrators give roles (groups) to others. Only a superuser makes superusers
-    # or grants single permissions, and nobody changes their own roles here: an
-    # administrator cannot make themselves a decision maker.
+    # or grants single permissions, and nobody changes their own roles here. The
+    # signing roles, and the accounts that hold them, are a superuser's alone: see
+    # approvals.admin, which registers this class's subclass.
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if request.user.is_superuser:
@@ -28,3 +32,11 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
         if obj is not None and obj.pk == request.user.pk and not request.user.is_superuser:
             readonly += ["groups", "is_staff", "is_active"]
         return readonly
+
+    # One's own password is changed on the admin's password page, which asks for the
+    # old one and counts wrong ones (config.admin): this form, which does not, would
+    # let anyone at a session left open take the account.
+    def user_change_password(self, request, id, form_url=""):
+        if unquote(id) == str(request.user.pk):
+            return redirect("admin:password_change")
+        return super().user_change_password(request, id, form_url)

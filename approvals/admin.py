@@ -1,11 +1,17 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth.models import Group
 
+from accounts.admin import UserAdmin
+from accounts.models import User
+from core.admin import HistoryAdmin
 from core.forms import OneLineAdminMixin
 from decisions.admin import ReadOnlyAdmin
 from decisions.models import Decision
 
 from .models import Action, ApprovalCycle, Rule, Scheme, SignOff
+from .policies import may_grant_signing
+from .selectors import account_can_sign, group_grants_signing, signing_groups, signing_permissions
 
 
 def scheme_has_routed(scheme: Scheme | None) -> bool:
@@ -44,7 +50,7 @@ class RuleInline(OneLineAdminMixin, admin.TabularInline):
 
 
 @admin.register(Scheme)
-class SchemeAdmin(OneLineAdminMixin, SimpleHistoryAdmin):
+class SchemeAdmin(OneLineAdminMixin, HistoryAdmin):
     list_display = ["name", "version", "effective_from", "effective_until"]
     inlines = [RuleInline]
 
@@ -56,7 +62,7 @@ class SchemeAdmin(OneLineAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ApprovalCycle)
-class ApprovalCycleAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+class ApprovalCycleAdmin(ReadOnlyAdmin, HistoryAdmin):
     list_display = ["decision", "opened_at", "closed_at", "outcome"]
     list_filter = ["outcome"]
     list_select_related = ["decision__series"]
@@ -64,7 +70,7 @@ class ApprovalCycleAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
 
 # The action log is written by the workflow only.
 @admin.register(Action)
-class ActionAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+class ActionAdmin(ReadOnlyAdmin, HistoryAdmin):
     list_display = ["decision", "verb", "actor", "role", "at"]
     list_filter = ["verb", "role"]
     list_select_related = ["decision__series", "actor"]
@@ -72,7 +78,7 @@ class ActionAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
 
 # Sign-offs are made in the browser by their signers, never here.
 @admin.register(SignOff)
-class SignOffAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+class SignOffAdmin(ReadOnlyAdmin, HistoryAdmin):
     list_display = [
         "decision",
         "kind",
@@ -84,3 +90,52 @@ class SignOffAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     ]
     list_filter = ["kind", "role", "outcome"]
     list_select_related = ["decision__series", "user"]
+
+
+# Who may sign is given by a superuser only, whichever admin form is used: a signing
+# permission (decide, the Chief Executive's statement, a clearance line) cannot be
+# added to a group, nor a person put in a group that holds one, by an administrator;
+# the groups and accounts that hold one are theirs to view, not to change (changing
+# a signer's password or email would be signing in their place). User.user_permissions
+# and is_superuser are already kept from administrators by accounts.admin.UserAdmin.
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(auth_admin.GroupAdmin):
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "permissions" and not may_grant_signing(request.user):
+            field.queryset = field.queryset.exclude(pk__in=signing_permissions())
+        return field
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_touch(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_touch(request, obj)
+
+    def _may_touch(self, request, group):
+        return group is None or may_grant_signing(request.user) or not group_grants_signing(group)
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class SigningUserAdmin(UserAdmin):
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "groups" and not may_grant_signing(request.user):
+            field.queryset = field.queryset.exclude(pk__in=signing_groups())
+        return field
+
+    # Also guards the password form (/admin/accounts/user/<id>/password/).
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_touch(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_touch(request, obj)
+
+    def _may_touch(self, request, user):
+        return user is None or may_grant_signing(request.user) or not account_can_sign(user)

@@ -39,9 +39,18 @@ REVIEWING_PERMISSIONS = [
     "decisions.sign_chief_executive",
     *DECIDING_PERMISSIONS.values(),
 ]
+# Every permission that lets its holder sign: only a superuser grants these, on any
+# admin form, or puts someone in a group that holds one (approvals.admin).
+SIGNING_PERMISSIONS: frozenset[str] = frozenset(REVIEWING_PERMISSIONS)
 UNDER_REVIEW = {Status.CLEARANCE, Status.CHIEF_EXECUTIVE, Status.DECISION_MAKER}
 # What the public may read: published records, and withdrawn ones (with a notice).
 ON_REGISTER = (Status.PUBLISHED, Status.WITHDRAWN)
+
+
+def may_grant_signing(user: User) -> bool:
+    """Whether `user` may give signing permissions, or the groups and accounts that
+    hold them: a superuser only, so no administrator can make anyone a signer."""
+    return user.is_active and user.is_superuser
 
 
 def require(reason: str | None) -> None:

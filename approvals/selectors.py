@@ -8,7 +8,8 @@ from typing import Any
 
 import holidays
 from django.conf import settings
-from django.db.models import Exists, Field, Model, OuterRef, Prefetch, QuerySet, Subquery
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Exists, Field, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import User
@@ -18,7 +19,7 @@ from decisions.policies import can_view_part_two
 
 from .clearance import CLEARANCE_LINES
 from .models import Action, Rule, Scheme, SignOff
-from .policies import DECIDING_PERMISSIONS
+from .policies import DECIDING_PERMISSIONS, SIGNING_PERMISSIONS
 from .routing import NoRuleApplies, Route, route_decision
 from .workflow import waiting_for
 
@@ -461,3 +462,35 @@ def _cut(text: str, start: int) -> str:
     prefix = "…" if start > 0 and text else ""
     suffix = "…" if start + SHORT_TEXT < len(text) else ""
     return f"{prefix}{part}{suffix}"
+
+
+def signing_permissions() -> QuerySet[Permission]:
+    """The Permission rows that let their holder sign (SIGNING_PERMISSIONS)."""
+    query = Q(pk__in=[])
+    for name in SIGNING_PERMISSIONS:
+        app_label, codename = name.split(".")
+        query |= Q(content_type__app_label=app_label, codename=codename)
+    return Permission.objects.filter(query)
+
+
+def signing_groups() -> QuerySet[Group]:
+    """The groups that hold at least one signing permission."""
+    return Group.objects.filter(permissions__in=signing_permissions()).distinct()
+
+
+def group_grants_signing(group: Group) -> bool:
+    """Whether the group holds a signing permission."""
+    return signing_groups().filter(pk=group.pk).exists()
+
+
+def account_can_sign(user: User) -> bool:
+    """Whether the account is a superuser or holds a signing permission, directly or
+    through a group. Asked of the stored account, active or not: has_perm() says no
+    for an inactive one, which an administrator could otherwise reactivate."""
+    if user.is_superuser:
+        return True
+    permissions = signing_permissions()
+    return (
+        user.user_permissions.filter(pk__in=permissions).exists()
+        or user.groups.filter(permissions__in=permissions).exists()
+    )

@@ -1,6 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import HistoryAdmin
 from core.forms import OneLineAdminMixin
 
 from .models import (
@@ -31,12 +31,12 @@ class ReadOnlyAdmin:
 
 
 @admin.register(ReferenceSeries)
-class ReferenceSeriesAdmin(OneLineAdminMixin, SimpleHistoryAdmin):
+class ReferenceSeriesAdmin(OneLineAdminMixin, HistoryAdmin):
     list_display = ["prefix", "name", "next_number"]
 
 
 @admin.register(FormType)
-class FormTypeAdmin(OneLineAdminMixin, SimpleHistoryAdmin):
+class FormTypeAdmin(OneLineAdminMixin, HistoryAdmin):
     list_display = ["name", "series"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -57,7 +57,7 @@ class DeclarationLineInline(ReadOnlyAdmin, admin.TabularInline):
 
 
 @admin.register(Decision)
-class DecisionAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+class DecisionAdmin(ReadOnlyAdmin, HistoryAdmin):
     list_display = [
         "__str__",
         "form_type",
@@ -74,36 +74,36 @@ class DecisionAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+class RecommendationAdmin(ReadOnlyAdmin, HistoryAdmin):
     list_display = ["decision", "position", "__str__"]
     list_select_related = ["decision__series"]
 
 
 @admin.register(ExpenditureLine)
-class ExpenditureLineAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+class ExpenditureLineAdmin(ReadOnlyAdmin, HistoryAdmin):
     list_display = ["decision", "kind", "financial_year", "amount", "is_confidential"]
     list_select_related = ["decision__series"]
 
 
 @admin.register(SupportingReport)
-class SupportingReportAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+class SupportingReportAdmin(ReadOnlyAdmin, HistoryAdmin):
     list_display = ["decision", "title", "meeting_date"]
     list_select_related = ["decision__series"]
 
 
 @admin.register(PartTwo)
-class PartTwoAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+class PartTwoAdmin(ReadOnlyAdmin, HistoryAdmin):
     list_display = ["decision", "exemption"]
     list_select_related = ["decision__series"]
 
 
 @admin.register(BackgroundPaper)
-class BackgroundPaperAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+class BackgroundPaperAdmin(ReadOnlyAdmin, HistoryAdmin):
     list_display = ["decision", "title", "original_filename", "size", "uploaded_at"]
     list_select_related = ["decision__series"]
 
 
 @admin.register(DeclarationLine)
-class DeclarationLineAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+class DeclarationLineAdmin(ReadOnlyAdmin, HistoryAdmin):
     list_display = ["decision", "kind", "ticked"]
     list_select_related = ["decision__series"]

@@ -23,7 +23,8 @@ ORGANISATION_SHORT_NAME = env("ORGANISATION_SHORT_NAME", default="MOPAC")
 SERVICE_NAME = env("SERVICE_NAME", default="Decision records")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin with the project's admin site (config.admin).
+    "config.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -108,11 +109,16 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "approvals:home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Five wrong passwords (signing in or signing, approvals.lockout) lock that username
-# from that address for an hour.
+# Five wrong passwords (signing in, signing or the admin's password change,
+# approvals.lockout) lock that username from that address for an hour; twenty from
+# one address over all usernames lock that address (accounts.attempts).
 AXES_FAILURE_LIMIT = 5
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "accounts.attempts.AttemptsHandler"
+# What axes stores of a typed username is cut to an account's longest.
+AXES_USERNAME_CALLABLE = "accounts.attempts.attempt_username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # The lockout's address is the client's (accounts.client_ip). Behind
 # DJANGO_PROXY_COUNT reverse proxies (the HTTPS proxy: 1), each appending the address

@@ -196,3 +196,21 @@ def test_wrong_passwords_sent_at_once_are_counted_one_after_another(people, at_c
     statuses = run_together(*[attempt] * 8)
     assert sorted(statuses) == [400] * (LIMIT - 1) + [429] * (8 - LIMIT + 1), statuses
     assert AccessAttempt.objects.get(username=finance.username).failures_since_start == LIMIT
+
+
+def test_an_address_locked_for_trying_many_usernames_does_not_stop_a_signer_elsewhere(
+    client, people, at_clearance
+):
+    for i in range(25):
+        Client().post(
+            reverse("login"),
+            {"username": f"someone{i}", "password": WRONG_PASSWORD},
+            REMOTE_ADDR="203.0.113.66",
+        )
+    legal = people[Role.LEGAL].username
+    response = Client().post(
+        reverse("login"), {"username": legal, "password": PASSWORD}, REMOTE_ADDR="203.0.113.66"
+    )
+    assert response.status_code == 429
+    client.force_login(people[Role.FINANCE])
+    assert confirm(client, at_clearance, PASSWORD).status_code == 302
