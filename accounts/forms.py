@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, UsernameField
+
+from core.forms import refuse_control_characters_in
 
 
 class UsernameLengthMixin:
@@ -10,6 +12,8 @@ class UsernameLengthMixin:
     is made, so the length is never checked: an overlong username reached
     authenticate() and django-axes, which failed to store it on PostgreSQL (a 500)
     and stored it whole on SQLite.
+    A username is one line too: control characters are refused as on every other
+    one-line field.
     """
 
     def clean_username(self):
@@ -22,9 +26,15 @@ class UsernameLengthMixin:
         return username
 
 
+def username_field() -> UsernameField:
+    """AuthenticationForm's username field, refusing control characters."""
+    field = UsernameField(widget=forms.TextInput(attrs={"autofocus": True}))
+    return refuse_control_characters_in(field)
+
+
 class SignInForm(UsernameLengthMixin, AuthenticationForm):
-    pass
+    username = username_field()
 
 
 class AdminSignInForm(UsernameLengthMixin, AdminAuthenticationForm):
-    pass
+    username = username_field()
