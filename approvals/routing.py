@@ -9,6 +9,7 @@ counted in it, the flags), never as a sentence: the sentence is composed for
 its reader, and the total is put into it only for a reader who may see it.
 """
 
+import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -55,9 +56,9 @@ class Route:
     def decision_maker(self) -> str:
         return self.rule.decision_maker
 
-    @property
-    def decision_maker_label(self) -> str:
-        return DecisionMaker(self.decision_maker).label
+    def told_as_confidential(self) -> "Route":
+        """The same route, its total counted as confidential (a line made so since)."""
+        return dataclasses.replace(self, total_confidential=True)
 
     def reason_for(self, *, may_see_part_two: bool) -> str:
         """The sentence saying where the record goes and why, for a reader who may (or may

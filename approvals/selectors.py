@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from decisions import selectors as decision_selectors
-from decisions.models import Decision, PartTwo, SupportingReport
+from decisions.models import Decision, ExpenditureLine, PartTwo, SupportingReport
 from decisions.policies import can_view_part_two
 
 from .clearance import CLEARANCE_LINES
@@ -35,7 +35,7 @@ def scheme_in_force(*, on: datetime.date) -> Scheme | None:
     )
 
 
-def _standing_signoffs() -> Prefetch:
+def _standing_signoffs_prefetch() -> Prefetch:
     return Prefetch(
         "signoffs", queryset=SignOff.objects.filter(voided_at__isnull=True).select_related("user")
     )
@@ -45,13 +45,13 @@ def decision_detail_for_user(*, user: User, pk: int) -> Decision:
     """A record for a workflow page: decisions.selectors.decision_detail_for_user, and the
     standing sign-offs (decision.signoffs.all()) prefetched with their signers."""
     return decision_selectors.decision_detail_for_user(
-        user=user, pk=pk, also=[_standing_signoffs()]
+        user=user, pk=pk, also=[_standing_signoffs_prefetch()]
     )
 
 
 def decision_with_parts(*, pk: int) -> Decision:
     """Every Part 1 part and the standing sign-offs, for publication. Not scoped to a user."""
-    return decision_selectors.decision_with_parts(pk=pk, also=[_standing_signoffs()])
+    return decision_selectors.decision_with_parts(pk=pk, also=[_standing_signoffs_prefetch()])
 
 
 def live_route(*, decision: Decision) -> Route | None:
@@ -93,7 +93,16 @@ def route_reason_for(*, user: User, decision: Decision) -> str:
     route = Route.frozen_on(decision)
     if route is None:
         return decision.route_reason
-    return route.reason_for(may_see_part_two=can_view_part_two(user, decision))
+    may_see_part_two = can_view_part_two(user, decision)
+    if not may_see_part_two and had_confidential_amount(decision_id=decision.pk):
+        route = route.told_as_confidential()
+    return route.reason_for(may_see_part_two=may_see_part_two)
+
+
+def had_confidential_amount(*, decision_id: int) -> bool:
+    """Whether any money line of the record is, or ever was, confidential: a line made
+    confidential after the route was frozen hides that route's total too (Part 2 only)."""
+    return ExpenditureLine.history.filter(decision_id=decision_id, is_confidential=True).exists()
 
 
 def signoff_list(*, decision: Decision) -> list[SignOff]:
@@ -376,11 +385,15 @@ def _route_reasons(records: list[Model], *, may_see_part_two: bool) -> Callable[
     """For versions of a record: a function from a version to its route's sentence."""
     ids = {record.route_rule_id for record in records if record.route_rule_id}
     rules = Rule.objects.select_related("scheme").in_bulk(ids) if ids else {}
+    hide_every_total = bool(ids) and not may_see_part_two
+    hide_every_total = hide_every_total and had_confidential_amount(decision_id=records[0].id)
 
     def reason(record: Model) -> str:
         route = Route.frozen_on(record, rule=rules.get(record.route_rule_id))
         if route is None:
             return record.route_reason
+        if hide_every_total:
+            route = route.told_as_confidential()
         return route.reason_for(may_see_part_two=may_see_part_two)
 
     return reason

@@ -38,7 +38,7 @@ class PublicationPanel:
     reminder_days: int
     extend_url: str = ""
     withdraw_url: str = ""
-    # On the public register (decisions/urls_public.py), once published.
+    # On the public register (register/urls.py), once published.
     public_url: str = ""
     pdf_url: str = ""
 

@@ -22,15 +22,18 @@ from django.views.generic.base import ContextMixin
 from .errors import DomainError, NotAllowed, StaleRecord
 
 
-def get_or_404(source: Callable[..., Any] | QuerySet, /, **kwargs: Any) -> Any:
-    """A selector called with kwargs, or a queryset's get(**kwargs); a 404 if there is none."""
+def get_or_404(
+    source: Callable[..., Any] | QuerySet, /, *, not_found: str = "No such record", **kwargs: Any
+) -> Any:
+    """A selector called with kwargs, or a queryset's get(**kwargs); a 404 (saying
+    `not_found`) if there is none."""
     try:
         if isinstance(source, QuerySet):
             return source.get(**kwargs)
         return source(**kwargs)
     except ObjectDoesNotExist:
         # Also what a user may not see: the selectors are scoped to the user.
-        raise Http404("No such record") from None
+        raise Http404(not_found) from None
 
 
 def add_domain_error(form, error: Exception) -> int:

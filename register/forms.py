@@ -38,7 +38,7 @@ class RegisterSearchForm(GovukFormMixin, forms.Form):
         ]
 
     def filters(self) -> tuple[dict, list[str]]:
-        """The filters to apply, for selectors_public.published_decision_list, and a
+        """The filters to apply, for register.selectors.published_decision_list, and a
         notice for each value set aside (too long, or not one of the choices)."""
         self.is_valid()
         data = self.cleaned_data

@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from . import views as views
+from . import views
 from .feeds import RegisterFeed
 from .selectors import SLUG_REGEX
 

@@ -2,7 +2,7 @@
 
 Every view here is wrapped in `public`: the one access decision of the register,
 "anyone, and the same for everyone". Which records may be seen is decided by
-selectors_public, which reads published and withdrawn records only; any other
+register.selectors, which reads published and withdrawn records only; any other
 address answers 404.
 """
 
@@ -12,7 +12,7 @@ from functools import wraps
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page, Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,15 +20,18 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, require_safe
 
 from approvals.presenters import part_one_context
+from core.views import get_or_404
 from decisions.models import Decision, DecisionMaker
 
-from . import selectors as selectors
+from . import selectors
 from .forms import RegisterSearchForm
 
 PAGE_SIZE = 20
 
 # What the public may do here, said once: read, without signing in.
 ACCESS = "public: published and withdrawn records only"
+
+NOT_ON_REGISTER = "No such decision on the register"
 
 
 def public(view: Callable) -> Callable:
@@ -67,7 +70,7 @@ def decision_list(request):
 
 @public
 def decision_detail(request, slug: str):
-    decision = get_or_404(selectors.published_decision_get, slug=slug)
+    decision = get_or_404(selectors.published_decision_get, slug=slug, not_found=NOT_ON_REGISTER)
     context = {
         **part_one_context(decision=decision),
         "pdf_size": stored_pdf_size(decision),
@@ -79,7 +82,9 @@ def decision_detail(request, slug: str):
 def _pdf_record(request: HttpRequest, slug: str) -> Decision:
     # Asked for by the conditional-GET checks and by the view: one query for all three.
     if getattr(request, "_register_pdf", None) is None:
-        request._register_pdf = get_or_404(selectors.published_decision_pdf_get, slug=slug)
+        request._register_pdf = get_or_404(
+            selectors.published_decision_pdf_get, slug=slug, not_found=NOT_ON_REGISTER
+        )
     return request._register_pdf
 
 
@@ -124,13 +129,6 @@ def export_json(request):
 
 
 # --- Helpers ---------------------------------------------------------------------------
-
-
-def get_or_404(selector: Callable[..., Decision], **kwargs) -> Decision:
-    try:
-        return selector(**kwargs)
-    except Decision.DoesNotExist:
-        raise Http404("No such decision on the register") from None
 
 
 def _nearest_page(paginator: Paginator, query) -> tuple[Page, str | None]:

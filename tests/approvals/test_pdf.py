@@ -1,4 +1,4 @@
-"""The Part 1 PDF (decisions/pdf.py), parsed with pypdf as a reader would get it.
+"""The Part 1 PDF (approvals/pdf.py), parsed with pypdf as a reader would get it.
 
 PCD 1069 is loaded and rendered once for the module: its stored PDF (published by the
 demo loader through approvals.publication), a direct rendering and a DRAFT preview. Its

@@ -115,6 +115,27 @@ def test_a_total_without_a_confidential_amount_is_told_to_everyone(ready_draft, 
     )
 
 
+def test_a_line_made_confidential_after_routing_hides_the_total_from_those_without_part_two(
+    ready_draft, officer, people, make_user
+):
+    decision = ready_draft()
+    decision_submit(decision_id=decision.pk, user=officer, lock_version=decision.lock_version)
+    decision.refresh_from_db()
+    assert decision.route_total_confidential is False
+    # The money line becomes confidential after the route was frozen (as after a return).
+    line = decision.expenditure_lines.get()
+    line.is_confidential = True
+    line.save()
+    other_officer = make_user(Role.DRAFTING_OFFICER, username="other")
+    hidden = (
+        "To the Deputy Mayor for Policing and Crime: the total (which includes a confidential "
+        "amount) is £500,000.00 or more (Scheme of Delegation and Consent, para 4.8)"
+    )
+    assert route_reason_for(user=other_officer, decision=decision) == hidden
+    assert route_changes(decision, include_part_two=False) == [hidden]
+    assert "£1,482,400.00" in route_reason_for(user=people[Role.FINANCE], decision=decision)
+
+
 def test_the_versions_tell_the_route_to_each_reader(submitted, people, make_user):
     decision = submitted("value threshold")
     assert route_changes(decision, include_part_two=True) == [CASES["value threshold"][2]]
