@@ -131,6 +131,12 @@ def why_not_pass_back(user: User, decision: Decision, signoffs: list[SignOff]) -
     return why_not_decide(user, decision, signoffs)
 
 
+def drafting_side_role(user: User, decision: Decision) -> str:
+    """The role in which someone acts on a record from the drafting side (submitting,
+    extending its deferral): its drafting officer, or else an administrator."""
+    return Role.DRAFTING_OFFICER if decision.drafting_officer_id == user.pk else Role.ADMINISTRATOR
+
+
 def is_reviewer(user: User) -> bool:
     """Whether the user holds any reviewing role: an adviser, the Chief Executive, a decider."""
     return user.is_authenticated and any(user.has_perm(p) for p in REVIEWING_PERMISSIONS)

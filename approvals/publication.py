@@ -314,7 +314,6 @@ def deferral_extend(
             raise DomainError(problem)
         decision.deferred_until = until
         decision.deferral_reminded_at = None
-        is_drafter = decision.drafting_officer_id == user.pk
         workflow.transition(
             decision=decision,
             verb=Action.Verb.DEFERRAL_EXTENDED,
@@ -322,7 +321,7 @@ def deferral_extend(
             reason="Deferral extended",
             fields=["deferred_until", "deferral_reminded_at"],
             now=now,
-            role=Role.DRAFTING_OFFICER if is_drafter else Role.ADMINISTRATOR,
+            role=policies.drafting_side_role(user, decision),
             detail=f"Extended from {_long_date(previous)} to {_long_date(until)}: {reason}",
         )
     return decision

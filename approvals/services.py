@@ -156,9 +156,7 @@ def decision_submit(
             fields=fields,
             now=now,
             cycle=cycle,
-            role=Role.DRAFTING_OFFICER
-            if decision.drafting_officer_id == user.pk
-            else Role.ADMINISTRATOR,
+            role=policies.drafting_side_role(user, decision),
             rule=decision.route_reason,
         )
         notifications.notify_next(decision=decision)

@@ -262,3 +262,17 @@ def test_published_and_withdrawn_records_are_on_the_register(users):
         assert policies.is_on_register(decision) is (status in on_register)
         assert policies.is_withdrawn(decision) is (status == Status.WITHDRAWN)
         assert policies.has_publication(decision) is (status in on_register | {Status.APPROVED})
+
+
+def test_who_acts_from_the_drafting_side_acts_as_drafter_of_their_own_record_else_admin(users):
+    acting = {
+        (role, own): policies.drafting_side_role(users[role], record(users[role], "draft", own))
+        for role in (Role.DRAFTING_OFFICER, Role.ADMINISTRATOR)
+        for own in OWN
+    }
+    assert acting == {
+        (Role.DRAFTING_OFFICER, True): Role.DRAFTING_OFFICER,
+        (Role.DRAFTING_OFFICER, False): Role.ADMINISTRATOR,
+        (Role.ADMINISTRATOR, True): Role.DRAFTING_OFFICER,
+        (Role.ADMINISTRATOR, False): Role.ADMINISTRATOR,
+    }
