@@ -87,9 +87,7 @@ State = Decision.PublicationState
 
 # After a failure the worker tries again after each of these delays in turn; after the
 # last, the record is left failed on its page and each publish_due run tries it again.
-RETRY_DELAYS = tuple(
-    datetime.timedelta(minutes=minutes) for minutes in (1, 5, 30, 120, 360)
-)
+RETRY_DELAYS = tuple(datetime.timedelta(minutes=minutes) for minutes in (1, 5, 30, 120, 360))
 
 
 def stale_after() -> datetime.timedelta:

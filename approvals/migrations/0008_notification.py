@@ -5,29 +5,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('approvals', '0007_workflow_passed_back'),
-        ('decisions', '0009_publication_state'),
+        ("approvals", "0007_workflow_passed_back"),
+        ("decisions", "0009_publication_state"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recipients', models.JSONField(default=list)),
-                ('subject', models.CharField(max_length=998)),
-                ('body', models.TextField()),
-                ('created_at', models.DateTimeField()),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('last_error', models.TextField(blank=True)),
-                ('last_attempt_at', models.DateTimeField(blank=True, null=True)),
-                ('delivered_at', models.DateTimeField(blank=True, null=True)),
-                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to='decisions.decision')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("recipients", models.JSONField(default=list)),
+                ("subject", models.CharField(max_length=998)),
+                ("body", models.TextField()),
+                ("created_at", models.DateTimeField()),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("last_error", models.TextField(blank=True)),
+                ("last_attempt_at", models.DateTimeField(blank=True, null=True)),
+                ("delivered_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to="decisions.decision",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['decision', 'created_at', 'pk'],
+                "ordering": ["decision", "created_at", "pk"],
             },
         ),
     ]

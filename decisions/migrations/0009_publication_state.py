@@ -15,40 +15,59 @@ def set_state(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('decisions', '0008_route_facts'),
+        ("decisions", "0008_route_facts"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='decision',
-            name='publication_started_at',
+            model_name="decision",
+            name="publication_started_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='decision',
-            name='publication_state',
-            field=models.CharField(blank=True, choices=[('pending', 'Publication pending'), ('in_progress', 'Publication in progress'), ('failed', 'Publication failed'), ('published', 'Published')], default='', max_length=20),
+            model_name="decision",
+            name="publication_state",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("pending", "Publication pending"),
+                    ("in_progress", "Publication in progress"),
+                    ("failed", "Publication failed"),
+                    ("published", "Published"),
+                ],
+                default="",
+                max_length=20,
+            ),
         ),
         migrations.AddField(
-            model_name='decision',
-            name='publication_tries',
+            model_name="decision",
+            name="publication_tries",
             field=models.PositiveSmallIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='historicaldecision',
-            name='publication_started_at',
+            model_name="historicaldecision",
+            name="publication_started_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='historicaldecision',
-            name='publication_state',
-            field=models.CharField(blank=True, choices=[('pending', 'Publication pending'), ('in_progress', 'Publication in progress'), ('failed', 'Publication failed'), ('published', 'Published')], default='', max_length=20),
+            model_name="historicaldecision",
+            name="publication_state",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("pending", "Publication pending"),
+                    ("in_progress", "Publication in progress"),
+                    ("failed", "Publication failed"),
+                    ("published", "Published"),
+                ],
+                default="",
+                max_length=20,
+            ),
         ),
         migrations.AddField(
-            model_name='historicaldecision',
-            name='publication_tries',
+            model_name="historicaldecision",
+            name="publication_tries",
             field=models.PositiveSmallIntegerField(default=0),
         ),
         migrations.RunPython(set_state, migrations.RunPython.noop),

@@ -69,9 +69,7 @@ def panel_text(user, decision: Decision) -> str:
     from django.template.loader import render_to_string
 
     context = publication_panel_context(user=user, decision=fresh(decision))
-    return " ".join(
-        render_to_string("decisions/includes/publication_panel.html", context).split()
-    )
+    return " ".join(render_to_string("decisions/includes/publication_panel.html", context).split())
 
 
 # A publishing process killed while it renders.
@@ -105,7 +103,7 @@ def test_finding_f_a_publishing_process_killed_mid_render_is_found_and_published
         "PUBLISH_TEST_DATABASE": connection.settings_dict["NAME"],
         "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),
     }
-    child = subprocess.Popen(
+    child = subprocess.Popen(  # noqa: S603 (this interpreter, a fixed script)
         [sys.executable, "-c", CHILD, str(approved.pk)],
         cwd=ROOT,
         env=env,
