@@ -250,7 +250,6 @@ def _finish(*, rendered: Decision, started: datetime.datetime, now: datetime.dat
         decision.published_pdf_sha256 = rendered.published_pdf_sha256
         decision.search_text = rendered.search_text
         _mark_published(decision=decision, now=now)
-    rendered.refresh_from_db()
     return True
 
 
@@ -306,11 +305,13 @@ def _publish(
             return failed or decision, Outcome.FAILED
         stored = decision.published_pdf.name
         checkpoint("published_pdf_stored")
-        if not _finish(rendered=decision, started=started, now=now):
+        finished = _finish(rendered=decision, started=started, now=now)
+        if finished:
+            stored = ""  # published: the file is the record's now, whatever happens next
+        else:
             # Another run took the record over (this one was taken for stopped).
             decision.published_pdf.storage.delete(stored)
-            decision.refresh_from_db()
-            return decision, Outcome.BUSY
+            stored = ""
     except BaseException as error:
         if stored:
             decision.published_pdf.storage.delete(stored)
@@ -321,7 +322,8 @@ def _publish(
             now=now,
         )
         raise
-    return decision, Outcome.PUBLISHED
+    decision.refresh_from_db()
+    return decision, Outcome.PUBLISHED if finished else Outcome.BUSY
 
 
 def checkpoint(name: str) -> None:

@@ -283,3 +283,26 @@ def test_finding_c_a_public_page_answers_while_a_publication_renders(
     published, status = run_together(lambda: publish_due(), public_get)
     assert status == 200
     assert [d.pk for d in published.published] == [approved.pk]
+
+
+def test_finding_f_a_run_whose_claim_was_taken_over_keeps_nothing(approve, settings, fake_renderer):
+    """A run taken for stopped (its claim stale) and replaced by another: when it comes
+    back, it marks nothing published and deletes the file it stored."""
+    decision = approve()
+
+    def taken_over(point: str) -> None:
+        if point == "published_pdf_stored":
+            Decision.objects.filter(pk=decision.pk).update(
+                publication_started_at=timezone.now() + datetime.timedelta(seconds=5)
+            )
+
+    settings.PUBLICATION_TEST_HOOK = taken_over
+    assert (
+        publication._publish(decision_id=decision.pk, now=timezone.now(), skip_locked=False)[1]
+        == publication.Outcome.BUSY
+    )
+    decision = fresh(decision)
+    assert (decision.status, decision.publication_state) == (Status.APPROVED, State.IN_PROGRESS)
+    assert decision.published_pdf.name == ""
+    assert default_storage.listdir("published")[1] == []
+    assert not decision.actions.filter(verb=Action.Verb.PUBLISHED).exists()
