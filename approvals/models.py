@@ -266,3 +266,30 @@ class SignOff(models.Model):
     @property
     def is_void(self) -> bool:
         return self.voided_at is not None
+
+
+class Notification(models.Model):
+    """One mail about a record, kept until it is delivered (approvals.notifications).
+
+    The worker tries it after the transaction that wrote it commits, and again with
+    back-off when the mail server fails; the record page shows staff any mail not
+    delivered, with the last error.
+    """
+
+    decision = models.ForeignKey(
+        "decisions.Decision", on_delete=models.CASCADE, related_name="notifications"
+    )
+    recipients = models.JSONField(default=list)
+    subject = models.CharField(max_length=998)
+    body = models.TextField()
+    created_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["decision", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.subject} to {', '.join(self.recipients)}"

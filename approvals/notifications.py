@@ -1,9 +1,12 @@
 """Mail to the people who must act next, and to the drafting officer on a return or a decision.
 
-Mail goes only after the transaction commits, and a failing mail server is
-logged, never raised: the action it reports has already happened.
+Each mail is recorded (Notification) in the transaction of the act it reports, and
+sent by the worker (approvals.tasks.deliver_notification) once that commits. A
+failing mail server never undoes the act: the failure is recorded on the mail, tried
+again with back-off, and shown on the record page until the mail is delivered.
 """
 
+import datetime
 import logging
 
 from django.conf import settings
@@ -12,28 +15,75 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 
 from accounts.models import User
 from decisions.models import Decision
 
+from .models import Notification
 from .policies import next_actor_permissions
 
 logger = logging.getLogger(__name__)
 
+# After a failed try the worker tries again after each of these delays in turn: four
+# tries in all, then the mail is left undelivered on the record page.
+RETRY_DELAYS = tuple(datetime.timedelta(minutes=minutes) for minutes in (1, 5, 30))
 
-def _send(*, subject: str, body: str, recipients: list[str]) -> None:
+
+def _send(*, decision: Decision, subject: str, body: str, recipients: list[str]) -> None:
     recipients = sorted({address for address in recipients if address})
     if not recipients:
         return
+    notification = Notification.objects.create(
+        decision=decision,
+        recipients=recipients,
+        subject=subject,
+        body=body,
+        created_at=timezone.now(),
+    )
+    # Imported here: the tasks module imports this one.
+    from .tasks import deliver_notification
 
-    def deliver() -> None:
-        try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-        except Exception:  # noqa: BLE001 - any failure of the mail server
-            logger.exception("Could not send mail %r to %s", subject, recipients)
+    transaction.on_commit(lambda: deliver_notification.enqueue(notification.pk))
 
-    transaction.on_commit(deliver)
+
+def deliver(*, notification_id: int) -> Notification | None:
+    """Try to send a recorded mail once, and record the outcome on it; the mail, or None
+    when it is gone or already delivered."""
+    notification = Notification.objects.filter(
+        pk=notification_id, delivered_at__isnull=True
+    ).first()
+    if notification is None:
+        return None
+    now = timezone.now()
+    notification.attempts += 1
+    notification.last_attempt_at = now
+    try:
+        send_mail(
+            notification.subject,
+            notification.body,
+            settings.DEFAULT_FROM_EMAIL,
+            notification.recipients,
+        )
+    except Exception as error:  # noqa: BLE001 - any failure of the mail server
+        logger.exception(
+            "Could not send mail %r to %s", notification.subject, notification.recipients
+        )
+        notification.last_error = str(error) or error.__class__.__name__
+    else:
+        notification.delivered_at = now
+    notification.save(update_fields=["attempts", "last_attempt_at", "last_error", "delivered_at"])
+    return notification
+
+
+def undelivered(*, decision: Decision) -> list[Notification]:
+    """The record's mail tried and not delivered (still being retried, or given up)."""
+    return list(
+        Notification.objects.filter(
+            decision=decision, delivered_at__isnull=True, attempts__gt=0
+        ).order_by("created_at", "pk")
+    )
 
 
 def _link(decision: Decision) -> str:
@@ -59,6 +109,7 @@ def notify_next(*, decision: Decision) -> None:
     """Tell those who must act next that the record waits for them."""
     people = _users_with(next_actor_permissions(decision), {decision.drafting_officer_id})
     _send(
+        decision=decision,
         subject=f"{decision.reference} waits for you: {decision.title}",
         body=(
             f"{decision.reference} {decision.title} is now at the stage "
@@ -70,6 +121,7 @@ def notify_next(*, decision: Decision) -> None:
 
 def notify_returned(*, decision: Decision, reason: str, by: User) -> None:
     _send(
+        decision=decision,
         subject=f"{decision.reference} returned to you: {decision.title}",
         body=(
             f"{by} returned {decision.reference} {decision.title} to draft.\n\n"
@@ -81,6 +133,7 @@ def notify_returned(*, decision: Decision, reason: str, by: User) -> None:
 
 def notify_decided(*, decision: Decision) -> None:
     _send(
+        decision=decision,
         subject=f"{decision.reference} {decision.get_status_display().lower()}: {decision.title}",
         body=(
             f"The {decision.get_decision_maker_display()} has decided {decision.reference} "
@@ -96,6 +149,7 @@ def notify_deferral_ending(*, decision: Decision) -> None:
     extend = f"{settings.SITE_URL}{reverse('approvals:deferral_extend', args=[decision.pk])}"
     published_on = date_format(decision.deferred_until, "j F Y")
     _send(
+        decision=decision,
         subject=f"{decision.reference} will be published on {published_on}: {decision.title}",
         body=(
             f"Part 1 of {decision.reference} {decision.title} will be published on the register "

@@ -137,6 +137,12 @@ def drafting_side_role(user: User, decision: Decision) -> str:
     return Role.DRAFTING_OFFICER if decision.drafting_officer_id == user.pk else Role.ADMINISTRATOR
 
 
+def can_see_undelivered_mail(user: User, decision: Decision) -> bool:
+    """Mail about a record that was not delivered is shown to its drafting officer and to
+    administrators (those who may edit any draft), who can tell the people concerned."""
+    return decision.drafting_officer_id == user.pk or user.has_perm("decisions.edit_any_draft")
+
+
 def is_reviewer(user: User) -> bool:
     """Whether the user holds any reviewing role: an adviser, the Chief Executive, a decider."""
     return user.is_authenticated and any(user.has_perm(p) for p in REVIEWING_PERMISSIONS)

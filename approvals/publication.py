@@ -1,8 +1,12 @@
 """Publication of Part 1: the PDF rendered once, stored with its SHA-256, never changed.
 
-A record is published when it is approved, or on the date its publication was
-deferred to (publish_due, run by `manage.py publish_due`). If rendering fails, the
-approval stands: the record keeps the error for staff and the next run tries again.
+A record is published when it is approved (by the worker, approvals.tasks), or on the
+date its publication was deferred to (publish_due, run by `manage.py publish_due`).
+The approval commits with the record's publication state "pending", so a publication
+is never lost: the state moves to in progress (claimed), then published or failed.
+If rendering fails in any way, the approval stands: the record keeps the error and an
+action for staff, and the worker tries again with back-off; publish_due is the safety
+net for anything the worker did not finish, including a process killed mid-render.
 Before a deferral ends its drafting officer is reminded once, and may extend it
 with a reason. An administrator may withdraw a published record with a public
 reason; its PDF stays exactly as it was published.
@@ -18,10 +22,11 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
+from django_tasks import default_task_backend
 
 from accounts.models import User
 from core.errors import DomainError
@@ -78,28 +83,130 @@ class Outcome(StrEnum):
     BUSY = "busy"
 
 
-def _record_failure(*, decision: Decision, message: str, now: datetime.datetime) -> None:
+State = Decision.PublicationState
+
+# After a failure the worker tries again after each of these delays in turn; after the
+# last, the record is left failed on its page and each publish_due run tries it again.
+RETRY_DELAYS = tuple(datetime.timedelta(minutes=minutes) for minutes in (1, 5, 30, 120, 360))
+
+
+def stale_after() -> datetime.timedelta:
+    """How long a publication may stay in progress before it is taken for a process that
+    stopped (killed, or its database lost): longer than any render may take."""
+    return datetime.timedelta(seconds=getattr(settings, "PUBLICATION_STALE_AFTER", 900))
+
+
+def next_retry_at(decision: Decision) -> datetime.datetime | None:
+    """When the worker tries a failed publication again, or None once it has stopped
+    trying (publish_due still does)."""
+    if decision.publication_state != State.FAILED or not decision.publication_attempted_at:
+        return None
+    if not default_task_backend.supports_defer:
+        return None  # the immediate backend cannot try later: publish_due does
+    if not 1 <= decision.publication_tries <= len(RETRY_DELAYS):
+        return None
+    return decision.publication_attempted_at + RETRY_DELAYS[decision.publication_tries - 1]
+
+
+def _locked(*, decision_id: int, skip_locked: bool) -> Decision | None:
+    found = list(
+        Decision.objects.select_for_update(skip_locked=skip_locked, of=("self",))
+        .select_related("series")
+        .filter(pk=decision_id)
+    )
+    return found[0] if found else None
+
+
+def _fail(*, decision: Decision, message: str, now: datetime.datetime) -> None:
+    """Record a failed attempt on the locked record and in its action log."""
     logger.error("Publication of %s failed: %s", decision.reference, message)
+    decision.publication_state = State.FAILED
     decision.publication_error = message
     decision.publication_attempted_at = now
+    decision.publication_tries += 1
     decision._change_reason = "Publication failed"
-    decision.save(update_fields=["publication_error", "publication_attempted_at"])
+    decision.save(
+        update_fields=[
+            "publication_state",
+            "publication_error",
+            "publication_attempted_at",
+            "publication_tries",
+        ]
+    )
     workflow.record_action(
         decision=decision, verb=Action.Verb.PUBLICATION_FAILED, actor=None, now=now, detail=message
     )
 
 
-def _render_and_store(*, decision: Decision, now: datetime.datetime) -> str:
-    """Render the record's PDF and store it on the record, not yet saved; what went wrong,
-    or "" when nothing did."""
+def _holds_claim(decision: Decision | None, started: datetime.datetime) -> bool:
+    return (
+        decision is not None
+        and decision.status == Decision.Status.APPROVED
+        and decision.publication_state == State.IN_PROGRESS
+        and decision.publication_started_at == started
+    )
+
+
+def _claim(
+    *, decision_id: int, now: datetime.datetime, skip_locked: bool
+) -> tuple[Decision | None, Outcome | None]:
+    """Mark the attempt started, in a short transaction under the record's row lock.
+
+    The record and None when this run may render it; else the record (None if another
+    run holds its lock) and why not. A claim older than stale_after() belongs to a
+    process that stopped without a word: that is recorded as a failure first.
+    """
+    today = timezone.localdate(now)
+    with transaction.atomic():
+        decision = _locked(decision_id=decision_id, skip_locked=skip_locked)
+        if decision is None:
+            return None, Outcome.BUSY
+        # Re-checked under the lock: another run may have published it meanwhile.
+        if policies.why_not_publish(decision, today=today):
+            return decision, Outcome.NOT_DUE
+        if decision.publication_state == State.IN_PROGRESS:
+            started = decision.publication_started_at
+            if started and started > now - stale_after():
+                return decision, Outcome.BUSY
+            _fail(
+                decision=decision,
+                message=(
+                    f"Publication started at {date_format(timezone.localtime(started), 'j F Y, H:i')}"
+                    " did not finish: the process publishing it stopped"
+                    if started
+                    else "Publication did not finish: the process publishing it stopped"
+                ),
+                now=now,
+            )
+        decision.publication_state = State.IN_PROGRESS
+        decision.publication_started_at = now
+        # Not a new version of the record: only the claim, which the page shows.
+        Decision.objects.filter(pk=decision.pk).update(
+            publication_state=State.IN_PROGRESS, publication_started_at=now
+        )
+    return decision, None
+
+
+def _render(*, decision: Decision, now: datetime.datetime) -> tuple[bytes, str]:
+    """The record's PDF and its plain text, read and rendered outside any transaction."""
     full = decision_with_parts(pk=decision.pk)
     full.published_at = now  # for the PDF's "date published"
+    pdf = render_part_one_pdf(decision=full)
+    return pdf, part_one_plain_text(decision=full)
+
+
+def _render_and_store(*, decision: Decision, now: datetime.datetime) -> str:
+    """Render the record's PDF and store it on the record, not yet saved; what went wrong,
+    or "" when nothing did. Any failure of the renderer or the storage is a failure."""
     try:
-        pdf = render_part_one_pdf(decision=full)
+        pdf, text = _render(decision=decision, now=now)
     except PdfRenderError as error:
         return f"The PDF could not be made: {error or error.__class__.__name__}"
+    except Exception as error:  # noqa: BLE001 - whatever stopped the render is recorded
+        logger.exception("Rendering %s failed", decision.reference)
+        return f"The PDF could not be made: {error or error.__class__.__name__}"
     decision.published_pdf_sha256 = hashlib.sha256(pdf).hexdigest()
-    decision.search_text = part_one_plain_text(decision=full)
+    decision.search_text = text
     # Stored last, so that the caller knows of any file written (to delete it on failure).
     try:
         decision.published_pdf.save(f"{decision.slug}.pdf", ContentFile(pdf), save=False)
@@ -112,6 +219,7 @@ def _mark_published(*, decision: Decision, now: datetime.datetime) -> None:
     decision.published_at = now
     decision.publication_attempted_at = now
     decision.publication_error = ""
+    decision.publication_state = State.PUBLISHED
     workflow.transition(
         decision=decision,
         verb=Action.Verb.PUBLISHED,
@@ -123,6 +231,7 @@ def _mark_published(*, decision: Decision, now: datetime.datetime) -> None:
             "published_at",
             "publication_attempted_at",
             "publication_error",
+            "publication_state",
             "search_text",
         ],
         now=now,
@@ -130,50 +239,110 @@ def _mark_published(*, decision: Decision, now: datetime.datetime) -> None:
     )
 
 
+def _finish(*, rendered: Decision, started: datetime.datetime, now: datetime.datetime) -> bool:
+    """Mark the record published in a short transaction if this run's claim still holds;
+    whether it did."""
+    with transaction.atomic():
+        decision = _locked(decision_id=rendered.pk, skip_locked=False)
+        if not _holds_claim(decision, started):
+            return False
+        decision.published_pdf = rendered.published_pdf.name
+        decision.published_pdf_sha256 = rendered.published_pdf_sha256
+        decision.search_text = rendered.search_text
+        _mark_published(decision=decision, now=now)
+    return True
+
+
+def _record_failure(
+    *, decision_id: int, started: datetime.datetime, message: str, now: datetime.datetime
+) -> Decision | None:
+    """Record a failure of this run's attempt, if its claim still holds; the record.
+
+    When the database connection itself failed, the record is written on a fresh one.
+    If even that fails, the claim stays in progress, and publish_due (or the next try)
+    finds it once it is stale and records it then.
+    """
+    for fresh in (False, True):
+        if fresh:
+            if connection.in_atomic_block:
+                break  # called inside a transaction: nothing can be written now
+            connection.close()
+        try:
+            with transaction.atomic():
+                decision = _locked(decision_id=decision_id, skip_locked=False)
+                if _holds_claim(decision, started):
+                    _fail(decision=decision, message=message, now=now)
+                return decision
+        except Exception:  # noqa: BLE001 - tried again on a fresh connection
+            logger.exception("Could not record the failed publication of record %s", decision_id)
+    return None
+
+
 def _publish(
     *, decision_id: int, now: datetime.datetime, skip_locked: bool
 ) -> tuple[Decision | None, Outcome]:
-    """Publish one record if it is due, under its row lock; the record and what happened.
+    """Publish one record if it is due; the record and what happened.
 
-    With skip_locked (PostgreSQL), a record another run holds is left to that run
-    (BUSY, no record). If the file is stored but the transaction then fails, the
-    file is deleted, so no orphan is left behind. Call outside any transaction: an
-    outer one rolled back later would leave the stored file behind.
+    In three steps, so that no transaction is open while the PDF renders (a long
+    render must never hold the row lock, nor SQLite's write lock): claim the record
+    (_claim), render and store the PDF, then mark it published if the claim still
+    holds (_finish), else delete the stored file. With skip_locked (PostgreSQL), a
+    record another run holds is left to that run (BUSY). A failure of any kind is
+    recorded on the record, with an action; an unexpected one (the database) is then
+    raised. Call outside any transaction: an outer one would hold the locks throughout.
     """
-    today = timezone.localdate(now)
+    decision, outcome = _claim(decision_id=decision_id, now=now, skip_locked=skip_locked)
+    if outcome is not None:
+        return decision, outcome
+    started = decision.publication_started_at
     stored = ""
     try:
-        with transaction.atomic():
-            found = list(
-                Decision.objects.select_for_update(skip_locked=skip_locked, of=("self",))
-                .select_related("series")
-                .filter(pk=decision_id)
+        checkpoint("rendering")
+        if problem := _render_and_store(decision=decision, now=now):
+            failed = _record_failure(
+                decision_id=decision_id, started=started, message=problem, now=now
             )
-            if not found:
-                return None, Outcome.BUSY
-            decision = found[0]
-            # Re-checked under the lock: another run may have published it meanwhile.
-            if policies.why_not_publish(decision, today=today):
-                return decision, Outcome.NOT_DUE
-            if problem := _render_and_store(decision=decision, now=now):
-                _record_failure(decision=decision, message=problem, now=now)
-                return decision, Outcome.FAILED
-            stored = decision.published_pdf.name
-            _mark_published(decision=decision, now=now)
-    except BaseException:
+            return failed or decision, Outcome.FAILED
+        stored = decision.published_pdf.name
+        checkpoint("published_pdf_stored")
+        finished = _finish(rendered=decision, started=started, now=now)
+        if finished:
+            stored = ""  # published: the file is the record's now, whatever happens next
+        else:
+            # Another run took the record over (this one was taken for stopped).
+            decision.published_pdf.storage.delete(stored)
+            stored = ""
+    except BaseException as error:
         if stored:
             decision.published_pdf.storage.delete(stored)
+        _record_failure(
+            decision_id=decision_id,
+            started=started,
+            message=f"Publication stopped by an error: {error or error.__class__.__name__}",
+            now=now,
+        )
         raise
-    return decision, Outcome.PUBLISHED
+    decision.refresh_from_db()
+    return decision, Outcome.PUBLISHED if finished else Outcome.BUSY
+
+
+def checkpoint(name: str) -> None:
+    """A point in publication where a test may stop the process or its database (the
+    PUBLICATION_TEST_HOOK setting names a callable taking the point's name); nothing
+    otherwise."""
+    hook = getattr(settings, "PUBLICATION_TEST_HOOK", None)
+    if hook is not None:
+        hook(name)
 
 
 def decision_publish(*, decision_id: int, now: datetime.datetime | None = None) -> Decision:
     """Publish one approved record if it is due: render, store, hash, mark published.
 
-    Idempotent: a record already published, not approved, or not yet due is left
-    as it is, and its stored PDF is never rendered or written again. A rendering
-    (or storage) failure is recorded on the record and in its action log, and is
-    not raised. Call outside any transaction (see _publish).
+    Idempotent: a record already published, not approved, not yet due, or being
+    published by another process is left as it is, and its stored PDF is never
+    rendered or written again. A rendering (or storage) failure is recorded on the
+    record and in its action log, and is not raised; approvals.tasks tries again.
+    Call outside any transaction (see _publish).
     """
     decision, _ = _publish(decision_id=decision_id, now=now or timezone.now(), skip_locked=False)
     if decision is None:

@@ -295,6 +295,9 @@ def decision_take(
             outcome=SignOff.Outcome.APPROVED if approve else SignOff.Outcome.NOT_APPROVED,
         )
         decision.decided_at = now
+        if approve:
+            # Committed with the approval, so the publication is never lost (publication.py).
+            decision.publication_state = Decision.PublicationState.PENDING
         _close_cycle(
             cycle,
             ApprovalCycle.Outcome.APPROVED if approve else ApprovalCycle.Outcome.NOT_APPROVED,
@@ -306,7 +309,7 @@ def decision_take(
             verb=Action.Verb.APPROVED if approve else Action.Verb.NOT_APPROVED,
             user=user,
             reason="Approved" if approve else "Not approved",
-            fields=["decided_at"],
+            fields=["decided_at", "publication_state"],
             now=now,
             cycle=cycle,
             role=role,

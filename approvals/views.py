@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.views.generic import TemplateView
 
 from core.errors import StaleRecord, WrongPassword
@@ -270,15 +271,21 @@ class DecideView(StepView):
                 f"{self.decision.reference} was passed back to the drafting officer. "
                 f"Interest declared: {data['interests']}"
             )
-        services.decision_take(
+        decision = services.decision_take(
             **self.versioned(form),
             password=data["password"],
             approve=data["approve"],
             interests=data["interests"],
             reason=data["reason"],
         )
-        verb = "approved" if data["approve"] else "did not approve"
-        return f"You {verb} {self.decision.reference}. Your decision is signed."
+        if not data["approve"]:
+            return f"You did not approve {decision.reference}. Your decision is signed."
+        # Publication runs after this request (the worker): never say it is done.
+        if decision.part1_deferred and decision.deferred_until:
+            when = f"will be published on {date_format(decision.deferred_until, 'j F Y')}"
+        else:
+            when = "is being published; this page shows when it is on the register"
+        return f"You approved {decision.reference}. Your decision is signed. Part 1 {when}."
 
 
 class ReturnView(StepView):

@@ -8,6 +8,7 @@ alike (else 403 with its reason). The service checks the version the page was
 loaded from, so the slower of two people is told who acted (409).
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -26,13 +27,19 @@ from .policies import (
     why_not_extend_deferral,
     why_not_withdraw,
 )
-from .publication import decision_withdraw, deferral_extend, reminder_days
+from .publication import (
+    decision_withdraw,
+    deferral_extend,
+    next_retry_at,
+    reminder_days,
+    stale_after,
+)
 from .views import StepView
 
 
 @dataclass(frozen=True)
 class PublicationPanel:
-    # waiting (due, not yet published), deferred, failed, published or withdrawn
+    # waiting (due, not yet published), in_progress, deferred, failed, published or withdrawn
     state: str
     decision: Decision
     reminder_days: int
@@ -41,6 +48,10 @@ class PublicationPanel:
     # On the public register (register/urls.py), once published.
     public_url: str = ""
     pdf_url: str = ""
+    # A failed publication: when the worker tries again (None once it has stopped trying).
+    next_retry_at: datetime.datetime | None = None
+    # A publication in progress for longer than a render may take: its process stopped.
+    stalled: bool = False
 
 
 def publication_state(*, decision: Decision, today) -> str:
@@ -49,6 +60,8 @@ def publication_state(*, decision: Decision, today) -> str:
         return decision.status
     if decision.part1_deferred and decision.deferred_until and decision.deferred_until > today:
         return "deferred"
+    if decision.publication_state == Decision.PublicationState.IN_PROGRESS:
+        return "in_progress"
     return "failed" if decision.publication_error else "waiting"
 
 
@@ -70,6 +83,10 @@ def publication_panel_context(*, user: User, decision: Decision) -> dict:
         else "",
         public_url=reverse("register:detail", args=[decision.slug]) if on_register else "",
         pdf_url=reverse("register:pdf", args=[decision.slug]) if on_register else "",
+        next_retry_at=next_retry_at(decision),
+        stalled=decision.publication_state == Decision.PublicationState.IN_PROGRESS
+        and decision.publication_started_at is not None
+        and decision.publication_started_at < timezone.now() - stale_after(),
     )
     return {"publication_panel": panel}
 

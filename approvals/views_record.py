@@ -16,7 +16,7 @@ from decisions import selectors
 from decisions.models import Decision
 from decisions.policies import can_edit_draft, can_view_part_two
 
-from . import policies
+from . import notifications, policies
 from . import selectors as approval_selectors
 from .clearance import CLEARANCE_LINES
 from .models import SignOff
@@ -67,6 +67,9 @@ def detail_context(request, decision: Decision) -> dict:
         **part_one_context(decision=decision),
         "part_two": decision.visible_part_two,
         **publication_panel_context(user=request.user, decision=decision),
+        "undelivered_mail": notifications.undelivered(decision=decision)
+        if policies.can_see_undelivered_mail(request.user, decision)
+        else [],
         "can_see_part_two": can_view_part_two(request.user, decision),
         "actions": record_actions(request.user, decision, signoffs),
         "route_reason": approval_selectors.route_reason_for(user=request.user, decision=decision),

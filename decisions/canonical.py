@@ -51,6 +51,9 @@ UNSIGNED: dict[type[Model], frozenset[str]] = {
             "published_pdf_sha256",
             "publication_error",
             "publication_attempted_at",
+            "publication_state",
+            "publication_started_at",
+            "publication_tries",
             "deferral_reminded_at",
             "withdrawn_at",
             "withdrawal_reason",
@@ -62,11 +65,12 @@ UNSIGNED: dict[type[Model], frozenset[str]] = {
             "updated_at",
             "lock_version",
             # What the workflow hangs on a record: the declaration lines the sign-offs
-            # tick, the sign-offs themselves, the cycles and the action log.
+            # tick, the sign-offs themselves, the cycles, the action log and the mail.
             "declaration_lines",
             "signoffs",
             "cycles",
             "actions",
+            "notifications",
         }
     ),
     # The list's order is signed (the lines are listed in it), not its numbers.

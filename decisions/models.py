@@ -90,10 +90,18 @@ class DecisionStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+class PublicationState(models.TextChoices):
+    PENDING = "pending", "Publication pending"
+    IN_PROGRESS = "in_progress", "Publication in progress"
+    FAILED = "failed", "Publication failed"
+    PUBLISHED = "published", "Published"
+
+
 class Decision(models.Model):
     """One decision record: the decision form and everything attached to it."""
 
     Status = DecisionStatus
+    PublicationState = PublicationState
 
     form_type = models.ForeignKey(FormType, on_delete=models.PROTECT, related_name="decisions")
     # The series is fixed when the record starts, so that its number, given on
@@ -145,6 +153,15 @@ class Decision(models.Model):
     published_pdf_sha256 = models.CharField(max_length=64, blank=True)
     publication_error = models.TextField(blank=True)
     publication_attempted_at = models.DateTimeField(null=True, blank=True)
+    # Where publication stands, committed with the approval (pending) so that it is
+    # never lost: in progress from publication_started_at (a claim older than the
+    # render time limit is a stopped process), failed after publication_tries
+    # failures (publication_error says why), or published.
+    publication_state = models.CharField(
+        max_length=20, choices=PublicationState.choices, blank=True, default=""
+    )
+    publication_started_at = models.DateTimeField(null=True, blank=True)
+    publication_tries = models.PositiveSmallIntegerField(default=0)
     deferral_reminded_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawal_reason = models.TextField(blank=True)

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "django.forms",
     "simple_history",
     "django_tasks",
+    # The database task backend's queue (production's TASKS; `manage.py db_worker`).
+    "django_tasks_db",
     "axes",
     "csp",
     "core",
@@ -184,8 +186,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
-# Background work: publication after approval. The immediate backend runs a task at
-# once, after the approving transaction has committed.
+# Background work: publication after approval, and mail. The immediate backend runs a
+# task at once, after the transaction that enqueued it has committed (development and
+# the tests); production uses the database backend and its worker (production.py).
 TASKS = {
     "default": {
         "BACKEND": env(

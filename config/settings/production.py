@@ -28,3 +28,9 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CONN_MAX_AGE = env.int("DJANGO_CONN_MAX_AGE", default=60)
+
+# Background work runs out of the request, on the database backend: approval only
+# enqueues the publication, and `manage.py db_worker` (beside gunicorn) renders it.
+TASKS = {
+    "default": {"BACKEND": env("DJANGO_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}
+}

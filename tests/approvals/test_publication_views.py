@@ -335,7 +335,7 @@ def test_panel_of_a_deferred_record(deferred, officer, admin, people):
 def test_panel_of_a_record_waiting_to_be_published(approve, officer):
     state, text = panel(officer, approve())
     assert state.state == "waiting"
-    assert "Due to be published" in text
+    assert "Publication pending" in text
 
 
 def test_panel_of_a_failed_publication(approve, officer, monkeypatch):
@@ -348,8 +348,8 @@ def test_panel_of_a_failed_publication(approve, officer, monkeypatch):
     state, text = panel(officer, decision)
     assert state.state == "failed"
     assert (
-        "Publication failed: The PDF could not be made: Font not found: Arial — will be tried "
-        "again on the next run." in text
+        "Publication failed: The PDF could not be made: Font not found: Arial — it will be tried "
+        "again by the next publication run." in text
     )
 
 

@@ -573,6 +573,8 @@ def test_the_dmpc_approves(
     assert [mail.to for mail in mailoutbox] == [[officer.email]]
     page = text_of(client.get(response.url))
     assert "You approved PCD 1070. Your decision is signed." in page
+    # Never "published": publication runs after the request (finding F).
+    assert "Part 1 is being published; this page shows when it is on the register." in page
 
 
 def test_not_approving_needs_a_reason(client, people, at_decision):

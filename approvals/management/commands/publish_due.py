@@ -1,6 +1,10 @@
 """Publish the records that are due and send the deferral reminders: run it from cron or a
 periodic task (every few minutes to once a day). Safe to run twice at once.
 
+The safety net beside the worker (`manage.py db_worker`): it publishes every approved
+record that is due and not published, whatever became of its task, including one
+left in progress by a process that stopped (recorded as a failure first).
+
 Exit code 0 when everything due was published (or nothing was due); 1 when a
 publication failed (recorded on the record, retried on the next run) or on any
 other error, so that the scheduler reports it.
