@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
 from django.shortcuts import redirect
 
 from core.admin import HistoryAdmin
@@ -39,4 +40,7 @@ class UserAdmin(HistoryAdmin, BaseUserAdmin):
     def user_change_password(self, request, id, form_url=""):
         if unquote(id) == str(request.user.pk):
             return redirect("admin:password_change")
-        return super().user_change_password(request, id, form_url)
+        # The password, its history row and the admin's log entry together (there is
+        # no transaction per request).
+        with transaction.atomic():
+            return super().user_change_password(request, id, form_url)

@@ -1,4 +1,5 @@
 from django.contrib.auth import views as auth_views
+from django.db import transaction
 
 from .forms import SignInForm
 
@@ -7,6 +8,12 @@ class SignInView(auth_views.LoginView):
     """Django's login, answering a wrong username or password with 400, not 200."""
 
     form_class = SignInForm
+
+    def form_valid(self, form):
+        # The sign-in's writes (the user's last sign-in and its history row, the new
+        # session) together: there is no transaction per request.
+        with transaction.atomic():
+            return super().form_valid(form)
 
     def form_invalid(self, form):
         response = super().form_invalid(form)

@@ -34,7 +34,20 @@ class SigningForm(VersionedForm):
 
 
 class ClearanceForm(SigningForm):
+    """One line of the declaration. It carries the hash of the content the adviser read
+    (decisions.canonical), not the record's version: the lines are independent, and
+    another adviser's line confirmed meanwhile does not make this page stale."""
+
     field_order = ["statement", "password"]
+    lock_version = None
+    content_hash = forms.RegexField(
+        regex=r"\A[0-9a-f]{64}\Z",
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "This page is out of date. Open the record again, then this line",
+            "invalid": "This page is out of date. Open the record again, then this line",
+        },
+    )
     statement = forms.ChoiceField(
         label="Which statement do you confirm?",
         widget=forms.RadioSelect,

@@ -46,13 +46,20 @@ def locked_message(request=None) -> str:
 def signing_locked(request) -> bool:
     """Is the signed-in user locked out, from this address, by wrong passwords?
 
-    Locks the user's row first, until the request's transaction ends
-    (ATOMIC_REQUESTS): one person's signing attempts sent at once are then checked
-    and counted one after another, and cannot all pass the check before the
-    failures are counted. (SQLite runs one writing transaction at a time anyway.)
+    Call inside transaction.atomic(), around the signature and the counting of a
+    wrong password (record_wrong_password) too: the user's row is locked first, until
+    that transaction ends, so one person's signing attempts sent at once are checked
+    and counted one after another, and cannot all pass the check before the failures
+    are counted. (On SQLite the IMMEDIATE transaction runs them one at a time anyway.)
+
+    The lock is FOR NO KEY UPDATE, the first lock of every signing transaction (the
+    order is in decisions.locking): it queues the same user's attempts, but does not
+    conflict with the FOR KEY SHARE that another transaction's foreign-key checks take
+    on the user's row when it writes a row naming this user (a history row, an Action)
+    while holding a record's row. FOR UPDATE did, and closed a cycle: finding B.
     """
     User = get_user_model()
-    list(User.objects.select_for_update().filter(pk=request.user.pk).values_list("pk"))
+    list(User.objects.select_for_update(no_key=True).filter(pk=request.user.pk).values_list("pk"))
     if not settings.AXES_ENABLED:
         return False
     return AxesProxyHandler.is_locked(request, _credentials(request.user))

@@ -1,8 +1,10 @@
 """The workflow: submission, clearance, the Chief Executive, the decision, returns.
 
-One service per transition. Each locks the record's row, checks the version the
-user's page was loaded from (so a double-submitted form acts once and the slower
-of two people is told what happened), asks the step's rule in approvals.policies
+One service per transition, each in its own transaction (there is no
+transaction per request). Each locks the record's row, in the one lock order of
+decisions.locking, checks the version the user's page was loaded from (a clearance
+line: the content read) so that a double-submitted form acts once and the slower
+of two people is told what happened, asks the step's rule in approvals.policies
 once, and moves the record with approvals.workflow.transition, which refuses a
 move not in TRANSITIONS and writes the new version and its Action in the same
 transaction. Mail goes only once that transaction has committed.
@@ -19,10 +21,10 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
-from core.errors import DomainError, WrongPassword
+from core.errors import DomainError, StaleRecord, WrongPassword
 from core.roles import Role
 from decisions.canonical import decision_content_hash
-from decisions.locking import decision_lock
+from decisions.locking import decision_lock, decision_lock_content, stale_record
 from decisions.models import Decision, DeclarationLine, ReferenceSeries
 from decisions.wording import APPROVAL_STATEMENT, CHIEF_EXECUTIVE_STATEMENT, REFUSAL_STATEMENT
 
@@ -167,20 +169,40 @@ def clearance_confirm(
     *,
     decision_id: int,
     user: User,
-    lock_version: int,
+    content_hash: str,
     kind: str,
     statement: str,
     password: str,
     now: datetime.datetime | None = None,
 ) -> Decision:
-    """Confirm one line of the Originating Officer Declaration, choosing its statement."""
+    """Confirm one line of the Originating Officer Declaration, choosing its statement.
+
+    The lines are independent: the page carries the hash of the content the adviser
+    read (decisions.canonical), not the record's version, so advisers confirming
+    different lines at the same moment all succeed, one after another on the record's
+    row lock, and the last moves the record on. The page is stale (409) if the content
+    changed since, or if someone confirmed this same line in the meantime.
+    """
     now = now or timezone.now()
     with transaction.atomic():
-        decision = decision_lock(decision_id=decision_id, lock_version=lock_version, user=user)
+        decision = decision_lock_content(
+            decision_id=decision_id, user=user, content_hash=content_hash
+        )
         line = CLEARANCE_LINES.get(kind)
         if line is None:
             raise DomainError("There is no such line of the declaration.")
         signoffs = _standing_signoffs(decision)
+        if user.has_perm(line.permission):
+            # The page was loaded at clearance, with the line open: if either changed
+            # since, the page is stale (the form sent twice, or someone acted).
+            done = next((s for s in signoffs if s.declaration_kind == kind), None)
+            if done is not None:
+                raise StaleRecord(
+                    changed_by="You" if done.user_id == user.pk else done.name_as_signed,
+                    changed_at=timezone.localtime(done.signed_at),
+                )
+            if decision.status != Decision.Status.CLEARANCE and decision.submitted_at:
+                raise stale_record(decision=decision, user=user)
         policies.require(policies.why_not_confirm(user, decision, kind, signoffs))
         if statement not in line.statements:
             raise DomainError("Choose one of the statements of this line.")

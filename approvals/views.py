@@ -17,18 +17,20 @@ refused (429) beside the password field.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.views.generic import TemplateView
 
-from core.errors import StaleRecord, WrongPassword
+from core.errors import DomainError, StaleRecord, WrongPassword
 from core.forms import VersionedForm
 from core.views import RecordFormView, RecordMixin, add_domain_error, get_or_404
 from decisions import policies as decision_policies
 from decisions import selectors as decision_selectors
+from decisions.canonical import decision_content_hash
 from decisions.drafting import task_groups
 from decisions.models import DeclarationLine
 from decisions.views_drafting import DraftMixin
@@ -164,10 +166,27 @@ class StepView(RecordFormView):
         return {"user": self.request.user}
 
     def form_valid(self, form):
-        if getattr(form, "signs", False) and lockout.signing_locked(self.request):
-            form.add_error("password", lockout.locked_message(self.request))
-            return self.form_invalid(form, status=429)
-        return super().form_valid(form)
+        if not getattr(form, "signs", False):
+            return super().form_valid(form)
+        # A signature: the lockout check, the service (which checks the password) and the
+        # counting of a wrong password in one transaction, which takes the signer's row
+        # first (approvals.lockout.signing_locked; the lock order is decisions.locking):
+        # one person's attempts sent at once are checked and counted one after another.
+        # The service's own transaction is a savepoint in it, rolled back on a refusal
+        # while the count stays; mail and publication wait for this one to commit.
+        status = None
+        with transaction.atomic():
+            if lockout.signing_locked(self.request):
+                form.add_error("password", lockout.locked_message(self.request))
+                status = 429
+            else:
+                try:
+                    result = self.act(form)
+                except (DomainError, ValidationError) as error:
+                    status = self.refused(form, error)
+        if status is not None:
+            return self.form_invalid(form, status=status)
+        return self.success(result)
 
     def refused(self, form, error):
         if isinstance(error, WrongPassword) and lockout.record_wrong_password(self.request):
@@ -213,6 +232,13 @@ class ClearanceView(StepView):
     def form_kwargs(self):
         return {**super().form_kwargs(), "statements": self.line.statements}
 
+    def get_initial(self):
+        # What the adviser reads is what they sign (services.clearance_confirm).
+        return {
+            **super().get_initial(),
+            "content_hash": decision_content_hash(decision=self.decision),
+        }
+
     def why_not(self):
         return policies.why_not_confirm(
             self.request.user, self.decision, self.line.kind, self.signoffs
@@ -223,7 +249,9 @@ class ClearanceView(StepView):
 
     def act(self, form):
         services.clearance_confirm(
-            **self.versioned(form),
+            decision_id=self.decision.pk,
+            user=self.request.user,
+            content_hash=form.cleaned_data["content_hash"],
             kind=self.line.kind,
             statement=form.cleaned_data["statement"],
             password=form.cleaned_data["password"],

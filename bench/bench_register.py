@@ -135,7 +135,7 @@ def measure(client: Client, url: str, runs: int) -> tuple[float, float, int, int
         timings.append((time.perf_counter() - began) * 1000)
     with CaptureQueriesContext(connection) as queries:
         b"".join(client.get(url))
-    # Reads only: not the transaction each request runs in (ATOMIC_REQUESTS).
+    # Reads only: not search_plan's transaction and settings.
     reads = sum(1 for q in queries.captured_queries if q["sql"].lstrip().startswith("SELECT"))
     quantiles = statistics.quantiles(timings, n=20, method="inclusive")
     return statistics.median(timings), quantiles[18], reads, size

@@ -49,6 +49,11 @@ class LockoutPasswordChangeView(PasswordChangeView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "request": self.request}
 
+    def form_valid(self, form):
+        # The new password, its history row and the session's new hash together.
+        with transaction.atomic():
+            return super().form_valid(form)
+
     def form_invalid(self, form):
         response = super().form_invalid(form)
         if form.locked:

@@ -26,6 +26,7 @@ from approvals.services import (
 )
 from core.errors import DomainError
 from core.roles import ROLE_GROUP_NAMES, Role
+from decisions.canonical import decision_content_hash
 from decisions.models import (
     Decision,
     DecisionStatus,
@@ -338,11 +339,14 @@ def _walk_workflow(*, decision: Decision, spec: RecordSpec, users: dict[str, Use
     officer = users[spec.drafted_by]
 
     def act(service, user: User, **kwargs) -> None:
-        decision.refresh_from_db(fields=["lock_version"])
+        decision.refresh_from_db()
+        # A clearance line is signed on the content read; every other step on the version.
+        if service is clearance_confirm:
+            kwargs["content_hash"] = decision_content_hash(decision=decision)
+        else:
+            kwargs["lock_version"] = decision.lock_version
         try:
-            service(
-                decision_id=decision.pk, user=user, lock_version=decision.lock_version, **kwargs
-            )
+            service(decision_id=decision.pk, user=user, **kwargs)
         except DomainError as error:
             raise DemoLoadError(f"{spec.title}: {user.username} could not act: {error}") from error
 

@@ -184,8 +184,9 @@ def search_plan(*, q: str, using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     PostgreSQL underestimates what reading every record's stored vector costs (each is
     kept out of line, compressed), so it may choose to read the whole table rather
     than ask the index: 75 ms rather than 25 ms for a rare word in 5,000 records
-    (bench/README.md). Within a savepoint, sequential scans are made a last resort for the
-    queries run inside, and put back afterwards. Without a search, or elsewhere than
+    (bench/README.md). Within a transaction of its own (a savepoint, inside another),
+    sequential scans are made a last resort for the queries run inside, and put back
+    afterwards. Without a search, or elsewhere than
     PostgreSQL: nothing.
     """
     connection = connections[using]

@@ -2,6 +2,7 @@
 
 from approvals.clearance import CLEARANCE_LINES
 from core.roles import Role
+from decisions.canonical import decision_content_hash
 from tests.factories import PASSWORD
 
 
@@ -14,7 +15,7 @@ def clear_all(decision, people, *, now=None):
         clearance_confirm(
             decision_id=decision.pk,
             user=people[line.role],
-            lock_version=decision.lock_version,
+            content_hash=decision_content_hash(decision=decision),
             kind=kind,
             statement=line.statements[0],
             password=PASSWORD,

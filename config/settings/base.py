@@ -86,13 +86,23 @@ TEMPLATES = [
 
 FORM_RENDERER = "core.govuk.GovukFormRenderer"
 
+# No ATOMIC_REQUESTS: each service opens its own transaction around its writes, so a
+# request that only reads (a page, a PDF preview) holds no lock at all, and one that
+# writes holds its locks only while its service runs. The lock order of the
+# transitions is in decisions.locking.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite has no row locks: IMMEDIATE transactions take the write lock at
-    # their start, so writers queue (up to the timeout) instead of failing.
+    # SQLite has no row locks: IMMEDIATE transactions take the write lock at their
+    # start, so writers queue (up to the busy timeout, in seconds) instead of failing
+    # with "database is locked" part-way through. Reads, outside any transaction, never
+    # take it, and in WAL journal mode they are not blocked by a writer either (nor it
+    # by them).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL;",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -19,6 +19,7 @@ from approvals.services import (
     decision_submit,
 )
 from core.roles import ROLE_GROUP_NAMES, Role
+from decisions.canonical import decision_content_hash
 from decisions.models import Decision
 from tests.factories import PASSWORD, SupportingReportFactory
 from tests.workflow import clear_all
@@ -44,7 +45,7 @@ def confirm(decision, user, kind: str) -> None:
     clearance_confirm(
         decision_id=decision.pk,
         user=user,
-        lock_version=decision.lock_version,
+        content_hash=decision_content_hash(decision=decision),
         kind=kind,
         statement=CLEARANCE_LINES[kind].statements[0],
         password=PASSWORD,

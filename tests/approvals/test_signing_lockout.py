@@ -22,6 +22,7 @@ from tests.approvals.test_views import (
     decide,
     errors_in,
     fresh,
+    read,
 )
 from tests.factories import PASSWORD
 from tests.threads import run_together
@@ -35,7 +36,7 @@ WRONG = "The password is not correct. Enter your own password to sign"
 def confirm(client, decision, password: str, statement: str = "1"):
     return client.post(
         clear_url(decision),
-        {"lock_version": decision.lock_version, "statement": statement, "password": password},
+        {"content_hash": read(decision), "statement": statement, "password": password},
     )
 
 
@@ -90,7 +91,7 @@ def test_the_lock_is_per_person(client, people, at_clearance):
     client.force_login(people[Role.LEGAL])
     response = client.post(
         clear_url(at_clearance, "legal"),
-        {"lock_version": fresh(at_clearance).lock_version, "statement": "0", "password": PASSWORD},
+        {"content_hash": read(at_clearance), "statement": "0", "password": PASSWORD},
     )
     assert response.status_code == 302
     assert SignOff.objects.filter(decision=at_clearance, user=people[Role.LEGAL]).exists()
@@ -172,7 +173,7 @@ def test_wrong_passwords_from_another_address_do_not_lock_the_signer(
     client.force_login(finance)
     response = client.post(
         clear_url(at_clearance),
-        {"lock_version": at_clearance.lock_version, "statement": "0", "password": PASSWORD},
+        {"content_hash": read(at_clearance), "statement": "0", "password": PASSWORD},
         REMOTE_ADDR="10.0.0.2",
         HTTP_X_FORWARDED_FOR="203.0.113.7",
     )

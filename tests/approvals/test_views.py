@@ -20,6 +20,7 @@ from approvals.services import (
 )
 from core.roles import ROLE_GROUP_NAMES, Role
 from decisions import services as drafting
+from decisions.canonical import decision_content_hash
 from decisions.models import Decision, DeclarationLine, ReferenceSeries
 from decisions.wording import CHIEF_EXECUTIVE_STATEMENT
 from tests.factories import PASSWORD, DecisionFactory, ExpenditureLineFactory
@@ -77,6 +78,16 @@ class StepPage:
             return reverse(self.name, args=[decision.pk, "financial"])
         return reverse(self.name, args=[decision.pk])
 
+    @property
+    def version_field(self) -> str:
+        """A clearance line carries the content read; every other step the version."""
+        return "content_hash" if self.name == "approvals:clear" else "lock_version"
+
+    def version(self, decision) -> str:
+        if self.name == "approvals:clear":
+            return decision_content_hash(decision=decision)
+        return str(decision.lock_version)
+
 
 STEP_PAGES = [
     StepPage(
@@ -117,7 +128,7 @@ STEP_IDS = [page.name for page in STEP_PAGES]
 
 def post_step(client, page: StepPage, decision, **data):
     return client.post(
-        page.url(decision), {"lock_version": decision.lock_version, **page.data, **data}
+        page.url(decision), {page.version_field: page.version(decision), **page.data, **data}
     )
 
 
@@ -160,7 +171,7 @@ def test_the_right_role_is_shown_the_form(client, request, people, page):
     response = client.get(page.url(decision))
     assert response.status_code == 200
     body = text_of(response)
-    assert f'name="lock_version" value="{decision.lock_version}"' in body
+    assert f'name="{page.version_field}" value="{page.version(decision)}"' in body
     assert decision.title in body
     assert ROUTE_TO_DMPC in body
 
@@ -170,14 +181,14 @@ def test_an_unknown_record_is_not_found(client, people, page):
     client.force_login(people[page.right])
     url = page.url(Decision(pk=424242))
     assert client.get(url).status_code == 404
-    assert client.post(url, {"lock_version": 1, **page.data}).status_code == 404
+    assert client.post(url, {page.version_field: 1, **page.data}).status_code == 404
 
 
 @pytest.mark.parametrize("page", STEP_PAGES, ids=STEP_IDS)
 def test_a_missing_or_broken_version_is_refused_without_harm(client, request, people, page):
     decision = request.getfixturevalue(page.stage)
     client.force_login(people[page.right])
-    response = client.post(page.url(decision), {**page.data, "lock_version": "x"})
+    response = client.post(page.url(decision), {**page.data, page.version_field: "x"})
     assert response.status_code == 400
     assert fresh(decision).lock_version == decision.lock_version
 
@@ -185,14 +196,17 @@ def test_a_missing_or_broken_version_is_refused_without_harm(client, request, pe
 @pytest.mark.parametrize("page", STEP_PAGES, ids=STEP_IDS)
 def test_a_step_on_a_record_that_moved_on_says_who_acted(client, request, people, page):
     decision = request.getfixturevalue(page.stage)
-    stale = decision.lock_version
+    stale = page.version(decision)
     # The Director returns the record while the page is open.
     director = people[Role.DIRECTOR]
     decision_return(
-        decision_id=decision.pk, user=director, lock_version=stale, reason="Back for a fix."
+        decision_id=decision.pk,
+        user=director,
+        lock_version=decision.lock_version,
+        reason="Back for a fix.",
     )
     client.force_login(people[page.right])
-    response = client.post(page.url(decision), {**page.data, "lock_version": stale})
+    response = client.post(page.url(decision), {**page.data, page.version_field: stale})
     assert response.status_code == 409
     [message] = errors_in(response)
     assert message.startswith(f"{director.get_full_name()} acted on this record at ")
@@ -312,6 +326,11 @@ def test_a_failing_mail_server_does_not_stop_a_submission(
 # Confirming a line of the declaration.
 
 
+def read(decision) -> str:
+    """The hash of the record's content as a clearance page shows it (decisions.canonical)."""
+    return decision_content_hash(decision=fresh(decision))
+
+
 def clear_url(decision, kind: str = "financial") -> str:
     return reverse("approvals:clear", args=[decision.pk, kind])
 
@@ -340,7 +359,7 @@ def test_an_adviser_confirms_their_line_with_the_statement_chosen(client, people
     client.force_login(finance)
     response = client.post(
         clear_url(at_clearance),
-        {"lock_version": at_clearance.lock_version, "statement": "1", "password": PASSWORD},
+        {"content_hash": read(at_clearance), "statement": "1", "password": PASSWORD},
     )
     assert response.status_code == 302
     assert response.url == reverse("approvals:detail", args=[at_clearance.pk])
@@ -362,7 +381,7 @@ def test_a_wrong_password_signs_nothing_and_is_not_shown_back(client, people, at
     client.force_login(people[Role.FINANCE])
     response = client.post(
         clear_url(at_clearance),
-        {"lock_version": at_clearance.lock_version, "statement": "1", "password": WRONG_PASSWORD},
+        {"content_hash": read(at_clearance), "statement": "1", "password": WRONG_PASSWORD},
     )
     assert response.status_code == 400
     assert errors_in(response) == ["The password is not correct. Enter your own password to sign"]
@@ -374,7 +393,7 @@ def test_a_wrong_password_signs_nothing_and_is_not_shown_back(client, people, at
 
 def test_a_line_needs_a_statement_and_a_password(client, people, at_clearance):
     client.force_login(people[Role.FINANCE])
-    response = client.post(clear_url(at_clearance), {"lock_version": at_clearance.lock_version})
+    response = client.post(clear_url(at_clearance), {"content_hash": read(at_clearance)})
     assert response.status_code == 400
     assert errors_in(response) == ["Select a statement", "Enter your password"]
     page = response.content.decode()
@@ -384,7 +403,7 @@ def test_a_line_needs_a_statement_and_a_password(client, people, at_clearance):
 
 def test_a_double_submitted_confirmation_acts_once(client, people, at_clearance):
     client.force_login(people[Role.FINANCE])
-    data = {"lock_version": at_clearance.lock_version, "statement": "0", "password": PASSWORD}
+    data = {"content_hash": read(at_clearance), "statement": "0", "password": PASSWORD}
     assert client.post(clear_url(at_clearance), data).status_code == 302
     second = client.post(clear_url(at_clearance), data)
     assert second.status_code == 409
@@ -393,27 +412,72 @@ def test_a_double_submitted_confirmation_acts_once(client, people, at_clearance)
     assert SignOff.objects.filter(decision=at_clearance).count() == 1
 
 
-def test_the_slower_of_two_advisers_is_told_who_acted(client, people, at_clearance):
-    stale = at_clearance.lock_version
-    legal = people[Role.LEGAL]
+def test_another_line_confirmed_meanwhile_leaves_the_page_standing(client, people, at_clearance):
+    # The lines are independent: the page carries the content read, not the version.
+    loaded = read(at_clearance)
     clearance_confirm(
         decision_id=at_clearance.pk,
-        user=legal,
-        lock_version=stale,
+        user=people[Role.LEGAL],
+        content_hash=loaded,
         kind="legal",
         statement=CLEARANCE_LINES["legal"].statements[0],
         password=PASSWORD,
     )
     client.force_login(people[Role.FINANCE])
     response = client.post(
-        clear_url(at_clearance), {"lock_version": stale, "statement": "0", "password": PASSWORD}
+        clear_url(at_clearance), {"content_hash": loaded, "statement": "0", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert SignOff.objects.filter(decision=at_clearance, kind="clearance").count() == 2
+
+
+def test_the_slower_of_two_advisers_of_one_line_is_told_who_acted(
+    client, people, make_user, at_clearance
+):
+    loaded = read(at_clearance)
+    other = make_user(Role.FINANCE, first_name="Fay", last_name="Other")
+    clearance_confirm(
+        decision_id=at_clearance.pk,
+        user=other,
+        content_hash=loaded,
+        kind="financial",
+        statement=CLEARANCE_LINES["financial"].statements[0],
+        password=PASSWORD,
+    )
+    client.force_login(people[Role.FINANCE])
+    response = client.post(
+        clear_url(at_clearance), {"content_hash": loaded, "statement": "1", "password": PASSWORD}
     )
     assert response.status_code == 409
     [message] = errors_in(response)
-    assert message.startswith(f"{legal.get_full_name()} acted on this record at ")
-    assert not SignOff.objects.filter(
-        decision=at_clearance, kind="clearance", declaration_kind="financial"
-    ).exists()
+    assert message.startswith("Fay Other acted on this record at ")
+    assert not SignOff.objects.filter(decision=at_clearance, user=people[Role.FINANCE]).exists()
+
+
+def test_a_line_on_content_changed_since_is_refused(client, people, officer, at_clearance):
+    loaded = read(at_clearance)
+    decision_return(
+        decision_id=at_clearance.pk,
+        user=people[Role.LEGAL],
+        lock_version=at_clearance.lock_version,
+        reason="Shorter, please.",
+    )
+    decision = fresh(at_clearance)
+    drafting.decision_update(
+        decision_id=decision.pk,
+        user=officer,
+        lock_version=decision.lock_version,
+        values={"executive_summary": "A shorter summary."},
+        reason="Shortened",
+    )
+    decision = fresh(at_clearance)
+    decision_submit(decision_id=decision.pk, user=officer, lock_version=decision.lock_version)
+    client.force_login(people[Role.FINANCE])
+    response = client.post(
+        clear_url(at_clearance), {"content_hash": loaded, "statement": "0", "password": PASSWORD}
+    )
+    assert response.status_code == 409
+    assert not SignOff.objects.filter(decision=at_clearance, user=people[Role.FINANCE]).exists()
 
 
 def test_the_drafter_cannot_sign_their_own_record(client, officer, at_clearance):
@@ -424,7 +488,7 @@ def test_the_drafter_cannot_sign_their_own_record(client, officer, at_clearance)
     assert "You drafted this record, so you cannot sign it off." in text_of(response)
     response = client.post(
         clear_url(at_clearance),
-        {"lock_version": at_clearance.lock_version, "statement": "0", "password": PASSWORD},
+        {"content_hash": read(at_clearance), "statement": "0", "password": PASSWORD},
     )
     assert response.status_code == 403
     assert errors_in(response) == ["You drafted this record, so you cannot sign it off."]
@@ -434,7 +498,7 @@ def test_the_drafter_cannot_sign_their_own_record(client, officer, at_clearance)
 def test_one_person_holds_one_role_on_a_record(client, make_user, at_clearance):
     both = make_user(Role.FINANCE, Role.LEGAL)
     client.force_login(both)
-    data = {"lock_version": at_clearance.lock_version, "statement": "0", "password": PASSWORD}
+    data = {"content_hash": read(at_clearance), "statement": "0", "password": PASSWORD}
     assert client.post(clear_url(at_clearance), data).status_code == 302
     refusal = (
         "You have already signed off this record as Finance: one person holds one role on a record."
@@ -442,7 +506,6 @@ def test_one_person_holds_one_role_on_a_record(client, make_user, at_clearance):
     response = client.get(clear_url(at_clearance, "legal"))
     assert response.status_code == 403
     assert refusal in text_of(response)
-    data["lock_version"] = fresh(at_clearance).lock_version
     response = client.post(clear_url(at_clearance, "legal"), data)
     assert response.status_code == 403
     assert errors_in(response) == [refusal]
@@ -456,7 +519,7 @@ def test_the_last_line_mails_the_chief_executive(
         clearance_confirm(
             decision_id=at_clearance.pk,
             user=people[line.role],
-            lock_version=fresh(at_clearance).lock_version,
+            content_hash=read(at_clearance),
             kind=kind,
             statement=line.statements[0],
             password=PASSWORD,
@@ -467,7 +530,7 @@ def test_the_last_line_mails_the_chief_executive(
         response = client.post(
             clear_url(at_clearance, kind),
             {
-                "lock_version": fresh(at_clearance).lock_version,
+                "content_hash": read(at_clearance),
                 "statement": "0",
                 "password": PASSWORD,
             },

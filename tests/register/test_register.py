@@ -104,7 +104,7 @@ def xml_of(content: bytes) -> ET.Element:
 
 
 def count_queries(captured: CaptureQueriesContext) -> int:
-    # Reads only: not the savepoints of ATOMIC_REQUESTS, nor search_plan's settings.
+    # Reads only: not search_plan's transaction and settings.
     return sum(1 for q in captured.captured_queries if q["sql"].lstrip().startswith("SELECT"))
 
 
