@@ -1,0 +1,110 @@
+"""The process that turns HTML into a PDF, apart from the web process, so that its time
+and memory can be bounded (approvals/pdf.py starts it and waits for it).
+
+It runs WeasyPrint and nothing else: it imports neither Django nor the project's
+models, has no database connection and opens no connection of any kind. It asks the
+process that started it for each file WeasyPrint needs (the stylesheet, the fonts it
+names), through the same pipe that carries the HTML in and the PDF out:
+
+    parent → child   ("render", html, base_url, max_bytes, max_memory)
+    child → parent   ("fetch", url)                 parent → child  ("file", bytes, type)
+                                                    or              ("refused", message)
+    child → parent   ("log", logger, level, message)     a warning of WeasyPrint's
+    child → parent   ("pdf", length), then the PDF's bytes
+                 or  ("error", kind, message)      kind: "too_large", "memory", "failed"
+
+Children are forked by multiprocessing's fork server, which has imported WeasyPrint
+once (approvals/pdf.py asks it to preload this module): a render starts in a few
+milliseconds without copying the web process, its threads or its connections.
+"""
+
+import io
+import logging
+import resource
+
+import weasyprint
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+# Imported here, so that the fork server has them loaded before it forks.
+__all__ = ["FatalURLFetchingError", "child_main", "weasyprint"]
+
+
+class FetchRefused(ValueError):
+    """The parent would not give this address (approvals.pdf.read_static_file said why)."""
+
+
+class TooLarge(Exception):
+    """The PDF grew past the most a rendering may give."""
+
+
+class CappedBuffer(io.BytesIO):
+    """The PDF in memory, refused as soon as it passes `limit` bytes."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def write(self, data) -> int:
+        if self.tell() + len(data) > self.limit:
+            raise TooLarge
+        return super().write(data)
+
+
+class ParentFetcher(URLFetcher):
+    """Every file WeasyPrint wants comes from the parent, which reads only static files."""
+
+    def __init__(self, connection, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.connection = connection
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        self.connection.send(("fetch", url))
+        answer = self.connection.recv()
+        if answer[0] != "file":
+            raise FetchRefused(answer[1])
+        return URLFetcherResponse(url, answer[1], {"Content-Type": answer[2]})
+
+
+class ForwardToParent(logging.Handler):
+    """WeasyPrint's warnings and errors, logged again by the parent under the same name."""
+
+    def __init__(self, connection) -> None:
+        super().__init__(level=logging.WARNING)
+        self.connection = connection
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.connection.send(("log", record.name, record.levelno, record.getMessage()))
+
+
+def child_main(connection) -> None:
+    """Render the one document the parent sends, answer, and end."""
+    _, html, base_url, max_bytes, max_memory = connection.recv()
+    if max_memory:
+        # Address space: an allocation past it fails (MemoryError) rather than the
+        # machine swapping; the parent still has its own time limit.
+        resource.setrlimit(resource.RLIMIT_AS, (max_memory, max_memory))
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(ForwardToParent(connection))
+    logger.propagate = False
+    buffer = CappedBuffer(max_bytes)
+    try:
+        document = weasyprint.HTML(
+            string=html,
+            base_url=base_url,
+            url_fetcher=ParentFetcher(connection, fail_on_errors=True),
+        )
+        document.write_pdf(buffer, pdf_variant="pdf/ua-1", custom_metadata=True)
+    except TooLarge:
+        connection.send(("error", "too_large", ""))
+        return
+    except MemoryError:
+        buffer = None  # what memory there is, for the answer
+        connection.send(("error", "memory", ""))
+        return
+    # A refused fetch is raised as FatalURLFetchingError, a BaseException.
+    except (Exception, FatalURLFetchingError) as error:  # noqa: BLE001 - any failure of the renderer
+        connection.send(("error", "failed", str(error) or error.__class__.__name__))
+        return
+    data = buffer.getbuffer()
+    connection.send(("pdf", len(data)))
+    connection.send_bytes(data)
