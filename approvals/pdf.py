@@ -212,6 +212,8 @@ def _child_main(connection) -> None:
 
 
 def _render_in_child(html: str, *, timeout: float, max_bytes: int, max_memory: int) -> bytes:
+    from .pdf_render import send
+
     context = _context()
     connection, child_end = context.Pipe(duplex=True)
     process = context.Process(target=_child_main, args=(child_end,), name="pdf-render", daemon=True)
@@ -219,8 +221,15 @@ def _render_in_child(html: str, *, timeout: float, max_bytes: int, max_memory: i
         process.start()
         # The child holds its own end; closing ours lets a dead child read as EOF.
         child_end.close()
-        connection.send(("render", html, document_base_url(), max_bytes, max_memory))
+        send(connection, "render", html, document_base_url(), max_bytes, max_memory)
         return _answer(connection, process, timeout=timeout, max_bytes=max_bytes)
+    except (EOFError, OSError, ValueError, LookupError, TypeError):
+        # The pipe broke or the child sent what it may not (an overlong or garbled
+        # message): it is dead, or killed now.
+        if process.is_alive():
+            process.kill()
+        process.join()
+        raise PdfRenderError(_stopped(process.exitcode)) from None
     finally:
         connection.close()
         if process.is_alive():
@@ -230,33 +239,33 @@ def _render_in_child(html: str, *, timeout: float, max_bytes: int, max_memory: i
 
 
 def _answer(connection, process, *, timeout: float, max_bytes: int) -> bytes:
-    """Serve the child's fetches until it answers with the PDF or an error."""
+    """Serve the child's fetches until it answers with the PDF or an error.
+
+    Raises EOFError or OSError if the child stops or sends what it may not.
+    """
+    from .pdf_render import receive, send
+
     deadline = time.monotonic() + timeout
     while True:
         remaining = deadline - time.monotonic()
-        ready = multiprocessing.connection.wait([connection, process.sentinel], max(remaining, 0))
-        if remaining <= 0 or not ready:
+        if remaining <= 0 or not multiprocessing.connection.wait([connection], remaining):
             raise PdfRenderError(f"Rendering the PDF took longer than {timeout:g} seconds")
-        try:
-            message = connection.recv() if connection.poll() else None
-        except (EOFError, OSError):
-            message = None
-        if message is None:
-            process.join(timeout=1)
-            raise PdfRenderError(_stopped(process.exitcode))
+        message = receive(connection)
         kind = message[0]
         if kind == "fetch":
-            connection.send(_fetch(message[1]))
+            try:
+                content, media_type = read_static_file(str(message[1]))
+            except FetchRefused as error:
+                send(connection, "refused", str(error))
+            else:
+                send(connection, "file", media_type)
+                connection.send_bytes(content)
         elif kind == "log":
-            logging.getLogger(message[1]).log(message[2], "%s", message[3])
+            logging.getLogger(str(message[1])).log(int(message[2]), "%s", message[3])
         elif kind == "pdf":
             if message[1] > max_bytes:
                 raise PdfRenderError(f"The PDF would be larger than {_size(max_bytes)}")
-            try:
-                return connection.recv_bytes(maxlength=max_bytes)
-            except (EOFError, OSError):
-                process.join(timeout=1)
-                raise PdfRenderError(_stopped(process.exitcode)) from None
+            return connection.recv_bytes(maxlength=max_bytes)
         elif message[1] == "too_large":
             raise PdfRenderError(f"The PDF would be larger than {_size(max_bytes)}")
         elif message[1] == "memory":
@@ -265,15 +274,7 @@ def _answer(connection, process, *, timeout: float, max_bytes: int) -> bytes:
                 "of memory"
             )
         else:
-            raise PdfRenderError(message[2])
-
-
-def _fetch(url: str) -> tuple:
-    try:
-        content, media_type = read_static_file(url)
-    except FetchRefused as error:
-        return ("refused", str(error))
-    return ("file", content, media_type)
+            raise PdfRenderError(str(message[2]))
 
 
 def _stopped(exitcode: int | None) -> str:

@@ -6,12 +6,16 @@ models, has no database connection and opens no connection of any kind. It asks 
 process that started it for each file WeasyPrint needs (the stylesheet, the fonts it
 names), through the same pipe that carries the HTML in and the PDF out:
 
-    parent → child   ("render", html, base_url, max_bytes, max_memory)
-    child → parent   ("fetch", url)                 parent → child  ("file", bytes, type)
-                                                    or              ("refused", message)
-    child → parent   ("log", logger, level, message)     a warning of WeasyPrint's
-    child → parent   ("pdf", length), then the PDF's bytes
-                 or  ("error", kind, message)      kind: "too_large", "memory", "failed"
+    parent → child   ["render", html, base_url, max_bytes, max_memory]
+    child → parent   ["fetch", url]                 parent → child  ["file", type], bytes
+                                                    or              ["refused", message]
+    child → parent   ["log", logger, level, message]     a warning of WeasyPrint's
+    child → parent   ["pdf", length], then the PDF's bytes
+                 or  ["error", kind, message]      kind: "too_large", "memory", "failed"
+
+Each message is a JSON list (bytes follow as a message of their own), never a pickle:
+a child that rendering hostile content had subverted could make the parent unpickle
+anything, while JSON gives it only lists, strings and numbers.
 
 Children are forked by multiprocessing's fork server, which has imported WeasyPrint
 once (approvals/pdf.py asks it to preload this module): a render starts in a few
@@ -19,6 +23,7 @@ milliseconds without copying the web process, its threads or its connections.
 """
 
 import io
+import json
 import logging
 import resource
 
@@ -27,6 +32,18 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 # Imported here, so that the fork server has them loaded before it forks.
 __all__ = ["FatalURLFetchingError", "child_main", "weasyprint"]
+
+
+# A control message is short (an address, a log line); anything longer is refused.
+MAX_MESSAGE_BYTES = 1024 * 1024
+
+
+def send(connection, *message) -> None:
+    connection.send_bytes(json.dumps(message).encode())
+
+
+def receive(connection, maxlength: int | None = MAX_MESSAGE_BYTES) -> list:
+    return json.loads(connection.recv_bytes(maxlength))
 
 
 class FetchRefused(ValueError):
@@ -58,11 +75,12 @@ class ParentFetcher(URLFetcher):
         self.connection = connection
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
-        self.connection.send(("fetch", url))
-        answer = self.connection.recv()
+        send(self.connection, "fetch", url)
+        answer = receive(self.connection, maxlength=None)
         if answer[0] != "file":
             raise FetchRefused(answer[1])
-        return URLFetcherResponse(url, answer[1], {"Content-Type": answer[2]})
+        content = self.connection.recv_bytes()
+        return URLFetcherResponse(url, content, {"Content-Type": answer[1]})
 
 
 class ForwardToParent(logging.Handler):
@@ -73,12 +91,12 @@ class ForwardToParent(logging.Handler):
         self.connection = connection
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.connection.send(("log", record.name, record.levelno, record.getMessage()))
+        send(self.connection, "log", record.name, record.levelno, record.getMessage()[:2000])
 
 
 def child_main(connection) -> None:
     """Render the one document the parent sends, answer, and end."""
-    _, html, base_url, max_bytes, max_memory = connection.recv()
+    _, html, base_url, max_bytes, max_memory = receive(connection, maxlength=None)
     if max_memory:
         # Address space: an allocation past it fails (MemoryError) rather than the
         # machine swapping; the parent still has its own time limit.
@@ -95,16 +113,16 @@ def child_main(connection) -> None:
         )
         document.write_pdf(buffer, pdf_variant="pdf/ua-1", custom_metadata=True)
     except TooLarge:
-        connection.send(("error", "too_large", ""))
+        send(connection, "error", "too_large", "")
         return
     except MemoryError:
         buffer = None  # what memory there is, for the answer
-        connection.send(("error", "memory", ""))
+        send(connection, "error", "memory", "")
         return
     # A refused fetch is raised as FatalURLFetchingError, a BaseException.
     except (Exception, FatalURLFetchingError) as error:  # noqa: BLE001 - any failure of the renderer
-        connection.send(("error", "failed", str(error) or error.__class__.__name__))
+        send(connection, "error", "failed", str(error) or error.__class__.__name__)
         return
     data = buffer.getbuffer()
-    connection.send(("pdf", len(data)))
+    send(connection, "pdf", len(data))
     connection.send_bytes(data)
