@@ -22,6 +22,7 @@ once (approvals/pdf.py asks it to preload this module): a render starts in a few
 milliseconds without copying the web process, its threads or its connections.
 """
 
+import gc
 import io
 import json
 import logging
@@ -96,6 +97,10 @@ class ForwardToParent(logging.Handler):
 
 def child_main(connection) -> None:
     """Render the one document the parent sends, answer, and end."""
+    # The child is a copy of the web process: a collection would walk (and so copy,
+    # page by page) the whole of the parent's memory. It lives for one rendering,
+    # bounded in time and memory, and gives everything back when it ends.
+    gc.disable()
     _, html, base_url, max_bytes, max_memory = receive(connection, maxlength=None)
     if max_memory:
         # Address space: an allocation past it fails (MemoryError) rather than the
