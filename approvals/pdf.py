@@ -23,6 +23,7 @@ import multiprocessing
 import multiprocessing.connection
 import multiprocessing.context
 import re
+import threading
 import time
 from datetime import datetime
 from pathlib import Path
@@ -167,7 +168,8 @@ def _size(count: int) -> str:
     return f"{megabytes:g} MB" if megabytes >= 1 else f"{count:,} bytes"
 
 
-# The warm-up below reads the stylesheet itself, not through a replaced read_static_file.
+# The warm-up reads the stylesheet through the function as defined here, so that a
+# stand-in for read_static_file (a test's spy) sees only the real renders.
 _read_static_file = read_static_file
 
 WARM_UP = (
@@ -178,8 +180,16 @@ WARM_UP = (
 )
 
 
-@functools.cache
+_warm_up_lock = threading.Lock()
+
+
 def _context() -> multiprocessing.context.ForkContext:
+    with _warm_up_lock:  # threads of one process warm it once
+        return _warm_context()
+
+
+@functools.cache
+def _warm_context() -> multiprocessing.context.ForkContext:
     # Each render is a fork of this process, made once WeasyPrint is imported and
     # warm here (its fonts found, its default stylesheets parsed: a small fixed
     # document rendered in this process), so a child starts in milliseconds and
@@ -189,7 +199,7 @@ def _context() -> multiprocessing.context.ForkContext:
     # twice. (The "forkserver" and "spawn" contexts would run the program's main
     # module again in every child and start cold: a second or more a render.)
     import weasyprint
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
     class StaticFilesFetcher(URLFetcher):
         def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
@@ -197,26 +207,25 @@ def _context() -> multiprocessing.context.ForkContext:
             return URLFetcherResponse(url, content, {"Content-Type": media_type})
 
     stylesheet = urljoin(static_base_url(), STYLESHEET)
-    weasyprint.HTML(
-        string=WARM_UP.format(stylesheet=stylesheet),
-        base_url=document_base_url(),
-        url_fetcher=StaticFilesFetcher(fail_on_errors=True),
-    ).write_pdf(pdf_variant="pdf/ua-1")
+    try:
+        weasyprint.HTML(
+            string=WARM_UP.format(stylesheet=stylesheet),
+            base_url=document_base_url(),
+            url_fetcher=StaticFilesFetcher(fail_on_errors=True),
+        ).write_pdf(pdf_variant="pdf/ua-1")
+    # As html_to_pdf's child would: a refused fetch is a BaseException.
+    except (Exception, FatalURLFetchingError) as error:  # noqa: BLE001 - any failure of the renderer
+        raise PdfRenderError(f"WeasyPrint cannot render: {error}") from error
     return multiprocessing.get_context("fork")
 
 
-def _child_main(connection) -> None:
-    from .pdf_render import child_main
-
-    child_main(connection)
-
-
 def _render_in_child(html: str, *, timeout: float, max_bytes: int, max_memory: int) -> bytes:
-    from .pdf_render import send
-
     context = _context()
+    # Imported here, before the fork: the child imports nothing.
+    from .pdf_render import child_main, send
+
     connection, child_end = context.Pipe(duplex=True)
-    process = context.Process(target=_child_main, args=(child_end,), name="pdf-render", daemon=True)
+    process = context.Process(target=child_main, args=(child_end,), name="pdf-render", daemon=True)
     try:
         process.start()
         # The child holds its own end; closing ours lets a dead child read as EOF.
