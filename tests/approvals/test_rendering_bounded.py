@@ -28,6 +28,7 @@ from core.forms import MAX_SECTION_PARAGRAPHS
 from decisions.models import Decision
 from decisions.part_one_size import MAX_PART_ONE_PARAGRAPHS
 from tests.factories import DecisionFactory, SupportingReportFactory
+from tests.threads import run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -339,3 +340,21 @@ def test_finding_d_a_preview_over_the_limits_answers_503_with_the_reason(
     assert "no-store" in response["Cache-Control"]
     # Nothing kept of a failed rendering.
     assert not default_storage.exists("previews") or default_storage.listdir("previews")[1] == []
+
+
+def test_renders_started_from_threads_at_once_each_get_their_own_pdf(children):
+    # Four requests of one process rendering at the same moment: each child is forked
+    # from a process with other threads running, and each answer is its own.
+    def document(n: int) -> str:
+        return (
+            f'<!DOCTYPE html><html lang="en-GB"><head><title>Document {n}</title></head>'
+            f"<body><p>Document number {n}.</p></body></html>"
+        )
+
+    results = run_together(*[lambda n=n: pdf.html_to_pdf(document(n)) for n in range(4)])
+    assert [f"Document number {n}." in text_of(data) for n, data in enumerate(results)] == [
+        True
+    ] * 4
+    assert len(set(children)) == 4
+    for pid in children:
+        assert_gone(pid)
