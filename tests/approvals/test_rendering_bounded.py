@@ -142,6 +142,12 @@ def test_finding_d_a_section_of_6666_short_paragraphs_is_refused_at_submission(
     # Written before the bound (or through the admin): submission names the section.
     decision = ready_draft(introduction=SIX_THOUSAND_PARAGRAPHS)
     client.force_login(officer)
+    # The task list marks the section; the check page says why before the button.
+    tasks = client.get(reverse("approvals:task_list", args=[decision.pk])).content.decode()
+    assert re.search(
+        r'id="task-introduction-status">\s*<strong class="govuk-tag govuk-tag--red">Too long<',
+        tasks,
+    )
     check = client.get(reverse("approvals:check", args=[decision.pk]))
     assert REFUSAL in html.unescape(check.content.decode())
     response = client.post(
