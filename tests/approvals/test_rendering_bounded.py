@@ -24,7 +24,7 @@ from approvals import pdf, previews
 from approvals.selectors import decision_with_parts
 from approvals.services import decision_submit
 from core.errors import DomainError
-from core.forms import MAX_SECTION_PARAGRAPHS
+from core.forms import MAX_SECTION_LINES, MAX_SECTION_PARAGRAPHS
 from decisions.models import Decision
 from decisions.part_one_size import MAX_PART_ONE_PARAGRAPHS
 from tests.factories import DecisionFactory, SupportingReportFactory
@@ -134,6 +134,21 @@ def test_finding_d_a_section_of_6666_short_paragraphs_is_refused_beside_the_fiel
     )
     assert html.unescape(textarea[1]).strip() == SIX_THOUSAND_PARAGRAPHS
     assert Decision.objects.get(pk=decision.pk).introduction == decision.introduction
+
+
+def test_finding_d_a_paragraph_of_too_many_lines_is_refused_beside_the_field(client, officer):
+    decision = DecisionFactory(drafting_officer=officer)
+    client.force_login(officer)
+    text = "\n".join("x" for _ in range(MAX_SECTION_LINES + 1))
+    response = client.post(
+        reverse("decisions:draft_title_summary", args=[decision.pk]),
+        {"lock_version": decision.lock_version, "title": "A title", "executive_summary": text},
+    )
+    assert response.status_code == 400
+    assert errors_in(response) == [
+        f"Executive summary has {MAX_SECTION_LINES + 1:,} lines; a section may have at most "
+        f"{MAX_SECTION_LINES}. Join short lines or move detail to a background paper."
+    ]
 
 
 def test_finding_d_a_section_of_6666_short_paragraphs_is_refused_at_submission(
