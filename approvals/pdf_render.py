@@ -1,10 +1,11 @@
 """The process that turns HTML into a PDF, apart from the web process, so that its time
 and memory can be bounded (approvals/pdf.py starts it and waits for it).
 
-It runs WeasyPrint and nothing else: it imports neither Django nor the project's
-models, has no database connection and opens no connection of any kind. It asks the
-process that started it for each file WeasyPrint needs (the stylesheet, the fonts it
-names), through the same pipe that carries the HTML in and the PDF out:
+The child is a fork of the web process (approvals/pdf.py says why), but runs
+WeasyPrint and nothing else: this module imports neither Django nor the project's
+models, and the child never uses the database connection it was forked with nor opens
+any connection. It asks the process that started it for each file WeasyPrint needs
+(the stylesheet), through the same pipe that carries the HTML in and the PDF out:
 
     parent → child   ["render", html, base_url, max_bytes, max_memory]
     child → parent   ["fetch", url]                 parent → child  ["file", type], bytes
@@ -16,10 +17,6 @@ names), through the same pipe that carries the HTML in and the PDF out:
 Each message is a JSON list (bytes follow as a message of their own), never a pickle:
 a child that rendering hostile content had subverted could make the parent unpickle
 anything, while JSON gives it only lists, strings and numbers.
-
-Children are forked by multiprocessing's fork server, which has imported WeasyPrint
-once (approvals/pdf.py asks it to preload this module): a render starts in a few
-milliseconds without copying the web process, its threads or its connections.
 """
 
 import gc
@@ -30,10 +27,6 @@ import resource
 
 import weasyprint
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
-
-# Imported here, so that the fork server has them loaded before it forks.
-__all__ = ["FatalURLFetchingError", "child_main", "weasyprint"]
-
 
 # A control message is short (an address, a log line); anything longer is refused.
 MAX_MESSAGE_BYTES = 1024 * 1024
