@@ -3,8 +3,8 @@
 A preview is keyed by the SHA-256 of the exact HTML handed to the renderer: the same
 HTML makes the same PDF, and any change that shows in Part 1 (a word, a signature,
 the route) makes other HTML, so a new preview. The PDFs are kept in the default file
-storage under previews/ (shared by every web process and machine); a stale one is
-never served, since nothing points to it any more.
+storage (shared by every web process and machine) under previews/<record>/; keeping
+a new one removes the record's older ones, which no request can ask for any more.
 
 Submission renders the preview once as a trial (submission_trial_render): a record
 whose Part 1 cannot be rendered within the limits is refused then, naming the section
@@ -28,9 +28,16 @@ logger = logging.getLogger(__name__)
 PREVIEWS = "previews"
 
 
-def preview_name(html: str) -> str:
-    """Where the preview of this HTML is kept in the default storage."""
-    return f"{PREVIEWS}/{hashlib.sha256(html.encode()).hexdigest()}.pdf"
+def preview_name(decision: Decision, html: str) -> str:
+    """Where the preview of this HTML of the record is kept in the default storage."""
+    return f"{PREVIEWS}/{decision.pk}/{hashlib.sha256(html.encode()).hexdigest()}.pdf"
+
+
+def _remove_older(decision: Decision, kept: str) -> None:
+    folder = f"{PREVIEWS}/{decision.pk}"
+    for name in default_storage.listdir(folder)[1]:
+        if f"{folder}/{name}" != kept:
+            default_storage.delete(f"{folder}/{name}")
 
 
 def preview_pdf(*, decision: Decision) -> bytes:
@@ -40,7 +47,7 @@ def preview_pdf(*, decision: Decision) -> bytes:
     `decision` as for pdf.render_part_one_pdf. Raises pdf.PdfRenderError.
     """
     html = pdf.part_one_pdf_html(decision=decision, draft=True)
-    name = preview_name(html)
+    name = preview_name(decision, html)
     if default_storage.exists(name):
         with default_storage.open(name, "rb") as kept:
             return kept.read()
@@ -50,6 +57,7 @@ def preview_pdf(*, decision: Decision) -> bytes:
     saved = default_storage.save(name, ContentFile(data))
     if saved != name:
         default_storage.delete(saved)
+    _remove_older(decision, name)
     return data
 
 

@@ -237,7 +237,7 @@ def test_finding_d_submission_renders_the_preview_once_and_keeps_it(
     )
     assert response.status_code == 302
     [document] = renders
-    kept = previews.preview_name(document)
+    kept = previews.preview_name(decision, document)
     with default_storage.open(kept, "rb") as stored:
         assert "Fleet tablets" in text_of(stored.read())
 
@@ -326,7 +326,7 @@ def test_finding_d_the_preview_is_rendered_once_per_content(client, officer, ren
     assert "no-store" in first["Cache-Control"]
     assert "1.1. The cells leak." in text_of(first.content)
     [document] = renders
-    kept = previews.preview_name(document)
+    kept = previews.preview_name(decision, document)
     assert default_storage.exists(kept)
 
     # Unchanged: served as kept, nothing rendered.
@@ -346,8 +346,11 @@ def test_finding_d_the_preview_is_rendered_once_per_content(client, officer, ren
     assert third.status_code == 200
     assert len(renders) == 2
     assert "1.1. The cells leak and the roof too." in text_of(third.content)
-    assert previews.preview_name(renders[1]) != kept
-    assert default_storage.exists(previews.preview_name(renders[1]))
+    # The new one kept, the old one gone.
+    assert default_storage.listdir(f"previews/{decision.pk}")[1] == [
+        previews.preview_name(decision, renders[1]).rsplit("/", 1)[1]
+    ]
+    assert not default_storage.exists(kept)
 
 
 def test_finding_d_a_preview_over_the_limits_answers_503_with_the_reason(
@@ -360,7 +363,8 @@ def test_finding_d_a_preview_over_the_limits_answers_503_with_the_reason(
     assert "The PDF would be larger than 20,000 bytes." in response.content.decode()
     assert "no-store" in response["Cache-Control"]
     # Nothing kept of a failed rendering.
-    assert not default_storage.exists("previews") or default_storage.listdir("previews")[1] == []
+    folder = f"previews/{long_record.pk}"
+    assert not default_storage.exists(folder) or default_storage.listdir(folder)[1] == []
 
 
 def test_renders_started_from_threads_at_once_each_get_their_own_pdf(children):
