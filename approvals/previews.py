@@ -8,7 +8,7 @@ a new one removes the record's older ones, which no request can ask for any more
 
 Submission renders the preview once as a trial (submission_trial_render): a record
 whose Part 1 cannot be rendered within the limits is refused then, naming the section
-to shorten, never later at approval; and the preview is ready when a reviewer asks.
+to shorten, never later at approval.
 """
 
 import hashlib
@@ -48,9 +48,11 @@ def preview_pdf(*, decision: Decision) -> bytes:
     """
     html = pdf.part_one_pdf_html(decision=decision, draft=True)
     name = preview_name(decision, html)
-    if default_storage.exists(name):
+    try:
         with default_storage.open(name, "rb") as kept:
             return kept.read()
+    except FileNotFoundError:
+        pass  # not rendered yet, or removed for a newer content a moment ago
     data = pdf.html_to_pdf(html)
     # Two renders of the same content at once both keep it: the same bytes, and the
     # storage gives the second another name, removed at once.
@@ -64,7 +66,8 @@ def preview_pdf(*, decision: Decision) -> bytes:
 def submission_trial_render(*, decision: Decision) -> None:
     """Refuse (DomainError) a record whose Part 1 is too large to render within the
     limits: first by its size (decisions.part_one_size, deterministic), then by
-    rendering its preview, which is kept for the reviewers.
+    rendering its preview, which is kept (the preview of that content, as the officer
+    may ask for it; submission then gives the record its number, so new content).
 
     Called before the submission's transaction: a rendering takes seconds and holds
     no lock. `decision` with its Part 1 prefetched (selectors.decision_detail_for_user).
