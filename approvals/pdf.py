@@ -6,16 +6,27 @@ static/pdf/part_one.css lays it out on A4. The result is a tagged PDF/UA-1 with 
 language, title and metadata, its fonts embedded.
 
 Rendering never touches the network: the only address WeasyPrint may read is one of
-the project's own static files, served from disk by StaticFilesFetcher; any other
-fetch is refused and stops the rendering (PdfRenderError).
+the project's own static files, which this process reads from disk (read_static_file)
+and hands to the rendering process; any other fetch is refused and stops the
+rendering (PdfRenderError).
+
+Rendering is bounded: the HTML is made here (it needs the database), then turned into
+a PDF by a child process (approvals/pdf_render.py, which never touches the database)
+that is killed when it takes longer than PDF_RENDER_TIMEOUT seconds; it may use at
+most PDF_RENDER_MAX_MEMORY bytes of memory and give at most PDF_MAX_BYTES of PDF.
 """
 
 import functools
+import logging
 import mimetypes
+import multiprocessing
+import multiprocessing.connection
+import multiprocessing.context
 import re
+import threading
+import time
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin, urlsplit
 
 from django.conf import settings
@@ -26,9 +37,6 @@ from django.utils import timezone
 from decisions.models import Decision
 
 from .presenters import part_one_context
-
-if TYPE_CHECKING:
-    from weasyprint import URLFetcher
 
 STYLESHEET = "pdf/part_one.css"
 
@@ -72,31 +80,6 @@ def read_static_file(url: str) -> tuple[bytes, str]:
         raise FetchRefused(f"Rendering a PDF may not fetch {url}: no such static file")
     media_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     return Path(path).read_bytes(), media_type
-
-
-@functools.cache
-def _static_files_fetcher_class() -> type["URLFetcher"]:
-    # Built on first use: importing WeasyPrint takes most of a second, and only
-    # rendering needs it.
-    from weasyprint import URLFetcher
-    from weasyprint.urls import URLFetcherResponse
-
-    class StaticFilesFetcher(URLFetcher):
-        """WeasyPrint's fetcher, restricted to read_static_file: no request ever leaves."""
-
-        def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
-            content, media_type = read_static_file(url)
-            return URLFetcherResponse(url, content, {"Content-Type": media_type})
-
-    return StaticFilesFetcher
-
-
-def static_files_fetcher() -> "URLFetcher":
-    """A URL fetcher for WeasyPrint that serves only the project's static files.
-
-    A refused address stops the rendering rather than leaving a hole in the PDF.
-    """
-    return _static_files_fetcher_class()(fail_on_errors=True)
 
 
 # "<h2", "</h3 " …: the opening and closing heading tags of the rendered templates.
@@ -166,17 +149,144 @@ def render_part_one_pdf(
 def html_to_pdf(html: str) -> bytes:
     """A tagged PDF/UA-1 of this HTML, its <meta> names kept as metadata.
 
-    Raises PdfRenderError if WeasyPrint fails, or if the HTML asks for anything
-    but the project's static files.
+    Rendered in a child process (approvals/pdf_render.py) within the limits of the
+    settings: PDF_RENDER_TIMEOUT seconds, PDF_MAX_BYTES of PDF, PDF_RENDER_MAX_MEMORY
+    bytes of address space. Raises PdfRenderError if WeasyPrint fails, if the HTML asks
+    for anything but the project's static files, or if a limit is passed (the child is
+    then killed).
     """
-    from weasyprint import HTML
-    from weasyprint.urls import FatalURLFetchingError
+    return _render_in_child(
+        html,
+        timeout=settings.PDF_RENDER_TIMEOUT,
+        max_bytes=settings.PDF_MAX_BYTES,
+        max_memory=settings.PDF_RENDER_MAX_MEMORY,
+    )
 
+
+def _size(count: int) -> str:
+    megabytes = count / (1024 * 1024)
+    return f"{megabytes:g} MB" if megabytes >= 1 else f"{count:,} bytes"
+
+
+# The warm-up reads the stylesheet through the function as defined here, so that a
+# stand-in for read_static_file (a test's spy) sees only the real renders.
+_read_static_file = read_static_file
+
+WARM_UP = (
+    '<!DOCTYPE html><html lang="en-GB"><head><title>Warm-up</title>'
+    '<link rel="stylesheet" href="{stylesheet}"></head><body><h1>Warm-up</h1>'
+    "<p>Text, <strong>bold</strong> and <em>italic</em>.</p>"
+    "<table><tr><th>Head</th><td>Cell</td></tr></table></body></html>"
+)
+
+
+_warm_up_lock = threading.Lock()
+
+
+def _context() -> multiprocessing.context.ForkContext:
+    with _warm_up_lock:  # threads of one process warm it once
+        return _warm_context()
+
+
+@functools.cache
+def _warm_context() -> multiprocessing.context.ForkContext:
+    # Each render is a fork of this process, made once WeasyPrint is imported and
+    # warm here (its fonts found, its default stylesheets parsed: a small fixed
+    # document rendered in this process), so a child starts in milliseconds and
+    # renders as fast as this process would. The child only converts HTML: it never
+    # uses the database connection or anything else it inherits, and ends with
+    # os._exit (multiprocessing's), so nothing of the parent's is closed or flushed
+    # twice. (The "forkserver" and "spawn" contexts would run the program's main
+    # module again in every child and start cold: a second or more a render.)
+    import weasyprint
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+    class StaticFilesFetcher(URLFetcher):
+        def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+            content, media_type = _read_static_file(url)
+            return URLFetcherResponse(url, content, {"Content-Type": media_type})
+
+    stylesheet = urljoin(static_base_url(), STYLESHEET)
     try:
-        document = HTML(
-            string=html, base_url=document_base_url(), url_fetcher=static_files_fetcher()
-        )
-        return document.write_pdf(pdf_variant="pdf/ua-1", custom_metadata=True)
-    # A refused fetch is raised as FatalURLFetchingError, a BaseException.
+        weasyprint.HTML(
+            string=WARM_UP.format(stylesheet=stylesheet),
+            base_url=document_base_url(),
+            url_fetcher=StaticFilesFetcher(fail_on_errors=True),
+        ).write_pdf(pdf_variant="pdf/ua-1")
+    # As html_to_pdf's child would: a refused fetch is a BaseException.
     except (Exception, FatalURLFetchingError) as error:  # noqa: BLE001 - any failure of the renderer
-        raise PdfRenderError(str(error) or error.__class__.__name__) from error
+        raise PdfRenderError(f"WeasyPrint cannot render: {error}") from error
+    return multiprocessing.get_context("fork")
+
+
+def _render_in_child(html: str, *, timeout: float, max_bytes: int, max_memory: int) -> bytes:
+    context = _context()
+    # Imported here, before the fork: the child imports nothing.
+    from .pdf_render import child_main, send
+
+    connection, child_end = context.Pipe(duplex=True)
+    process = context.Process(target=child_main, args=(child_end,), name="pdf-render", daemon=True)
+    try:
+        process.start()
+        # The child holds its own end; closing ours lets a dead child read as EOF.
+        child_end.close()
+        send(connection, "render", html, document_base_url(), max_bytes, max_memory)
+        return _answer(connection, process, timeout=timeout, max_bytes=max_bytes)
+    except (EOFError, OSError, ValueError, LookupError, TypeError):
+        # The pipe broke or the child sent what it may not (an overlong or garbled
+        # message): it is dead, or killed now.
+        if process.is_alive():
+            process.kill()
+        process.join()
+        raise PdfRenderError(_stopped(process.exitcode)) from None
+    finally:
+        connection.close()
+        if process.is_alive():
+            process.kill()
+        process.join()
+        process.close()
+
+
+def _answer(connection, process, *, timeout: float, max_bytes: int) -> bytes:
+    """Serve the child's fetches until it answers with the PDF or an error.
+
+    Raises EOFError or OSError if the child stops or sends what it may not.
+    """
+    from .pdf_render import receive, send
+
+    deadline = time.monotonic() + timeout
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not multiprocessing.connection.wait([connection], remaining):
+            raise PdfRenderError(f"Rendering the PDF took longer than {timeout:g} seconds")
+        message = receive(connection)
+        kind = message[0]
+        if kind == "fetch":
+            try:
+                content, media_type = read_static_file(str(message[1]))
+            except FetchRefused as error:
+                send(connection, "refused", str(error))
+            else:
+                send(connection, "file", media_type)
+                connection.send_bytes(content)
+        elif kind == "log":
+            logging.getLogger(str(message[1])).log(int(message[2]), "%s", message[3])
+        elif kind == "pdf":
+            if message[1] > max_bytes:
+                raise PdfRenderError(f"The PDF would be larger than {_size(max_bytes)}")
+            return connection.recv_bytes(maxlength=max_bytes)
+        elif message[1] == "too_large":
+            raise PdfRenderError(f"The PDF would be larger than {_size(max_bytes)}")
+        elif message[1] == "memory":
+            raise PdfRenderError(
+                f"Rendering the PDF needed more than {_size(settings.PDF_RENDER_MAX_MEMORY)} "
+                "of memory"
+            )
+        else:
+            raise PdfRenderError(str(message[2]))
+
+
+def _stopped(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        return f"The rendering process stopped (signal {-exitcode})"
+    return f"The rendering process stopped (exit code {exitcode})"

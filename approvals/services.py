@@ -26,6 +26,7 @@ from core.roles import Role
 from decisions.canonical import decision_content_hash
 from decisions.locking import decision_lock, decision_lock_content, stale_record
 from decisions.models import Decision, DeclarationLine, ReferenceSeries
+from decisions.part_one_size import part_one_too_large
 from decisions.wording import APPROVAL_STATEMENT, CHIEF_EXECUTIVE_STATEMENT, REFUSAL_STATEMENT
 
 from . import notifications, policies
@@ -119,6 +120,9 @@ def decision_submit(
         gaps = submission_gaps(decision=decision)
         if gaps:
             raise DomainError("Complete these sections before submitting: " + ", ".join(gaps) + ".")
+        # Never a Part 1 too large to render in time (the view's trial render is the other check).
+        if too_large := part_one_too_large(decision):
+            raise DomainError(too_large)
         scheme = scheme_in_force(on=timezone.localdate(now))
         if scheme is None:
             raise DomainError("No scheme of delegation is in force. Ask an administrator.")

@@ -33,10 +33,11 @@ from decisions import selectors as decision_selectors
 from decisions.canonical import decision_content_hash
 from decisions.drafting import task_groups
 from decisions.models import DeclarationLine
+from decisions.part_one_size import part_one_too_large
 from decisions.views_drafting import DraftMixin
 from decisions.wording import CHIEF_EXECUTIVE_STATEMENT, DECISION_MAKER_DECLARATION
 
-from . import lockout, policies, selectors, services
+from . import lockout, policies, previews, selectors, services
 from .clearance import CLEARANCE_LINES
 from .forms import ClearanceForm, DecisionForm, ReturnForm, SigningForm
 from .presenters import part_one_context
@@ -95,6 +96,8 @@ class CheckAnswersMixin(DraftMixin):
                 line.kind == DeclarationLine.Kind.DRAFTING_OFFICER and line.ticked
                 for line in context["declaration_lines"]
             ),
+            # Said before the button is pressed, in the words submission would use.
+            "too_large": part_one_too_large(self.decision),
         }
 
 
@@ -109,6 +112,8 @@ class SubmitView(CheckAnswersMixin, RecordFormView):
     form_class = VersionedForm
 
     def act(self, form):
+        # Before the service's transaction: a rendering holds no lock (approvals.previews).
+        previews.submission_trial_render(decision=self.decision)
         return services.decision_submit(
             decision_id=self.decision.pk,
             user=self.request.user,

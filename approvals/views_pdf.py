@@ -1,18 +1,22 @@
 """The staff preview of a record's Part 1 PDF.
 
-Rendered afresh on each request and marked DRAFT on every page, whatever the
-record's status: the published PDF is the stored one, never this. Signed in
-(else to sign in), decisions.view_decision (else 403), a record the user may
-see (else 404): approvals.views.StaffRecordMixin. Never cached, nor its refusals.
+Marked DRAFT on every page, whatever the record's status: the published PDF is the
+stored one, never this. Rendered once per content and kept (approvals/previews.py),
+within the rendering's limits: one that cannot be rendered answers 503 with the
+reason. Signed in (else to sign in), decisions.view_decision (else 403), a record the
+user may see (else 404): approvals.views.StaffRecordMixin. Never cached by the browser
+or a proxy, nor its refusals.
 """
 
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.utils.decorators import method_decorator
 from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.decorators.cache import never_cache
 
-from .pdf import render_part_one_pdf
+from .pdf import PdfRenderError
+from .previews import preview_pdf
 from .views import StaffRecordMixin
 
 
@@ -20,7 +24,15 @@ from .views import StaffRecordMixin
 class PdfPreviewView(StaffRecordMixin, View):
     def get(self, request, *args, **kwargs):
         decision = self.decision
-        pdf = render_part_one_pdf(decision=decision, draft=True)
+        try:
+            pdf = preview_pdf(decision=decision)
+        except PdfRenderError as error:
+            return render(
+                request,
+                "approvals/preview_failed.html",
+                {"decision": decision, "reason": str(error)},
+                status=503,
+            )
         name = f"{decision.slug or f'record-{decision.pk}'}-draft.pdf"
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = content_disposition_header(False, name)

@@ -8,10 +8,19 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 
 from .govuk import GovukFormMixin
+from .text import paragraphs_and_lines
 
 # Long enough for any real section (PCD 1069's longest is under 3,000), short
 # enough that a paste of a whole document by mistake is caught.
 MAX_SECTION_CHARS = 20_000
+# What a section may hold for its PDF to render in bounded time: each paragraph is a
+# numbered block, each line a line box, and thousands of short ones (a paste of a
+# list, one item a paragraph) cost seconds each thousand whatever their characters.
+# PCD 1069's longest section has 5 paragraphs. bench/README.md ("Rendering bounded")
+# has the measurements behind these figures and the ones for the whole of Part 1
+# (decisions/part_one_size.py).
+MAX_SECTION_PARAGRAPHS = 200
+MAX_SECTION_LINES = 500
 PARAGRAPHS_HINT = (
     "Separate paragraphs with a blank line. The published record numbers them 1.1, 1.2 and so on."
 )
@@ -96,6 +105,41 @@ def refuse_control_characters_in_paragraphs(value: str) -> None:
         )
 
 
+TOO_MANY_PARAGRAPHS_CODE = "too_many_paragraphs"
+
+
+def section_size_message(label: str, text: str) -> str | None:
+    """Why a section is too long to render within the limit, or None."""
+    paragraphs, lines = paragraphs_and_lines(text)
+    if paragraphs > MAX_SECTION_PARAGRAPHS:
+        return (
+            f"{label} has {paragraphs:,} paragraphs; a section may have at most "
+            f"{MAX_SECTION_PARAGRAPHS:,}. Join short paragraphs or move detail to a "
+            "background paper."
+        )
+    if lines > MAX_SECTION_LINES:
+        return (
+            f"{label} has {lines:,} lines; a section may have at most {MAX_SECTION_LINES:,}. "
+            "Join short lines or move detail to a background paper."
+        )
+    return None
+
+
+class SectionSizeValidator:
+    """At most MAX_SECTION_PARAGRAPHS paragraphs and MAX_SECTION_LINES lines, said in the
+    words of the field's label."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+
+    def __call__(self, value: str) -> None:
+        if message := section_size_message(self.label, value):
+            raise ValidationError(message, code=TOO_MANY_PARAGRAPHS_CODE)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, SectionSizeValidator) and other.label == self.label
+
+
 class LongTextField(forms.CharField):
     """Text of paragraphs. Browsers send line ends as CRLF; the record keeps LF, so the
     same words always make the same content (and the same signed hash)."""
@@ -137,7 +181,8 @@ def long_text(
         validators=[
             MaxLengthValidator(
                 max_chars, message=f"{label} must be {max_chars:,} characters or fewer"
-            )
+            ),
+            SectionSizeValidator(label),
         ],
         error_messages={"required": required_message or f"Enter {label.lower()}"},
     )

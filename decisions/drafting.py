@@ -8,7 +8,7 @@ no query per section.
 from collections.abc import Callable
 from typing import NamedTuple
 
-from core.forms import VersionedForm
+from core.forms import VersionedForm, section_size_message
 
 from .forms import ReportDetailsForm, ReportSummaryForm
 from .models import Decision
@@ -17,6 +17,9 @@ from .sections import PART_ONE_SECTIONS, REPORT_SECTIONS
 NOT_STARTED = "Not started"
 IN_PROGRESS = "In progress"
 COMPLETED = "Completed"
+# A section over the bound of core.forms (saved before it, or through the admin):
+# submission refuses it, so the task list says which.
+TOO_LONG = "Too long"
 
 
 def _filled(values: list) -> str:
@@ -34,10 +37,17 @@ def _report(decision: Decision):
     return getattr(decision, "report", None)
 
 
+def _too_long(values: list) -> bool:
+    return any(isinstance(v, str) and section_size_message("", v) for v in values)
+
+
 def _report_fields(names: list[str]) -> Callable[[Decision], str]:
     def status(decision: Decision) -> str:
         report = _report(decision)
-        return _filled([getattr(report, name) for name in names]) if report else NOT_STARTED
+        if not report:
+            return NOT_STARTED
+        values = [getattr(report, name) for name in names]
+        return TOO_LONG if _too_long(values) else _filled(values)
 
     return status
 
@@ -63,7 +73,11 @@ def _part_one_task(field: str, heading: str) -> DraftTask:
         field.replace("_", "-"),
         heading,
         "Part I: facts and advice",
-        lambda decision: _filled([getattr(decision, field)]),
+        lambda decision: (
+            TOO_LONG
+            if _too_long([getattr(decision, field)])
+            else _filled([getattr(decision, field)])
+        ),
     )
 
 
@@ -84,7 +98,11 @@ TASKS: list[DraftTask] = [
         "title-summary",
         "Title and executive summary",
         "The decision",
-        lambda d: _filled([d.title, d.executive_summary]),
+        lambda d: (
+            TOO_LONG
+            if _too_long([d.executive_summary])
+            else _filled([d.title, d.executive_summary])
+        ),
     ),
     DraftTask(
         "recommendations",

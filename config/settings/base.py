@@ -173,6 +173,13 @@ PUBLICATION_REMINDER_DAYS = env.int("PUBLICATION_REMINDER_DAYS", default=7)
 # The address of the site, for links in mail.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
+# Each PDF is rendered by a child process (approvals/pdf.py), killed past these limits:
+# seconds, bytes of PDF, bytes of memory (address space). A Part 1 at the submission
+# bound renders in a few seconds (bench/README.md).
+PDF_RENDER_TIMEOUT = env.float("PDF_RENDER_TIMEOUT", default=20.0)
+PDF_MAX_BYTES = env.int("PDF_MAX_BYTES", default=20 * 1024 * 1024)
+PDF_RENDER_MAX_MEMORY = env.int("PDF_RENDER_MAX_MEMORY", default=2 * 1024 * 1024 * 1024)
+
 # Content Security Policy: no inline script or style anywhere.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -1,0 +1,385 @@
+"""Finding D (issue 9): rendering bounded, previews kept, oversized records refused at
+submission.
+
+Every rendering here is real (a child process running WeasyPrint, approvals/pdf.py);
+the PDFs are parsed back with pypdf. Limits are set tiny with the settings, never
+waited for: the time limit is a fraction of a second against a rendering that takes
+seconds.
+"""
+
+import html
+import logging
+import multiprocessing
+import os
+import re
+import signal
+from io import BytesIO
+
+import pytest
+from django.core.files.storage import default_storage
+from django.urls import reverse
+from pypdf import PdfReader
+
+from approvals import pdf, previews
+from approvals.selectors import decision_with_parts
+from approvals.services import decision_submit
+from core.errors import DomainError
+from core.forms import MAX_SECTION_LINES, MAX_SECTION_PARAGRAPHS
+from decisions.models import Decision
+from decisions.part_one_size import MAX_PART_ONE_PARAGRAPHS
+from tests.factories import DecisionFactory, SupportingReportFactory
+from tests.threads import run_together
+
+pytestmark = pytest.mark.django_db
+
+# 6,666 paragraphs of one character: 19,996 characters, under the 20,000 of a section.
+SIX_THOUSAND_PARAGRAPHS = "\n\n".join("x" for _ in range(6_666))
+REFUSAL = (
+    "Introduction and background has 6,666 paragraphs; a section may have at most "
+    f"{MAX_SECTION_PARAGRAPHS}. Join short paragraphs or move detail to a background paper."
+)
+
+
+@pytest.fixture(autouse=True)
+def own_media(settings, tmp_path):
+    """Previews kept in this test's own folder, so none is left from another test."""
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture(autouse=True)
+def no_child_left():
+    """Every test ends with no rendering process alive (nor a zombie: multiprocessing
+    reaps a process when it is joined, and active_children() joins the finished)."""
+    yield
+    assert multiprocessing.active_children() == []
+
+
+@pytest.fixture
+def children(monkeypatch) -> list[int]:
+    """The process ids of the rendering children started during the test."""
+    started = []
+    answer = pdf._answer
+
+    def spy(connection, process, **kwargs):
+        started.append(process.pid)
+        return answer(connection, process, **kwargs)
+
+    monkeypatch.setattr(pdf, "_answer", spy)
+    return started
+
+
+def assert_gone(pid: int) -> None:
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+
+
+@pytest.fixture
+def renders(monkeypatch) -> list[str]:
+    """The HTML of every rendering (a real one) during the test."""
+    seen = []
+    real = pdf.html_to_pdf
+
+    def counting(document: str) -> bytes:
+        seen.append(document)
+        return real(document)
+
+    monkeypatch.setattr(pdf, "html_to_pdf", counting)
+    return seen
+
+
+def text_of(data: bytes) -> str:
+    return " ".join(
+        " ".join(page.extract_text().split()) for page in PdfReader(BytesIO(data)).pages
+    )
+
+
+def errors_in(response) -> list[str]:
+    page = response.content.decode()
+    summary = page.split('govuk-error-summary__list">', 1)[1].split("</ul>", 1)[0]
+    return [html.unescape(m) for m in re.findall(r'<a href="#[^"]*">([^<]*)</a>', summary)]
+
+
+@pytest.fixture
+def long_record(officer):
+    """A record with a section of 150 paragraphs: under every bound, seconds to render."""
+    decision = DecisionFactory(
+        drafting_officer=officer,
+        title="Custody suite refit",
+        introduction="\n\n".join(f"Paragraph {n} of the background." for n in range(150)),
+    )
+    SupportingReportFactory(decision=decision)
+    return decision_with_parts(pk=decision.pk)
+
+
+# --- Refused beside the field and at submission ------------------------------------------
+
+
+def test_finding_d_a_section_of_6666_short_paragraphs_is_refused_beside_the_field(client, officer):
+    decision = DecisionFactory(drafting_officer=officer)
+    client.force_login(officer)
+    url = reverse("decisions:draft_part_one", args=[decision.pk, "introduction"])
+    response = client.post(
+        url, {"lock_version": decision.lock_version, "text": SIX_THOUSAND_PARAGRAPHS}
+    )
+    assert response.status_code == 400
+    assert errors_in(response) == [REFUSAL]
+    page = response.content.decode()
+    # Beside the field, and the typed text kept in it.
+    beside = re.search(r'<p id="([^"]*)" class="govuk-error-message">(.*?)</p>', page, re.S)
+    assert (
+        html.unescape(beside[2]) == f'<span class="govuk-visually-hidden">Error:</span> {REFUSAL}'
+    )
+    textarea = re.search(
+        rf'<textarea[^>]*aria-describedby="[^"]*{beside[1]}[^"]*"[^>]*>(.*?)</textarea>', page, re.S
+    )
+    assert html.unescape(textarea[1]).strip() == SIX_THOUSAND_PARAGRAPHS
+    assert Decision.objects.get(pk=decision.pk).introduction == decision.introduction
+
+
+def test_finding_d_a_paragraph_of_too_many_lines_is_refused_beside_the_field(client, officer):
+    decision = DecisionFactory(drafting_officer=officer)
+    client.force_login(officer)
+    text = "\n".join("x" for _ in range(MAX_SECTION_LINES + 1))
+    response = client.post(
+        reverse("decisions:draft_title_summary", args=[decision.pk]),
+        {"lock_version": decision.lock_version, "title": "A title", "executive_summary": text},
+    )
+    assert response.status_code == 400
+    assert errors_in(response) == [
+        f"Executive summary has {MAX_SECTION_LINES + 1:,} lines; a section may have at most "
+        f"{MAX_SECTION_LINES}. Join short lines or move detail to a background paper."
+    ]
+
+
+def test_finding_d_a_section_of_6666_short_paragraphs_is_refused_at_submission(
+    client, officer, ready_draft, renders
+):
+    # Written before the bound (or through the admin): submission names the section.
+    decision = ready_draft(introduction=SIX_THOUSAND_PARAGRAPHS)
+    client.force_login(officer)
+    # The task list marks the section; the check page says why before the button.
+    tasks = client.get(reverse("approvals:task_list", args=[decision.pk])).content.decode()
+    assert re.search(
+        r'id="task-introduction-status">\s*<strong class="govuk-tag govuk-tag--red">Too long<',
+        tasks,
+    )
+    check = client.get(reverse("approvals:check", args=[decision.pk]))
+    assert REFUSAL in html.unescape(check.content.decode())
+    response = client.post(
+        reverse("approvals:submit", args=[decision.pk]), {"lock_version": decision.lock_version}
+    )
+    assert response.status_code == 400
+    assert errors_in(response) == [REFUSAL]
+    decision.refresh_from_db()
+    assert decision.status == Decision.Status.DRAFT
+    assert decision.number is None
+    # Refused by its size: nothing was rendered.
+    assert renders == []
+    # The service refuses it too, whoever calls it.
+    with pytest.raises(DomainError, match=re.escape(REFUSAL)):
+        decision_submit(decision_id=decision.pk, user=officer, lock_version=decision.lock_version)
+
+
+def test_finding_d_a_part_one_over_its_bound_in_all_is_refused_naming_the_largest_section(
+    client, officer, ready_draft
+):
+    per_section = MAX_SECTION_PARAGRAPHS
+    sections = ["introduction", "issues_for_consideration", "legal_comments"]
+    assert per_section * len(sections) > MAX_PART_ONE_PARAGRAPHS
+    decision = ready_draft(
+        **{field: "\n\n".join("y" for _ in range(per_section)) for field in sections},
+        financial_comments="\n\n".join("z" for _ in range(per_section)),
+    )
+    client.force_login(officer)
+    response = client.post(
+        reverse("approvals:submit", args=[decision.pk]), {"lock_version": decision.lock_version}
+    )
+    assert response.status_code == 400
+    [message] = errors_in(response)
+    assert message.startswith(
+        f"Part 1 has {per_section * 4 + 2:,} paragraphs in all; it may have at most "
+        f"{MAX_PART_ONE_PARAGRAPHS}. The largest section is "
+    )
+    assert "shorten it or move detail to a background paper" in message
+
+
+def test_finding_d_submission_refuses_a_part_one_the_renderer_cannot_finish(
+    client, officer, ready_draft, settings, children
+):
+    # Within the bounds, but the trial rendering is over the time limit (made tiny):
+    # refused at submission naming the largest section, the record still a draft.
+    introduction = "\n\n".join(f"Paragraph {n}." for n in range(150))
+    decision = ready_draft(introduction=introduction)
+    settings.PDF_RENDER_TIMEOUT = 0.05
+    client.force_login(officer)
+    response = client.post(
+        reverse("approvals:submit", args=[decision.pk]), {"lock_version": decision.lock_version}
+    )
+    assert response.status_code == 400
+    assert errors_in(response) == [
+        "Part 1 cannot be made into a PDF (Rendering the PDF took longer than 0.05 seconds). "
+        f"The largest section is Introduction and background (150 paragraphs, "
+        f"{len(introduction):,} characters): shorten it or move detail to a background paper."
+    ]
+    decision.refresh_from_db()
+    assert decision.status == Decision.Status.DRAFT
+    [pid] = children
+    assert_gone(pid)
+
+
+def test_finding_d_submission_renders_the_preview_once_and_keeps_it(
+    client, officer, ready_draft, renders
+):
+    decision = ready_draft(title="Fleet tablets")
+    client.force_login(officer)
+    response = client.post(
+        reverse("approvals:submit", args=[decision.pk]), {"lock_version": decision.lock_version}
+    )
+    assert response.status_code == 302
+    [document] = renders
+    kept = previews.preview_name(decision, document)
+    with default_storage.open(kept, "rb") as stored:
+        assert "Fleet tablets" in text_of(stored.read())
+
+
+# --- The limits of a rendering -----------------------------------------------------------
+
+
+def test_finding_d_a_render_over_the_time_limit_is_killed(settings, long_record, children):
+    settings.PDF_RENDER_TIMEOUT = 0.05
+    with pytest.raises(
+        pdf.PdfRenderError, match=r"^Rendering the PDF took longer than 0.05 seconds$"
+    ):
+        pdf.render_part_one_pdf(decision=long_record)
+    [pid] = children
+    assert_gone(pid)
+
+
+def test_finding_d_a_pdf_over_the_size_limit_is_refused(settings, long_record, children):
+    settings.PDF_MAX_BYTES = 20_000
+    with pytest.raises(pdf.PdfRenderError, match=r"^The PDF would be larger than 20,000 bytes$"):
+        pdf.render_part_one_pdf(decision=long_record)
+    [pid] = children
+    assert_gone(pid)
+
+
+def test_finding_d_the_rendering_process_killed_mid_render_is_an_error(
+    monkeypatch, long_record, children
+):
+    # The child asks for the stylesheet while it renders: that moment, it is killed.
+    read = pdf.read_static_file
+
+    def kill_the_child(url):
+        for child in multiprocessing.active_children():
+            os.kill(child.pid, signal.SIGKILL)
+        return read(url)
+
+    monkeypatch.setattr(pdf, "read_static_file", kill_the_child)
+    with pytest.raises(pdf.PdfRenderError, match=r"^The rendering process stopped \(signal 9\)$"):
+        pdf.render_part_one_pdf(decision=long_record)
+    [pid] = children
+    assert_gone(pid)
+
+
+def test_finding_d_a_rendering_over_its_memory_is_an_error(settings, long_record, children):
+    # Less address space than the process already has: the child cannot render at all.
+    settings.PDF_RENDER_MAX_MEMORY = 64 * 1024 * 1024
+    with pytest.raises(pdf.PdfRenderError):
+        pdf.render_part_one_pdf(decision=long_record)
+    [pid] = children
+    assert_gone(pid)
+
+
+def test_finding_d_within_the_limits_the_pdf_is_whole(long_record, children):
+    data = pdf.render_part_one_pdf(decision=long_record)
+    text = text_of(data)
+    assert "1.1. Paragraph 0 of the background." in text
+    assert "1.150. Paragraph 149 of the background." in text
+    [pid] = children
+    assert_gone(pid)
+
+
+def test_the_renderers_warnings_are_logged_by_the_web_process(caplog):
+    # WeasyPrint warns in the child; the parent logs it under WeasyPrint's own name.
+    document = (
+        '<!DOCTYPE html><html lang="en-GB"><head><title>Test</title></head>'
+        '<body><p style="colour: red">Text</p></body></html>'
+    )
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        assert pdf.html_to_pdf(document).startswith(b"%PDF-")
+    assert any(r.name == "weasyprint" and "colour" in r.getMessage() for r in caplog.records)
+
+
+# --- The preview, rendered once per content ----------------------------------------------
+
+
+def test_finding_d_the_preview_is_rendered_once_per_content(client, officer, renders):
+    decision = DecisionFactory(
+        drafting_officer=officer, title="Custody suite refit", introduction="The cells leak."
+    )
+    SupportingReportFactory(decision=decision)
+    client.force_login(officer)
+    url = reverse("approvals:pdf_preview", args=[decision.pk])
+
+    first = client.get(url)
+    assert first.status_code == 200
+    assert "no-store" in first["Cache-Control"]
+    assert "1.1. The cells leak." in text_of(first.content)
+    [document] = renders
+    kept = previews.preview_name(decision, document)
+    assert default_storage.exists(kept)
+
+    # Unchanged: served as kept, nothing rendered.
+    second = client.get(url)
+    assert second.status_code == 200
+    assert "no-store" in second["Cache-Control"]
+    assert second.content == first.content
+    assert len(renders) == 1
+
+    # Changed: a new preview, with the new words.
+    edit = client.post(
+        reverse("decisions:draft_part_one", args=[decision.pk, "introduction"]),
+        {"lock_version": decision.lock_version, "text": "The cells leak and the roof too."},
+    )
+    assert edit.status_code == 302
+    third = client.get(url)
+    assert third.status_code == 200
+    assert len(renders) == 2
+    assert "1.1. The cells leak and the roof too." in text_of(third.content)
+    # The new one kept, the old one gone.
+    assert default_storage.listdir(f"previews/{decision.pk}")[1] == [
+        previews.preview_name(decision, renders[1]).rsplit("/", 1)[1]
+    ]
+    assert not default_storage.exists(kept)
+
+
+def test_finding_d_a_preview_over_the_limits_answers_503_with_the_reason(
+    client, officer, settings, long_record
+):
+    settings.PDF_MAX_BYTES = 20_000
+    client.force_login(officer)
+    response = client.get(reverse("approvals:pdf_preview", args=[long_record.pk]))
+    assert response.status_code == 503
+    assert "The PDF would be larger than 20,000 bytes." in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    # Nothing kept of a failed rendering.
+    folder = f"previews/{long_record.pk}"
+    assert not default_storage.exists(folder) or default_storage.listdir(folder)[1] == []
+
+
+def test_renders_started_from_threads_at_once_each_get_their_own_pdf(children):
+    # Four requests of one process rendering at the same moment: each child is forked
+    # from a process with other threads running, and each answer is its own.
+    def document(n: int) -> str:
+        return (
+            f'<!DOCTYPE html><html lang="en-GB"><head><title>Document {n}</title></head>'
+            f"<body><p>Document number {n}.</p></body></html>"
+        )
+
+    results = run_together(*[lambda n=n: pdf.html_to_pdf(document(n)) for n in range(4)])
+    assert [f"Document number {n}." in text_of(data) for n, data in enumerate(results)] == [
+        True
+    ] * 4
+    assert len(set(children)) == 4
+    for pid in children:
+        assert_gone(pid)
