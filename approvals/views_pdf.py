@@ -2,8 +2,9 @@
 
 Rendered afresh on each request and marked DRAFT on every page, whatever the
 record's status: the published PDF is the stored one, never this. Signed in
-(else to sign in), decisions.view_decision (else 403), a record the user may
-see (else 404): approvals.views.StaffRecordMixin. Never cached, nor its refusals.
+(else to sign in), decisions.view_decision (else 403), a record whose workings
+the user may read (else 404): approvals.views.WorkingsMixin. Never cached, nor
+its refusals.
 """
 
 from django.http import HttpResponse
@@ -13,11 +14,11 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 
 from .pdf import render_part_one_pdf
-from .views import StaffRecordMixin
+from .views import WorkingsMixin
 
 
 @method_decorator(never_cache, name="dispatch")
-class PdfPreviewView(StaffRecordMixin, View):
+class PdfPreviewView(WorkingsMixin, View):
     def get(self, request, *args, **kwargs):
         decision = self.decision
         pdf = render_part_one_pdf(decision=decision, draft=True)

@@ -14,6 +14,26 @@ def can_view_decisions(user: User) -> bool:
     return user.is_authenticated and user.has_perm("decisions.view_decision")
 
 
+# Who may read one record is decided by approvals.policies (can_read_record,
+# can_read_workings), which knows the record's route; this layer asks it through
+# user.has_perm with these names and the record (approvals.backends). They are not
+# permissions anyone is given: only the backend (or a superuser) answers yes.
+READ_RECORD = "decisions.read_record"
+READ_WORKINGS = "decisions.read_record_workings"
+
+
+def can_read_record(user: User, decision: Decision) -> bool:
+    """Whether this user may open this record's page: its officer, its reviewers on the
+    route, administrators, and every member of staff once it is on the register."""
+    return can_view_decisions(user) and user.has_perm(READ_RECORD, decision)
+
+
+def can_read_workings(user: User, decision: Decision) -> bool:
+    """Whether this user may read this record's drafts, preview, history and papers: its
+    officer, its reviewers on the route (once submitted) and administrators only."""
+    return can_view_decisions(user) and user.has_perm(READ_WORKINGS, decision)
+
+
 def can_view_part_two(user: User, decision: Decision) -> bool:
     """Part 2 is for reviewers holding decisions.view_parttwo and the record's own drafter."""
     if not can_view_decisions(user):
