@@ -139,7 +139,7 @@ USE_TZ = True
 BANK_HOLIDAYS = ("GB", "ENG")
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     # GOV.UK Frontend's fonts, images and JavaScript, from the npm package.
