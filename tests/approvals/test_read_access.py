@@ -171,3 +171,36 @@ def test_read_matrix_a_reviewer_does_not_see_a_draft_never_submitted_listed(
     ready_draft(title="Custody suite refit")
     client.force_login(people[Role.FINANCE])
     assert "Custody suite refit" not in client.get(reverse("approvals:home")).text
+
+
+# The policy itself, for each decision maker (the route decides who reviews).
+
+REVIEWERS_BY_MAKER = {
+    "dmpc": {*(line.role for line in CLEARANCE_LINES.values()), Role.CHIEF_EXECUTIVE, Role.DMPC},
+    "mayor": {*(line.role for line in CLEARANCE_LINES.values()), Role.CHIEF_EXECUTIVE, Role.MAYOR},
+    # The Chief Executive decides: no separate statement, the same person reads it.
+    "chief_executive": {*(line.role for line in CLEARANCE_LINES.values()), Role.CHIEF_EXECUTIVE},
+}
+
+
+@pytest.mark.parametrize("maker", list(REVIEWERS_BY_MAKER))
+@pytest.mark.parametrize("submitted", [False, True])
+def test_read_matrix_policy_table_by_decision_maker(make_user, officer, maker, submitted):
+    from django.utils import timezone
+
+    from approvals.policies import can_read_record, can_read_workings
+    from tests.factories import DecisionFactory
+
+    decision = DecisionFactory(
+        drafting_officer=officer,
+        decision_maker=maker,
+        status=Status.CLEARANCE if submitted else Status.DRAFT,
+        submitted_at=timezone.now() if submitted else None,
+    )
+    for role in Role:
+        user = make_user(role)
+        reads = role == Role.ADMINISTRATOR or (submitted and role in REVIEWERS_BY_MAKER[maker])
+        assert can_read_workings(user, decision) is reads, (role, maker, submitted)
+        assert can_read_record(user, decision) is reads, (role, maker, submitted)
+    assert can_read_workings(officer, decision) and can_read_record(officer, decision)
+    assert not can_read_record(make_user(), decision)
