@@ -191,11 +191,12 @@ def route_reviewing_permissions(decision: Decision) -> list[str]:
     each clearance line's signer, the Chief Executive (unless the Chief Executive decides,
     when that step is skipped: workflow.next_stage) and its decision maker's office.
 
-    None for a record never submitted: until its officer submits it, a draft is theirs
-    alone, and it has no route yet. Once submitted it keeps them, returned to draft or
-    not: a reviewer who read it, or returned it, reads it again before signing anew.
+    No one for a draft never submitted: until its officer submits it, a draft is theirs
+    alone, and it has no route yet. Once submitted it keeps its reviewers, returned to
+    draft or not: a reviewer who read it, or returned it, reads it again before signing
+    anew.
     """
-    if decision.submitted_at is None:
+    if decision.submitted_at is None and decision.status == Status.DRAFT:
         return []
     permissions = [line.permission for line in CLEARANCE_LINES.values()]
     if decision.decision_maker != DecisionMaker.CHIEF_EXECUTIVE:

@@ -12,8 +12,8 @@ config.wsgi with config.settings.production and runs, for --duration seconds:
   PDF, the Atom feed, the CSV and JSON exports, the sitemap;
 - --staff clients signing in through the sign-in form and then, through the real
   forms with their CSRF tokens: the DMPC approving the waiting records (a third of
-  them; each approval publishes, rendering the PDF, as production's default task
-  backend does today), reviewers previewing the Part 1 PDF and opening the record
+  them; each approval publishes the record, rendering its PDF, in the request with
+  the immediate task backend, else in the worker), reviewers previewing the Part 1 PDF and opening the record
   page (a third), drafting officers starting a record and saving its sections (the rest).
 
 It reports the requests, the errors (any 5xx, a connection error or timeout, or a
@@ -24,7 +24,10 @@ request, and exits non-zero on any error.
     .venv/bin/python bench/load.py --duration 10 --public 10 --staff 4    # a smoke run
     .venv/bin/python bench/load.py --database-url postgres://postgres@127.0.0.1:5432/decisions_dev
 
-Only the standard library drives the clients (threads, http.client).
+Only the standard library drives the clients (threads, http.client); the setup uses
+the test factories (factory-boy, requirements-dev.txt). Where the production settings
+name a task backend other than the immediate one, `manage.py db_worker` runs beside
+gunicorn, as in production.
 """
 
 import argparse
@@ -461,7 +464,7 @@ def main() -> int:
     }
     vendor = "PostgreSQL" if args.database_url else "SQLite"
     print(f"Setting up on {vendor} in {work}", flush=True)
-    server = None
+    server = worker = None
     try:
         python = sys.executable
         run([python, "manage.py", "migrate", "--noinput"], env, "migrate")
@@ -473,6 +476,11 @@ def main() -> int:
             env, f"{args.records} published records, {args.approvals} waiting for the DMPC",
         )  # fmt: skip
         data = json.loads(out.strip().splitlines()[-1])
+        show_backend = (
+            "from django.conf import settings; print(settings.TASKS['default']['BACKEND'])"
+        )
+        backend = run([python, "manage.py", "shell", "-c", show_backend], env, "task backend")
+        backend = backend.strip().splitlines()[-1]
 
         port = free_port()
         log = open(work / "gunicorn.log", "w")  # noqa: SIM115 (closed in finally)
@@ -481,6 +489,12 @@ def main() -> int:
              "--workers", str(args.workers), "--timeout", "30"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
+        if "immediate" not in backend.lower():
+            # Rendering and publication run in the task worker, as in production.
+            worker = subprocess.Popen(  # noqa: S603
+                [python, "manage.py", "db_worker"],
+                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
         deadline = time.time() + 30
         while True:
             try:
@@ -497,7 +511,9 @@ def main() -> int:
         stats, stop = Stats(), threading.Event()
         waiting = list(data["waiting"])
         threads = [
-            threading.Thread(target=public_client, args=(port, stats, data["slugs"], stop))
+            threading.Thread(
+                target=public_client, args=(port, stats, data["slugs"], stop), daemon=True
+            )
             for _ in range(args.public)
         ]
         reviewers = ["ceo", "finance", "admin", "legal"]
@@ -508,10 +524,12 @@ def main() -> int:
                 target, extra = reviewer, (data["waiting"], reviewers[n // 3 % len(reviewers)])
             else:
                 target, extra = drafter, ()
-            threads.append(threading.Thread(target=target, args=(port, stats, *extra, stop)))
+            threads.append(
+                threading.Thread(target=target, args=(port, stats, *extra, stop), daemon=True)
+            )
         print(
             f"Load: {args.public} public and {args.staff} staff clients for {args.duration:g} s "
-            f"on gunicorn ({args.workers} workers), {vendor}",
+            f"on gunicorn ({args.workers} workers), {vendor}, tasks: {backend}",
             flush=True,
         )
         began = time.perf_counter()
@@ -523,19 +541,20 @@ def main() -> int:
             thread.join(REQUEST_TIMEOUT + 5)
         elapsed = time.perf_counter() - began
     finally:
-        if server is not None:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(30)
-            except subprocess.TimeoutExpired:
-                server.kill()
+        for process in (server, worker):
+            if process is not None:
+                process.send_signal(signal.SIGTERM)
+                try:
+                    process.wait(30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
         if args.database_url:
             postgres_database(args.database_url, drop_only=True)
 
     total = sum(len(t) for t in stats.timings.values())
     approved = len(data["waiting"]) - len(waiting)
     print(f"\n{total:,} requests in {elapsed:.1f} s ({total / elapsed:.1f}/s), "
-          f"{len(stats.errors)} errors, {approved} records approved and published\n")  # fmt: skip
+          f"{len(stats.errors)} errors, {approved} records approved\n")  # fmt: skip
     print("| Kind | Requests | Median ms | p95 ms |\n|---|---:|---:|---:|")
     for kind in sorted(stats.timings):
         values = stats.timings[kind]

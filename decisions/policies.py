@@ -1,7 +1,9 @@
-"""Who may read and draft records: pure functions of a user and a record.
+"""Who may draft records, and read their Part 2: pure functions of a user and a record.
 
 The workflow's rules (who signs, decides, returns, publishes) are in
-approvals.policies, which builds on these.
+approvals.policies, which builds on these, and so is who may read one record
+(it needs the record's route): this layer asks it through can_read_record and
+can_read_workings below.
 """
 
 from accounts.models import User
