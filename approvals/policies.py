@@ -16,7 +16,7 @@ from accounts.models import User
 from core.errors import NotAllowed
 from core.roles import Role
 from decisions.models import Decision, DecisionMaker
-from decisions.policies import can_edit_draft
+from decisions.policies import can_edit_draft, can_view_decisions
 
 from .clearance import CLEARANCE_LINES
 from .models import SignOff
@@ -187,6 +187,59 @@ def next_actor_permissions(decision: Decision) -> list[str]:
     if decision.status == Status.DECISION_MAKER:
         return [DECIDING_PERMISSIONS[decision.decision_maker]]
     return []
+
+
+# Reading: who may open a record, and its workings.
+
+
+def route_reviewing_permissions(decision: Decision) -> list[str]:
+    """The permissions of everyone who may act on this record at some stage of its route:
+    each clearance line's signer, the Chief Executive (unless the Chief Executive decides,
+    when that step is skipped: workflow.next_stage) and its decision maker's office.
+
+    No one for a draft never submitted: until its officer submits it, a draft is theirs
+    alone, and it has no route yet. Once submitted it keeps its reviewers, returned to
+    draft or not: a reviewer who read it, or returned it, reads it again before signing
+    anew.
+    """
+    if decision.submitted_at is None and decision.status == Status.DRAFT:
+        return []
+    permissions = [line.permission for line in CLEARANCE_LINES.values()]
+    if decision.decision_maker != DecisionMaker.CHIEF_EXECUTIVE:
+        permissions.append("decisions.sign_chief_executive")
+    if decision.decision_maker in DECIDING_PERMISSIONS:
+        permissions.append(DECIDING_PERMISSIONS[decision.decision_maker])
+    return permissions
+
+
+def can_read_workings(user: User, decision: Decision) -> bool:
+    """Whether this user may read the record's workings at any status: the draft and its
+    preview PDF, the history (every version and action), the background papers.
+
+    Its own drafting officer, administrators (decisions.edit_any_draft), and its reviewers
+    on the route (route_reviewing_permissions) may; no one else, published or not: the
+    register publishes Part 1 and its PDF, never the drafts, the history or the papers (no
+    page offers papers to all staff). Views answer 404 to anyone else, as to a record that
+    does not exist, so its existence is not told. decisions.policies asks this through
+    the permission system (READ_WORKINGS, approvals.backends).
+    """
+    if not can_view_decisions(user):
+        return False
+    if decision.drafting_officer_id == user.pk or user.has_perm("decisions.edit_any_draft"):
+        return True
+    return any(user.has_perm(p) for p in route_reviewing_permissions(decision))
+
+
+def can_read_record(user: User, decision: Decision) -> bool:
+    """Whether this user may open the record's staff page: those who may read its workings
+    (can_read_workings), and once it is on the register (published, or withdrawn with
+    its notice) every member of staff, who then reads Part 1 as published (Part 2 stays
+    with decisions.policies.can_view_part_two). Anyone else gets a 404 and does not see
+    the record listed. decisions.policies asks this through READ_RECORD.
+    """
+    return can_view_decisions(user) and (
+        is_on_register(decision) or can_read_workings(user, decision)
+    )
 
 
 # Publication: the application publishes; people extend a deferral or withdraw.

@@ -7,8 +7,12 @@ Permission decision for every page: signed in (else to sign in); then
 - a step (StepView): decisions.view_decision (else 403); the record exists for the
   user (else 404); and, for the record, the policy of approvals.policies for the step
   (else 403 with its reason);
-- the history (StaffRecordMixin): decisions.view_decision (else 403), the record
-  exists for the user (else 404).
+- the history and the PDF preview (WorkingsMixin): decisions.view_decision (else
+  403), the record exists and the user may read its workings,
+  approvals.policies.can_read_workings (else 404, as for a record that does not
+  exist, so that its existence is not told).
+Every page of a record answers 404 to a user who may not open it
+(approvals.policies.can_read_record, applied by the selectors).
 A GET asks the policy. A POST is decided by the service, which first checks the
 version the page was loaded from, so the slower of two people, or a form sent
 twice, is told who acted (409) and nothing is done twice. A wrong signing password
@@ -65,6 +69,16 @@ class StaffRecordMixin(RecordMixin):
 
     role = staticmethod(decision_policies.can_view_decisions)
     selector = staticmethod(selectors.decision_detail_for_user)
+
+
+class WorkingsMixin(StaffRecordMixin):
+    """A page of a record's workings (its history, its draft's preview): only for those
+    who may read them (policies.can_read_workings), else 404 as if it did not exist."""
+
+    def prepare(self) -> None:
+        super().prepare()
+        if not policies.can_read_workings(self.request.user, self.decision):
+            raise Http404("No such record")
 
 
 class TaskListView(DraftMixin, TemplateView):
@@ -338,10 +352,11 @@ class ReturnView(StepView):
         return f"{self.decision.reference} was returned to the drafting officer."
 
 
-class HistoryView(StaffRecordMixin, TemplateView):
+class HistoryView(WorkingsMixin, TemplateView):
     template_name = "approvals/history.html"
 
     def load(self):
+        # The record alone: the history reads its versions, not its parts.
         records = decision_selectors.decision_list_for_user(user=self.request.user)
         return get_or_404(records, pk=self.kwargs["pk"])
 

@@ -3,9 +3,9 @@
 Marked DRAFT on every page, whatever the record's status: the published PDF is the
 stored one, never this. Rendered once per content and kept (approvals/previews.py),
 within the rendering's limits: one that cannot be rendered answers 503 with the
-reason. Signed in (else to sign in), decisions.view_decision (else 403), a record the
-user may see (else 404): approvals.views.StaffRecordMixin. Never cached by the browser
-or a proxy, nor its refusals.
+reason. Signed in (else to sign in), decisions.view_decision (else 403), a record
+whose workings the user may read (else 404): approvals.views.WorkingsMixin. Never
+cached by the browser or a proxy, nor its refusals.
 """
 
 from django.http import HttpResponse
@@ -17,11 +17,11 @@ from django.views.decorators.cache import never_cache
 
 from .pdf import PdfRenderError
 from .previews import preview_pdf
-from .views import StaffRecordMixin
+from .views import WorkingsMixin
 
 
 @method_decorator(never_cache, name="dispatch")
-class PdfPreviewView(StaffRecordMixin, View):
+class PdfPreviewView(WorkingsMixin, View):
     def get(self, request, *args, **kwargs):
         decision = self.decision
         try:

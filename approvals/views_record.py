@@ -2,8 +2,10 @@
 
 Permission decision: signed in (else to sign in) and decisions.view_decision
 (else 403), core.access.staff_view for the home, StaffRecordMixin for the record
-page; the record page's record must exist for the user (else 404). What the user
-may do on the record is asked of approvals.policies (record_actions).
+page; the record page's record must exist and be one the user may open
+(approvals.policies.can_read_record, else 404, so that its existence is not told).
+The home lists only those records. What the user may do on the record is asked of
+approvals.policies (record_actions).
 """
 
 from django.shortcuts import render
@@ -71,6 +73,8 @@ def detail_context(request, decision: Decision) -> dict:
         if policies.can_see_undelivered_mail(request.user, decision)
         else [],
         "can_see_part_two": can_view_part_two(request.user, decision),
+        # The history and the preview are linked only for those who may open them.
+        "can_read_workings": policies.can_read_workings(request.user, decision),
         "actions": record_actions(request.user, decision, signoffs),
         "route_reason": approval_selectors.route_reason_for(user=request.user, decision=decision),
         # A record never submitted has no sign-offs: no query for them.

@@ -10,6 +10,7 @@ from django.contrib.auth.views import PasswordChangeView
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
 from accounts.forms import AdminSignInForm
 from approvals.lockout import locked_message, record_wrong_password, signing_locked
@@ -61,8 +62,20 @@ class LockoutPasswordChangeView(PasswordChangeView):
         return response
 
 
+# The admin's pages answer these; any other method is refused with 405 and an Allow
+# header before the sign-in check (Django's admin views would show the page to a PUT).
+ADMIN_METHODS = ["GET", "HEAD", "POST"]
+only_admin_methods = require_http_methods(ADMIN_METHODS)
+
+
 class AdminSite(admin.AdminSite):
     login_form = AdminSignInForm
+
+    def admin_view(self, view, cacheable=False):
+        return only_admin_methods(super().admin_view(view, cacheable))
+
+    def login(self, request, extra_context=None):
+        return only_admin_methods(super().login)(request, extra_context)
 
     def password_change(self, request, extra_context=None):
         request.current_app = self.name

@@ -1,7 +1,8 @@
 """View building blocks shared by every app, on Django's generic views.
 
 - get_or_404: a record, or a 404 (the one place a DoesNotExist becomes one).
-- RoleRequiredMixin: signed in (else to the login page), then the role check (else 403).
+- RoleRequiredMixin: a method the page answers (else 405), signed in (else to the login
+  page), then the role check (else 403).
 - RecordMixin: also loads the record for the user, before any handler runs.
 - ServiceFormView / RecordFormView: a FormView whose valid form calls one service, then
   redirects; a refusal from the service is shown on the form with its status code.
@@ -15,7 +16,7 @@ from typing import Any
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.views.generic import FormView
 from django.views.generic.base import ContextMixin
 
@@ -53,13 +54,34 @@ def add_domain_error(form, error: Exception) -> int:
     return 403 if isinstance(error, NotAllowed) else 400
 
 
+# The methods a page of this application answers; a view narrows them (["post"]) but
+# never widens them. Django's View would also take PUT, PATCH and DELETE where a
+# handler exists, and FormView maps put() to post(): a PUT would act as a POST.
+HTTP_METHODS = ["get", "head", "post", "options"]
+
+
+def method_not_allowed(view) -> HttpResponse | None:
+    """405 with an Allow header if the request's method is not one this class-based
+    view answers (its http_method_names, with a handler), else None."""
+    if view.request.method.lower() in view.http_method_names and hasattr(
+        view, view.request.method.lower()
+    ):
+        return None
+    return HttpResponseNotAllowed(view._allowed_methods())
+
+
 class RoleRequiredMixin(LoginRequiredMixin):
-    """Signed in, else to the login page; then `role(user)`, else 403 with
+    """A method the page answers (HTTP_METHODS or fewer), else 405 with an Allow header,
+    asked first: the answer is the same signed in or not and tells nothing about a
+    record. Then signed in, else to the login page; then `role(user)`, else 403 with
     permission_denied_message. Set `role` as a staticmethod of a policy."""
 
     role: Callable[[Any], bool]
+    http_method_names = HTTP_METHODS
 
     def dispatch(self, request, *args, **kwargs):
+        if refused := method_not_allowed(self):
+            return refused
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         if not self.role(request.user):

@@ -1,7 +1,9 @@
-"""Who may read and draft records: pure functions of a user and a record.
+"""Who may draft records, and read their Part 2: pure functions of a user and a record.
 
 The workflow's rules (who signs, decides, returns, publishes) are in
-approvals.policies, which builds on these.
+approvals.policies, which builds on these, and so is who may read one record
+(it needs the record's route): this layer asks it through can_read_record and
+can_read_workings below.
 """
 
 from accounts.models import User
@@ -12,6 +14,26 @@ from .models import Decision
 def can_view_decisions(user: User) -> bool:
     """Staff who may read records at all: every role holds decisions.view_decision."""
     return user.is_authenticated and user.has_perm("decisions.view_decision")
+
+
+# Who may read one record is decided by approvals.policies (can_read_record,
+# can_read_workings), which knows the record's route; this layer asks it through
+# user.has_perm with these names and the record (approvals.backends). They are not
+# permissions anyone is given: only the backend (or a superuser) answers yes.
+READ_RECORD = "decisions.read_record"
+READ_WORKINGS = "decisions.read_record_workings"
+
+
+def can_read_record(user: User, decision: Decision) -> bool:
+    """Whether this user may open this record's page: its officer, its reviewers on the
+    route, administrators, and every member of staff once it is on the register."""
+    return can_view_decisions(user) and user.has_perm(READ_RECORD, decision)
+
+
+def can_read_workings(user: User, decision: Decision) -> bool:
+    """Whether this user may read this record's drafts, preview, history and papers: its
+    officer, its reviewers on the route (once submitted) and administrators only."""
+    return can_view_decisions(user) and user.has_perm(READ_WORKINGS, decision)
 
 
 def can_view_part_two(user: User, decision: Decision) -> bool:

@@ -9,13 +9,17 @@ from django.db.models.functions import Coalesce
 from accounts.models import User
 
 from .models import Decision, PartTwo
-from .policies import can_view_decisions, can_view_part_two
+from .policies import can_read_record, can_view_decisions, can_view_part_two
 
 _ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
 
 
 def decision_list_for_user(*, user: User) -> QuerySet[Decision]:
-    """Records a member of staff may see, newest first.
+    """Every record, for a member of staff (none for anyone else), newest first.
+
+    Not yet narrowed to the records this user may open: decision_detail_for_user and
+    decision_list_with_visible_totals are, and a page loading from this asks
+    policies.can_read_record (or can_read_workings) itself.
 
     Each carries `total_value` (every line) and `public_value` (lines not
     confidential): show the total only to those who may see Part 2, through
@@ -40,10 +44,12 @@ def decision_list_for_user(*, user: User) -> QuerySet[Decision]:
 
 
 def decision_list_with_visible_totals(*, user: User) -> list[Decision]:
-    """decision_list_for_user, each record with the total this user may see (with_visible_total)."""
+    """The records this user may open (policies.can_read_record), newest first, each with
+    the total they may see (with_visible_total): a record they may not open is not listed."""
     return [
         with_visible_total(decision=decision, user=user)
         for decision in decision_list_for_user(user=user)
+        if can_read_record(user, decision)
     ]
 
 
@@ -66,12 +72,15 @@ def decision_detail_for_user(*, user: User, pk: int, also: Sequence[Prefetch] = 
 
     `also`: further prefetches from the layers above (approvals adds the sign-offs).
 
-    Raises Decision.DoesNotExist when it does not exist or the user may not see it.
+    Raises Decision.DoesNotExist when it does not exist or the user may not open it
+    (policies.can_read_record), so that a page answers 404 either way.
     Part 2 is loaded only for a user allowed to see it: for anyone else the
     attribute `visible_part_two` is None, so no template can show it by mistake.
     The record carries the total the user may see (with_visible_total).
     """
     decision = _with_parts(decision_list_for_user(user=user), also).get(pk=pk)
+    if not can_read_record(user, decision):
+        raise Decision.DoesNotExist("No such record for this user")
     with_visible_total(decision=decision, user=user)
     decision.visible_part_two = None
     if decision.has_part_two and can_view_part_two(user, decision):

@@ -8,7 +8,10 @@ Permission decision for every view here (core.views.RoleRequiredMixin and its
   decisions.policies.why_not_edit_draft for that record (else 403 with its reason); the Part 2 page
   also can_view_part_two (else 403);
 - downloading a background paper: can_view_decisions (else 403), the paper of
-  that record (else 404).
+  that record, whose workings the user may read (can_read_workings, else 404, as
+  for a paper that does not exist);
+- any page of a record the user may not open (can_read_record, applied by the
+  selector): 404, so that its existence is not told.
 A save is decided by the service, which checks the version the page was loaded
 from: the slower of two people is told who saved (409), nothing is lost.
 """
@@ -53,6 +56,7 @@ from .forms import (
 )
 from .models import BackgroundPaper
 from .policies import (
+    can_read_workings,
     can_start_draft,
     can_view_decisions,
     can_view_part_two,
@@ -497,6 +501,8 @@ class PaperDownloadView(RoleRequiredMixin, View):
         paper = get_or_404(
             BackgroundPaper.objects.select_related("decision"), pk=paper_pk, decision_id=pk
         )
+        if not can_read_workings(request.user, paper.decision):
+            raise Http404("No such record")
         return FileResponse(
             paper.file.open("rb"),
             as_attachment=True,

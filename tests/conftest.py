@@ -50,6 +50,24 @@ def no_role_user(make_user):
     return make_user(username="norole")
 
 
+@pytest.fixture
+def reader_without_part_two(make_user):
+    """A member of staff on every record's route who may not see Part 2: the financial
+    line's permission given alone, not through the Finance role (which holds
+    decisions.view_parttwo). Since only a record's officer, its reviewers and
+    administrators read it before publication, and every role among them sees Part 2,
+    tests of what stays hidden read through this user."""
+    from django.contrib.auth.models import Permission
+
+    user = make_user(username="routereader")
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="decisions", codename__in=["view_decision", "clear_financial"]
+        )
+    )
+    return user
+
+
 ROLE_USERNAMES = {
     Role.FINANCE: "finance",
     Role.LEGAL: "legal",

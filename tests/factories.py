@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from accounts.models import User
 from core.roles import ROLE_GROUP_NAMES, Role
@@ -70,6 +71,15 @@ class DecisionFactory(factory.django.DjangoModelFactory):
     executive_summary = "This decision seeks approval for a thing."
     drafting_officer = factory.SubFactory(UserFactory, roles=[Role.DRAFTING_OFFICER])
     introduction = "First paragraph.\n\nSecond paragraph."
+
+    class Params:
+        # Submitted to the DMPC: its reviewers on the route may read it
+        # (approvals.policies.can_read_record); a draft never submitted is its officer's.
+        submitted = factory.Trait(
+            status=Decision.Status.CLEARANCE,
+            decision_maker="dmpc",
+            submitted_at=factory.LazyFunction(timezone.now),
+        )
 
 
 class RecommendationFactory(factory.django.DjangoModelFactory):

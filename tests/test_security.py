@@ -62,10 +62,17 @@ def test_every_view_decides_about_anonymous_visitors(client, name, pattern):
         assert client.get(url).status_code in (200, 404), url
         assert client.post(url).status_code == 405, url
         return
+    answered = 0
     for method in (client.get, client.post):
         response = method(url)
+        if response.status_code == 405:
+            # A method the page does not answer is refused before signing in
+            # (tests/core/test_methods.py).
+            continue
+        answered += 1
         assert response.status_code == 302, f"{method.__name__} {url}"
         assert response.url.startswith(reverse("login")), url
+    assert answered, url
 
 
 @pytest.mark.django_db

@@ -348,6 +348,8 @@ def test_rendering_queries_nothing_once_the_parts_are_loaded(django_assert_num_q
 def record_with_part_two(officer):
     decision = DecisionFactory(
         drafting_officer=officer,
+        # Submitted, so that its reviewers (Finance) may read it.
+        submitted=True,
         title="Custody suite refit",
         has_part_two=True,
         financial_comments="The public part of the cost is £1,000.",

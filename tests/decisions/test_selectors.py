@@ -4,7 +4,6 @@ from decimal import Decimal
 
 import pytest
 
-from core.roles import Role
 from decisions.selectors import decision_detail_for_user, decision_list_with_visible_totals
 from tests.factories import DecisionFactory, ExpenditureLineFactory
 
@@ -23,7 +22,7 @@ def totals(user, decision) -> list[tuple[Decimal, bool]]:
 
 @pytest.fixture
 def with_confidential_line(officer):
-    decision = DecisionFactory(drafting_officer=officer)
+    decision = DecisionFactory(drafting_officer=officer, submitted=True)
     ExpenditureLineFactory(decision=decision, amount="1000.00")
     ExpenditureLineFactory(decision=decision, amount="987654.32", is_confidential=True)
     return decision
@@ -38,29 +37,31 @@ def test_the_drafter_sees_the_whole_total(officer, with_confidential_line):
 
 
 def test_without_part_two_a_confidential_line_leaves_the_public_total(
-    make_user, with_confidential_line
+    reader_without_part_two, with_confidential_line
 ):
-    other_officer = make_user(Role.DRAFTING_OFFICER)
+    other_officer = reader_without_part_two
     assert totals(other_officer, with_confidential_line) == [(Decimal("1000.00"), True)] * 2
 
 
-def test_without_part_two_a_record_without_confidential_lines_shows_its_total(make_user):
-    decision = DecisionFactory()
+def test_without_part_two_a_record_without_confidential_lines_shows_its_total(
+    reader_without_part_two,
+):
+    decision = DecisionFactory(submitted=True)
     ExpenditureLineFactory(decision=decision, amount="1000.00")
     ExpenditureLineFactory(decision=decision, amount="250.50")
-    other_officer = make_user(Role.DRAFTING_OFFICER)
+    other_officer = reader_without_part_two
     assert totals(other_officer, decision) == [(Decimal("1250.50"), False)] * 2
 
 
-def test_a_confidential_line_of_nothing_hides_nothing(make_user):
+def test_a_confidential_line_of_nothing_hides_nothing(reader_without_part_two):
     # As the pages always did: only an amount that changes the total is called hidden.
-    decision = DecisionFactory()
+    decision = DecisionFactory(submitted=True)
     ExpenditureLineFactory(decision=decision, amount="1000.00")
     ExpenditureLineFactory(decision=decision, amount="0.00", is_confidential=True)
-    other_officer = make_user(Role.DRAFTING_OFFICER)
+    other_officer = reader_without_part_two
     assert totals(other_officer, decision) == [(Decimal("1000.00"), False)] * 2
 
 
-def test_a_record_without_money_totals_nothing(make_user):
-    decision = DecisionFactory()
-    assert totals(make_user(Role.DRAFTING_OFFICER), decision) == [(Decimal("0.00"), False)] * 2
+def test_a_record_without_money_totals_nothing(reader_without_part_two):
+    decision = DecisionFactory(submitted=True)
+    assert totals(reader_without_part_two, decision) == [(Decimal("0.00"), False)] * 2

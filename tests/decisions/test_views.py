@@ -2,6 +2,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from approvals.presenters import part_one_plain_text
 from core.roles import Role
@@ -22,6 +23,7 @@ CONFIDENTIAL_AMOUNT = "£987,654.32"
 def record_with_part_two(officer):
     part_two = PartTwoFactory(
         decision__drafting_officer=officer,
+        decision__submitted=True,
         decision__title="Custody suite refit",
         content=f"The preferred bidder is {PART_TWO_SECRET}.",
         rationale=f"Commercially sensitive: {PART_TWO_SECRET}.",
@@ -64,8 +66,18 @@ def test_staff_flag_without_a_role_is_refused(client, make_user, name):
 
 @pytest.mark.parametrize("role", list(Role))
 @pytest.mark.parametrize("name", STAFF_PAGES)
-def test_every_role_may_read_records(client, make_user, role, name):
-    decision = DecisionFactory(title="Body worn video refresh")
+def test_every_role_may_read_a_published_record(client, make_user, role, name):
+    # Before publication only its officer, reviewers and administrators may:
+    # tests/approvals/test_read_access.py.
+    decision = DecisionFactory(
+        title="Body worn video refresh",
+        submitted=True,
+        status="published",
+        number=1,
+        published_at=timezone.now(),
+        published_pdf="published/x.pdf",
+        published_pdf_sha256="0" * 64,
+    )
     client.force_login(make_user(role))
     response = client.get(url_for(name, decision))
     assert response.status_code == 200
@@ -74,7 +86,7 @@ def test_every_role_may_read_records(client, make_user, role, name):
 
 def test_home_lists_reference_title_stage_and_value(client, finance):
     decision = DecisionFactory(
-        number=1069, title="Accelerated IVMA Improvements", status="approved"
+        number=1069, title="Accelerated IVMA Improvements", submitted=True, status="approved"
     )
     ExpenditureLineFactory(decision=decision, amount="1482400.00")
     client.force_login(finance)
@@ -86,18 +98,18 @@ def test_home_lists_reference_title_stage_and_value(client, finance):
 
 
 def test_detail_numbers_part_one_paragraphs(client, finance):
-    decision = DecisionFactory(introduction="Why we act.\n\nWhat we do.")
+    decision = DecisionFactory(introduction="Why we act.\n\nWhat we do.", submitted=True)
     client.force_login(finance)
     page = client.get(reverse("approvals:detail", args=[decision.pk])).content.decode()
     assert "1.1.</span> Why we act." in page
     assert "1.2.</span> What we do." in page
 
 
-def test_detail_says_what_a_draft_has_not_written_yet(client, finance):
+def test_detail_says_what_a_draft_has_not_written_yet(client, officer):
     # Staff see the gaps of a draft; Part 1 as the public will see it (check your
     # answers, the PDF) leaves them out.
-    decision = DecisionFactory(executive_summary="", introduction="")
-    client.force_login(finance)
+    decision = DecisionFactory(executive_summary="", introduction="", drafting_officer=officer)
+    client.force_login(officer)
     page = client.get(reverse("approvals:detail", args=[decision.pk])).content.decode()
     summary = page.split("Executive Summary:</h3>", 1)[1].split("<h3", 1)[0]
     assert "Not written yet." in summary
@@ -113,10 +125,10 @@ def test_unknown_record_is_not_found(client, finance):
 
 @pytest.mark.parametrize("name", STAFF_PAGES)
 def test_part_two_is_invisible_without_the_permission(
-    client, make_user, record_with_part_two, name
+    client, reader_without_part_two, record_with_part_two, name
 ):
-    # Another drafting officer: may read the record, not its Part 2.
-    client.force_login(make_user(Role.DRAFTING_OFFICER))
+    # A reviewer on the route without decisions.view_parttwo: may read the record, not Part 2.
+    client.force_login(reader_without_part_two)
     page = client.get(url_for(name, record_with_part_two)).content.decode()
     assert "Custody suite refit" in page
     assert PART_TWO_SECRET not in page
@@ -126,9 +138,9 @@ def test_part_two_is_invisible_without_the_permission(
 
 @pytest.mark.parametrize("name", STAFF_PAGES)
 def test_without_part_two_the_public_total_is_shown_with_its_gap(
-    client, make_user, record_with_part_two, name
+    client, reader_without_part_two, record_with_part_two, name
 ):
-    client.force_login(make_user(Role.DRAFTING_OFFICER))
+    client.force_login(reader_without_part_two)
     page = client.get(url_for(name, record_with_part_two)).content.decode()
     assert "£1,000.00 and a confidential amount" in page
 
@@ -172,7 +184,9 @@ def count_queries(client, url: str) -> int:
     return len(queries)
 
 
-def test_detail_query_count_does_not_grow_with_the_record(client, finance):
+def test_detail_query_count_does_not_grow_with_the_record(client, make_user):
+    # An administrator reads every draft (a reviewer reads only submitted records).
+    finance = make_user(Role.ADMINISTRATOR)
     small, large = DecisionFactory(), DecisionFactory()
     for decision, count in [(small, 1), (large, 12)]:
         for _ in range(count):
