@@ -80,6 +80,7 @@ def prepare(records: int, approvals: int) -> None:
     from accounts.models import User
     from approvals.clearance import CLEARANCE_LINES
     from approvals.services import chief_executive_sign, clearance_confirm, decision_submit
+    from decisions.canonical import decision_content_hash
     from decisions.models import Decision, DeclarationLine, FormType
     from tests.factories import (
         DecisionFactory,
@@ -114,6 +115,7 @@ def prepare(records: int, approvals: int) -> None:
                 submitted_at=start + datetime.timedelta(hours=12 * n - 48),
                 decided_at=start + datetime.timedelta(hours=12 * n - 24),
                 published_at=start + datetime.timedelta(hours=12 * n),
+                publication_state=Decision.PublicationState.PUBLISHED,
                 published_pdf=stored,
                 published_pdf_sha256=hashlib.sha256(pdf).hexdigest(),
                 search_text=f"{topic} {n} {body}",
@@ -159,7 +161,7 @@ def prepare(records: int, approvals: int) -> None:
                 clearance_confirm(
                     decision_id=decision.pk,
                     user=people[USERNAMES[line.role]],
-                    lock_version=decision.lock_version,
+                    content_hash=decision_content_hash(decision=decision),
                     kind=kind,
                     statement=line.statements[0],
                     password=DEMO_PASSWORD,
@@ -426,6 +428,42 @@ def percentile(values: list[float], share: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[round(share * 100) - 1]
 
 
+COUNT_PUBLICATION = """
+import json
+from decisions.models import Decision
+ids = json.loads({ids!r})
+approved = Decision.objects.filter(pk__in=ids, decided_at__isnull=False)
+states = list(approved.values_list("publication_state", flat=True))
+print(json.dumps({{
+    "published": states.count("published"),
+    "failed": states.count("failed"),
+    "waiting": sum(1 for s in states if s in ("pending", "in_progress")),
+}}))
+"""
+
+
+def publication_outcome(env: dict, ids: list[int], *, wait: float) -> dict:
+    """How the approved records' publications ended: waits up to `wait` seconds for the
+    task worker to finish those still pending."""
+    started = time.perf_counter()
+    command = [
+        sys.executable,
+        "manage.py",
+        "shell",
+        "-c",
+        COUNT_PUBLICATION.format(ids=json.dumps(ids)),
+    ]
+    while True:
+        out = subprocess.run(  # noqa: S603
+            command, cwd=ROOT, env=env, capture_output=True, text=True, check=True
+        ).stdout
+        counts = json.loads(out.strip().splitlines()[-1])
+        seconds = time.perf_counter() - started
+        if not counts["waiting"] or seconds > wait:
+            return {**counts, "seconds": seconds}
+        time.sleep(2)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=float, default=60, help="seconds of load")
@@ -435,6 +473,10 @@ def main() -> int:
     parser.add_argument("--approvals", type=int, default=60, help="records waiting for the DMPC")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--database-url", help="PostgreSQL to run on (else SQLite)")
+    parser.add_argument(
+        "--publish-wait", type=float, default=180,
+        help="seconds to wait after the load for the worker to publish what was approved",
+    )  # fmt: skip
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -540,6 +582,7 @@ def main() -> int:
         for thread in threads:
             thread.join(REQUEST_TIMEOUT + 5)
         elapsed = time.perf_counter() - began
+        publication = publication_outcome(env, data["waiting"], wait=args.publish_wait)
     finally:
         for process in (server, worker):
             if process is not None:
@@ -562,6 +605,12 @@ def main() -> int:
             f"| {kind} | {len(values):,} | {statistics.median(values) * 1000:.0f} "
             f"| {percentile(values, 0.95) * 1000:.0f} |"
         )
+    print(
+        f"\nPublication of the {approved} approved: {publication['published']} published, "
+        f"{publication['failed']} failed, {publication['waiting']} still pending "
+        f"{publication['seconds']:.0f} s after the load ended"
+    )
+    lost = publication["failed"] + publication["waiting"]
     for error in stats.errors[:20]:
         print(f"ERROR {error}")
     server_errors = [
@@ -573,7 +622,7 @@ def main() -> int:
         shutil.rmtree(work, ignore_errors=True)
     else:
         print(f"\nKept {work}")
-    return 1 if stats.errors else 0
+    return 1 if stats.errors or lost else 0
 
 
 if __name__ == "__main__":
