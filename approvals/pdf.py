@@ -22,6 +22,7 @@ import mimetypes
 import multiprocessing
 import multiprocessing.connection
 import multiprocessing.context
+import os
 import re
 import threading
 import time
@@ -225,7 +226,12 @@ def _render_in_child(html: str, *, timeout: float, max_bytes: int, max_memory: i
     from .pdf_render import child_main, send
 
     connection, child_end = context.Pipe(duplex=True)
-    process = context.Process(target=child_main, args=(child_end,), name="pdf-render", daemon=True)
+    process = context.Process(
+        target=child_main,
+        args=(child_end, os.getpid(), timeout),
+        name="pdf-render",
+        daemon=True,
+    )
     try:
         process.start()
         # The child holds its own end; closing ours lets a dead child read as EOF.

@@ -7,20 +7,29 @@ waited for: the time limit is a fraction of a second against a rendering that ta
 seconds.
 """
 
+import ctypes
 import html
 import logging
 import multiprocessing
 import os
 import re
+import resource
+import select
 import signal
+import subprocess
+import sys
+import textwrap
+import time
 from io import BytesIO
+from urllib.parse import urljoin
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from pypdf import PdfReader
 
-from approvals import pdf, previews
+from approvals import pdf, pdf_render, previews
 from approvals.selectors import decision_with_parts
 from approvals.services import decision_submit
 from core.errors import DomainError
@@ -383,3 +392,159 @@ def test_renders_started_from_threads_at_once_each_get_their_own_pdf(children):
     assert len(set(children)) == 4
     for pid in children:
         assert_gone(pid)
+
+
+# --- The rendering process ends with its parent --------------------------------------------
+
+SMALL_DOCUMENT = (
+    '<!DOCTYPE html><html lang="en-GB"><head><title>Held</title>'
+    '<link rel="stylesheet" href="{stylesheet}"></head><body><p>Held.</p></body></html>'
+)
+
+# A web process that starts a rendering and, when the child asks it for the stylesheet,
+# says the child's process id and waits there (for its SIGKILL): the child is mid-render,
+# waiting on the pipe.
+HOLDING_PARENT = textwrap.dedent(
+    """
+    import multiprocessing, sys, time
+    import django
+    django.setup()
+    from approvals import pdf
+
+    def hold(url):
+        [child] = multiprocessing.active_children()
+        print(child.pid, flush=True)
+        time.sleep(600)
+
+    pdf.read_static_file = hold
+    pdf.html_to_pdf(sys.argv[1])
+    """
+)
+
+
+def gone(pid: int) -> bool:
+    """No such process, or one that has ended and waits only to be reaped (a zombie:
+    this container's first process may never reap the orphans given to it)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            state = stat.read().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return True
+    return state in ("Z", "X")
+
+
+def read_line(stream, seconds: float) -> str:
+    ready, _, _ = select.select([stream], [], [], seconds)
+    return stream.readline() if ready else ""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_the_rendering_process_ends_when_its_parent_is_killed(tmp_path):
+    # The parent is a real process, killed as a worker is (SIGKILL) while its child
+    # renders. Before, the child kept the parent's end of the pipe open itself and
+    # waited on it forever, under PID 1, with the web process's sockets.
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DJANGO_MEDIA_ROOT": str(tmp_path),
+        "PYTHONPATH": str(django_settings.BASE_DIR),
+    }
+    document = SMALL_DOCUMENT.format(stylesheet=urljoin(pdf.static_base_url(), pdf.STYLESHEET))
+    parent = subprocess.Popen(  # noqa: S603 - this interpreter, the script above
+        [sys.executable, "-c", HOLDING_PARENT, document],
+        cwd=django_settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        line = read_line(parent.stdout, 60)
+        assert line.strip().isdigit(), "the parent never started its rendering"
+        child = int(line)
+        assert not gone(child)
+    finally:
+        parent.kill()
+        parent.wait()
+        parent.stdout.close()
+    deadline = time.monotonic() + 10
+    while not gone(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert gone(child), f"rendering process {child} outlived its parent"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_the_rendering_process_holds_no_descriptor_of_its_parent_but_its_pipe(monkeypatch):
+    # Held while it waits for the stylesheet: its descriptors are read from /proc. The
+    # test process has many open (the database, temporary files, this pipe's other end).
+    open_here = open(__file__, "rb")  # noqa: SIM115 - held open for the fork to inherit
+    seen = {}
+    answer, read = pdf._answer, pdf.read_static_file
+
+    def spy(connection, process, **kwargs):
+        seen["parent_end"] = os.fstat(connection.fileno()).st_ino
+        seen["pid"] = process.pid
+        return answer(connection, process, **kwargs)
+
+    def inspect(url):
+        folder = f"/proc/{seen['pid']}/fd"
+        seen["fds"] = {int(fd): os.readlink(f"{folder}/{fd}") for fd in os.listdir(folder)}
+        return read(url)
+
+    monkeypatch.setattr(pdf, "_answer", spy)
+    monkeypatch.setattr(pdf, "read_static_file", inspect)
+    try:
+        document = SMALL_DOCUMENT.format(stylesheet=urljoin(pdf.static_base_url(), pdf.STYLESHEET))
+        assert pdf.html_to_pdf(document).startswith(b"%PDF-")
+    finally:
+        open_here.close()
+    fds = seen["fds"]
+    # Standard input (/dev/null), output and error, and one socket: its own end.
+    assert fds[0] == os.devnull
+    [(number, own)] = [(fd, target) for fd, target in fds.items() if fd > 2]
+    assert re.fullmatch(r"socket:\[\d+\]", own), own
+    assert own != f"socket:[{seen['parent_end']}]"
+    assert_gone(seen["pid"])
+
+
+def _report_bounds(connection, parent_pid: int) -> None:
+    # In a forked child, as child_main begins: what the kernel holds for it.
+    pdf_render.detach_from_parent(connection, parent_pid, 0.05)
+    signal_number = ctypes.c_int()
+    ctypes.CDLL(None).prctl(2, ctypes.byref(signal_number), 0, 0, 0)  # PR_GET_PDEATHSIG
+    pdf_render.send(connection, signal_number.value, resource.getrlimit(resource.RLIMIT_CPU))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux's prctl and /proc")
+def test_the_rendering_process_dies_with_its_parent_and_within_a_processor_limit():
+    context = multiprocessing.get_context("fork")
+    connection, child_end = context.Pipe(duplex=True)
+    process = context.Process(target=_report_bounds, args=(child_end, os.getpid()))
+    process.start()
+    child_end.close()
+    try:
+        assert connection.poll(30)
+        death_signal, cpu_limit = pdf_render.receive(connection)
+    finally:
+        connection.close()
+        process.join()
+    assert death_signal == signal.SIGKILL
+    # The time limit (0.05 s here) rounded up, and the margin.
+    assert cpu_limit == [1 + pdf_render.CPU_MARGIN] * 2
+    assert process.exitcode == 0
+
+
+def test_a_rendering_process_whose_parent_is_already_gone_ends_at_once():
+    # Its parent changed before it could ask for the death signal: it ends, unasked.
+    context = multiprocessing.get_context("fork")
+    connection, child_end = context.Pipe(duplex=True)
+    process = context.Process(target=_report_bounds, args=(child_end, os.getpid() + 1))
+    process.start()
+    child_end.close()
+    try:
+        process.join(30)
+        with pytest.raises(EOFError):  # nothing said before it ended
+            connection.recv_bytes()
+    finally:
+        connection.close()
+    assert process.exitcode == 1
