@@ -319,6 +319,65 @@ def test_the_renderers_warnings_are_logged_by_the_web_process(caplog):
     assert any(r.name == "weasyprint" and "colour" in r.getMessage() for r in caplog.records)
 
 
+@pytest.mark.parametrize(
+    ("message", "logged"),
+    [
+        (["log", "weasyprint", logging.WARNING, "Ignored colour"], ("weasyprint", "WARNING")),
+        (["log", "weasyprint.css", logging.ERROR, "Bad"], ("weasyprint.css", "ERROR")),
+        (["log", "fontTools.subset", logging.WARNING, "Glyph"], ("fontTools.subset", "WARNING")),
+        # Capped: a child raises no CRITICAL alarm, nor a level of its own.
+        (["log", "weasyprint", logging.CRITICAL, "Alarm"], ("weasyprint", "ERROR")),
+        (["log", "weasyprint", 35, "Between"], ("weasyprint", "WARNING")),
+        # Dropped: another logger, one only named alike, below a warning, not a number.
+        (["log", "django.security.csrf", logging.ERROR, "Forged"], None),
+        (["log", "", logging.ERROR, "Root"], None),
+        (["log", "weasyprintx", logging.ERROR, "Alike"], None),
+        (["log", "weasyprint", logging.INFO, "Chatter"], None),
+        (["log", "weasyprint", "40", "A string"], None),
+        (["log", "weasyprint", True, "A truth"], None),
+        (["log", ["weasyprint"], logging.ERROR, "A list"], None),
+        (["log", "weasyprint", logging.ERROR, {"not": "text"}], None),
+        (["log", "weasyprint", logging.ERROR], None),
+    ],
+)
+def test_a_childs_log_message_is_logged_only_under_the_renderers_names(caplog, message, logged):
+    with caplog.at_level(logging.DEBUG):
+        pdf.log_from_child(message)
+    assert [(r.name, r.levelname) for r in caplog.records] == ([logged] if logged else [])
+
+
+def test_a_childs_log_message_is_cut_short(caplog):
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        pdf.log_from_child(["log", "weasyprint", logging.WARNING, "x" * 100_000])
+    [record] = caplog.records
+    assert record.getMessage() == "x" * pdf.MAX_CHILD_LOG
+
+
+def _subverted_child(connection) -> None:
+    # A child that rendering hostile content had taken over: it logs as it pleases.
+    pdf_render.send(connection, "log", "django.security.csrf", logging.CRITICAL, "Forged")
+    pdf_render.send(connection, "log", "weasyprint", logging.CRITICAL, "Kept, as an error")
+    pdf_render.send(connection, "pdf", 5)
+    connection.send_bytes(b"%PDF-")
+
+
+def test_a_crafted_log_message_through_the_pipe_is_dropped(caplog):
+    context = multiprocessing.get_context("fork")
+    connection, child_end = context.Pipe(duplex=True)
+    process = context.Process(target=_subverted_child, args=(child_end,))
+    process.start()
+    child_end.close()
+    try:
+        with caplog.at_level(logging.DEBUG):
+            assert pdf._answer(connection, process, timeout=30, max_bytes=100) == b"%PDF-"
+    finally:
+        connection.close()
+        process.join()
+    assert [(r.name, r.levelname, r.getMessage()) for r in caplog.records] == [
+        ("weasyprint", "ERROR", "Kept, as an error")
+    ]
+
+
 # --- The preview, rendered once per content ----------------------------------------------
 
 
