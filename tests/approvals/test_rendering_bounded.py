@@ -8,6 +8,7 @@ seconds.
 """
 
 import ctypes
+import errno
 import html
 import logging
 import multiprocessing
@@ -19,13 +20,15 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from io import BytesIO
 from urllib.parse import urljoin
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.files.storage import default_storage
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -94,6 +97,18 @@ def renders(monkeypatch) -> list[str]:
 
     monkeypatch.setattr(pdf, "html_to_pdf", counting)
     return seen
+
+
+def kept_previews(decision) -> dict[str, bytes]:
+    """The files kept in the record's preview folder, by name, with their bytes."""
+    folder = f"previews/{decision.pk}"
+    if not default_storage.exists(folder):
+        return {}
+    kept = {}
+    for name in default_storage.listdir(folder)[1]:
+        with default_storage.open(f"{folder}/{name}", "rb") as stored:
+            kept[f"{folder}/{name}"] = stored.read()
+    return kept
 
 
 def text_of(data: bytes) -> str:
@@ -246,9 +261,9 @@ def test_finding_d_submission_renders_the_preview_once_and_keeps_it(
     )
     assert response.status_code == 302
     [document] = renders
-    kept = previews.preview_name(decision, document)
-    with default_storage.open(kept, "rb") as stored:
-        assert "Fleet tablets" in text_of(stored.read())
+    [(name, data)] = kept_previews(decision).items()
+    assert name == previews.preview_name(decision, document, data)
+    assert "Fleet tablets" in text_of(data)
 
 
 # --- The limits of a rendering -----------------------------------------------------------
@@ -394,8 +409,8 @@ def test_finding_d_the_preview_is_rendered_once_per_content(client, officer, ren
     assert "no-store" in first["Cache-Control"]
     assert "1.1. The cells leak." in text_of(first.content)
     [document] = renders
-    kept = previews.preview_name(decision, document)
-    assert default_storage.exists(kept)
+    kept = previews.preview_name(decision, document, first.content)
+    assert kept_previews(decision) == {kept: first.content}
 
     # Unchanged: served as kept, nothing rendered.
     second = client.get(url)
@@ -415,10 +430,9 @@ def test_finding_d_the_preview_is_rendered_once_per_content(client, officer, ren
     assert len(renders) == 2
     assert "1.1. The cells leak and the roof too." in text_of(third.content)
     # The new one kept, the old one gone.
-    assert default_storage.listdir(f"previews/{decision.pk}")[1] == [
-        previews.preview_name(decision, renders[1]).rsplit("/", 1)[1]
-    ]
-    assert not default_storage.exists(kept)
+    assert kept_previews(decision) == {
+        previews.preview_name(decision, renders[1], third.content): third.content
+    }
 
 
 def test_finding_d_a_preview_over_the_limits_answers_503_with_the_reason(
@@ -431,8 +445,104 @@ def test_finding_d_a_preview_over_the_limits_answers_503_with_the_reason(
     assert "The PDF would be larger than 20,000 bytes." in response.content.decode()
     assert "no-store" in response["Cache-Control"]
     # Nothing kept of a failed rendering.
-    folder = f"previews/{long_record.pk}"
-    assert not default_storage.exists(folder) or default_storage.listdir(folder)[1] == []
+    assert kept_previews(long_record) == {}
+
+
+@pytest.fixture
+def small_record(officer):
+    decision = DecisionFactory(
+        drafting_officer=officer, title="Custody suite refit", introduction="The cells leak."
+    )
+    SupportingReportFactory(decision=decision)
+    return decision_with_parts(pk=decision.pk)
+
+
+def test_finding_d_a_kept_preview_cut_short_is_never_served_but_rendered_again(
+    small_record, renders
+):
+    whole = previews.preview_pdf(decision=small_record)
+    [document] = renders
+    name = previews.preview_name(small_record, document, whole)
+    # As a reader found it while another request wrote it, or as a failed write left it.
+    default_storage.delete(name)
+    assert default_storage.save(name, ContentFile(whole[: len(whole) // 3])) == name
+
+    served = previews.preview_pdf(decision=small_record)
+    assert len(renders) == 2
+    assert "1.1. The cells leak." in text_of(served)
+    assert len(PdfReader(BytesIO(served)).pages) == len(PdfReader(BytesIO(whole)).pages)
+    # The short file gone; the whole one kept in its place, and served as kept.
+    assert kept_previews(small_record) == {
+        previews.preview_name(small_record, document, served): served
+    }
+    assert previews.preview_pdf(decision=small_record) == served
+    assert len(renders) == 2
+
+
+def test_finding_d_a_kept_preview_whose_bytes_changed_is_never_served(small_record, renders):
+    whole = previews.preview_pdf(decision=small_record)
+    name = previews.preview_name(small_record, renders[0], whole)
+    default_storage.delete(name)
+    # As long as the whole one, one byte in its middle other.
+    middle = len(whole) // 2
+    changed = whole[:middle] + bytes([whole[middle] ^ 1]) + whole[middle + 1 :]
+    default_storage.save(name, ContentFile(changed))
+    served = previews.preview_pdf(decision=small_record)
+    assert len(renders) == 2
+    assert served != changed
+    assert list(kept_previews(small_record).values()) == [served]
+
+
+def test_finding_d_a_preview_whose_write_fails_is_served_and_nothing_of_it_kept(
+    small_record, renders, monkeypatch
+):
+    # The disk fills halfway through the write.
+    real_save = FileSystemStorage._save
+
+    def half_then_full(storage, name, content):
+        real_save(storage, name, ContentFile(content.read()[:1000]))
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(FileSystemStorage, "_save", half_then_full)
+    served = previews.preview_pdf(decision=small_record)
+    assert "1.1. The cells leak." in text_of(served)
+    assert kept_previews(small_record) == {}
+    # Rendered again next time, and kept once the disk has room.
+    monkeypatch.setattr(FileSystemStorage, "_save", real_save)
+    again = previews.preview_pdf(decision=small_record)
+    assert len(renders) == 2
+    assert list(kept_previews(small_record).values()) == [again]
+
+
+def test_finding_d_a_preview_being_kept_is_never_read_in_part(small_record):
+    # A reader of the file system reads the preview's name again and again while it is
+    # written: it finds no file or the whole one, never the first megabytes of it.
+    # (Django's storage writes in chunks under the final name: a reader got 2.7 of 8 MB.)
+    data = os.urandom(8 * 1024 * 1024)
+    name = previews.preview_name(small_record, "<html></html>", data)
+    path = default_storage.path(name)
+    partial, stop = [], threading.Event()
+
+    def read():
+        while not stop.is_set():
+            try:
+                with open(path, "rb") as kept:
+                    length = len(kept.read())
+            except FileNotFoundError:
+                continue
+            if length != len(data):
+                partial.append(length)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        for _ in range(3):
+            assert previews._keep(name, data)
+    finally:
+        stop.set()
+        reader.join()
+    assert partial == []
+    assert kept_previews(small_record) == {name: data}
 
 
 def test_renders_started_from_threads_at_once_each_get_their_own_pdf(children):
@@ -498,7 +608,7 @@ def read_line(stream, seconds: float) -> str:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-def test_the_rendering_process_ends_when_its_parent_is_killed(tmp_path):
+def test_finding_d_the_rendering_process_ends_when_its_parent_is_killed(tmp_path):
     # The parent is a real process, killed as a worker is (SIGKILL) while its child
     # renders. Before, the child kept the parent's end of the pipe open itself and
     # waited on it forever, under PID 1, with the web process's sockets.
@@ -533,7 +643,9 @@ def test_the_rendering_process_ends_when_its_parent_is_killed(tmp_path):
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-def test_the_rendering_process_holds_no_descriptor_of_its_parent_but_its_pipe(monkeypatch):
+def test_finding_d_the_rendering_process_holds_no_descriptor_of_its_parent_but_its_pipe(
+    monkeypatch,
+):
     # Held while it waits for the stylesheet: its descriptors are read from /proc. The
     # test process has many open (the database, temporary files, this pipe's other end).
     open_here = open(__file__, "rb")  # noqa: SIM115 - held open for the fork to inherit
@@ -575,7 +687,7 @@ def _report_bounds(connection, parent_pid: int) -> None:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux's prctl and /proc")
-def test_the_rendering_process_dies_with_its_parent_and_within_a_processor_limit():
+def test_finding_d_the_rendering_process_dies_with_its_parent_and_within_a_processor_limit():
     context = multiprocessing.get_context("fork")
     connection, child_end = context.Pipe(duplex=True)
     process = context.Process(target=_report_bounds, args=(child_end, os.getpid()))
