@@ -136,6 +136,9 @@ def detach_from_parent(connection, parent_pid: int, timeout: float) -> None:
     if os.getppid() != parent_pid:
         os._exit(1)
     seconds = math.ceil(timeout) + CPU_MARGIN
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    if hard != resource.RLIM_INFINITY:
+        seconds = min(seconds, hard)  # a process may lower its hard limit, never raise it
     resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds))
     # A kill by the processor limit leaves no core file of a copy of the web process.
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
