@@ -22,6 +22,7 @@ import mimetypes
 import multiprocessing
 import multiprocessing.connection
 import multiprocessing.context
+import os
 import re
 import threading
 import time
@@ -225,7 +226,12 @@ def _render_in_child(html: str, *, timeout: float, max_bytes: int, max_memory: i
     from .pdf_render import child_main, send
 
     connection, child_end = context.Pipe(duplex=True)
-    process = context.Process(target=child_main, args=(child_end,), name="pdf-render", daemon=True)
+    process = context.Process(
+        target=child_main,
+        args=(child_end, os.getpid(), timeout),
+        name="pdf-render",
+        daemon=True,
+    )
     try:
         process.start()
         # The child holds its own end; closing ours lets a dead child read as EOF.
@@ -270,7 +276,7 @@ def _answer(connection, process, *, timeout: float, max_bytes: int) -> bytes:
                 send(connection, "file", media_type)
                 connection.send_bytes(content)
         elif kind == "log":
-            logging.getLogger(str(message[1])).log(int(message[2]), "%s", message[3])
+            log_from_child(message)
         elif kind == "pdf":
             if message[1] > max_bytes:
                 raise PdfRenderError(f"The PDF would be larger than {_size(max_bytes)}")
@@ -284,6 +290,33 @@ def _answer(connection, process, *, timeout: float, max_bytes: int) -> bytes:
             )
         else:
             raise PdfRenderError(str(message[2]))
+
+
+# The loggers a child may log under (approvals/pdf_render.py FORWARDED_LOGGERS), and
+# each below the names; the most a child's message may say.
+CHILD_LOGGERS = ("weasyprint", "fontTools")
+MAX_CHILD_LOG = 2000
+
+
+def log_from_child(message: list) -> None:
+    """Log a child's ["log", logger, level, text] as the parent's own, within bounds.
+
+    The child renders hostile content: it may log only under WeasyPrint's and
+    fontTools' loggers (or theirs below them), only as a warning or an error (a level
+    above ERROR is logged as ERROR, one between as WARNING), and a short text.
+    Anything else is dropped.
+    """
+    if len(message) != 4:
+        return
+    _, name, level, text = message
+    if not isinstance(name, str) or not any(
+        name == logger or name.startswith(f"{logger}.") for logger in CHILD_LOGGERS
+    ):
+        return
+    if type(level) is not int or level < logging.WARNING or not isinstance(text, str):
+        return
+    level = logging.ERROR if level >= logging.ERROR else logging.WARNING
+    logging.getLogger(name).log(level, "%s", text[:MAX_CHILD_LOG])
 
 
 def _stopped(exitcode: int | None) -> str:

@@ -10,7 +10,8 @@ any connection. It asks the process that started it for each file WeasyPrint nee
     parent → child   ["render", html, base_url, max_bytes, max_memory]
     child → parent   ["fetch", url]                 parent → child  ["file", type], bytes
                                                     or              ["refused", message]
-    child → parent   ["log", logger, level, message]     a warning of WeasyPrint's
+    child → parent   ["log", logger, level, message]     a warning of WeasyPrint's or
+                                                         fontTools'
     child → parent   ["pdf", length], then the PDF's bytes
                  or  ["error", kind, message]      kind: "too_large", "memory", "failed"
 
@@ -19,11 +20,15 @@ a child that rendering hostile content had subverted could make the parent unpic
 anything, while JSON gives it only lists, strings and numbers.
 """
 
+import ctypes
 import gc
 import io
 import json
 import logging
+import math
+import os
 import resource
+import signal
 
 import weasyprint
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
@@ -77,6 +82,16 @@ class ParentFetcher(URLFetcher):
         return URLFetcherResponse(url, content, {"Content-Type": answer[1]})
 
 
+# The loggers whose warnings the child sends to the parent (the parent logs nothing else).
+FORWARDED_LOGGERS = ("weasyprint", "fontTools")
+
+# Seconds of processor time past the parent's time limit before the kernel kills the
+# child (RLIMIT_CPU): a last bound should both the parent and its death signal fail.
+CPU_MARGIN = 5
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
 class ForwardToParent(logging.Handler):
     """WeasyPrint's warnings and errors, logged again by the parent under the same name."""
 
@@ -88,8 +103,54 @@ class ForwardToParent(logging.Handler):
         send(self.connection, "log", record.name, record.levelno, record.getMessage()[:2000])
 
 
-def child_main(connection) -> None:
-    """Render the one document the parent sends, answer, and end."""
+def _die_with_parent() -> None:
+    """Ask the kernel to kill this process when the thread that forked it ends (Linux
+    only; elsewhere nothing, and the closed pipe and the processor limit still bound it)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+def detach_from_parent(connection, parent_pid: int, timeout: float) -> None:
+    """Keep nothing of the parent's but this pipe, and end with it.
+
+    The fork inherits every descriptor of the web process: the other end of this very
+    pipe (so that, were the parent to die, the child would wait forever on a pipe it
+    holds open itself), its database connection, the server's listening socket. All but
+    standard input, output and error and the child's own end are closed, before
+    WeasyPrint opens anything. The objects of the parent that own those descriptors
+    are never used here nor freed (the child ends with os._exit, its collector off), so
+    none is closed again by number.
+
+    Then the child dies with the parent: by the kernel's death signal where there is
+    one, at once if the parent is already gone, and at worst when its processor time
+    passes the parent's time limit by CPU_MARGIN seconds.
+    """
+    own = connection.fileno()
+    os.closerange(3, own)
+    os.closerange(own + 1, os.sysconf("SC_OPEN_MAX"))
+    _die_with_parent()
+    # Died between the fork and the line above: the death signal would never come.
+    if os.getppid() != parent_pid:
+        os._exit(1)
+    seconds = math.ceil(timeout) + CPU_MARGIN
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    if hard != resource.RLIM_INFINITY:
+        seconds = min(seconds, hard)  # a process may lower its hard limit, never raise it
+    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds))
+    # A kill by the processor limit leaves no core file of a copy of the web process.
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def child_main(connection, parent_pid: int, timeout: float) -> None:
+    """Render the one document the parent sends, answer, and end.
+
+    `parent_pid` is the process that forked this one; `timeout` its time limit in
+    seconds (detach_from_parent).
+    """
+    detach_from_parent(connection, parent_pid, timeout)
     # The child is a copy of the web process: a collection would walk (and so copy,
     # page by page) the whole of the parent's memory. It lives for one rendering,
     # bounded in time and memory, and gives everything back when it ends.
@@ -99,9 +160,10 @@ def child_main(connection) -> None:
         # Address space: an allocation past it fails (MemoryError) rather than the
         # machine swapping; the parent still has its own time limit.
         resource.setrlimit(resource.RLIMIT_AS, (max_memory, max_memory))
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(ForwardToParent(connection))
-    logger.propagate = False
+    for name in FORWARDED_LOGGERS:
+        logger = logging.getLogger(name)
+        logger.addHandler(ForwardToParent(connection))
+        logger.propagate = False
     buffer = CappedBuffer(max_bytes)
     try:
         document = weasyprint.HTML(

@@ -7,20 +7,32 @@ waited for: the time limit is a fraction of a second against a rendering that ta
 seconds.
 """
 
+import ctypes
+import errno
 import html
 import logging
 import multiprocessing
 import os
 import re
+import resource
+import select
 import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
 from io import BytesIO
+from urllib.parse import urljoin
 
 import pytest
-from django.core.files.storage import default_storage
+from django.conf import settings as django_settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.urls import reverse
 from pypdf import PdfReader
 
-from approvals import pdf, previews
+from approvals import pdf, pdf_render, previews
 from approvals.selectors import decision_with_parts
 from approvals.services import decision_submit
 from core.errors import DomainError
@@ -85,6 +97,18 @@ def renders(monkeypatch) -> list[str]:
 
     monkeypatch.setattr(pdf, "html_to_pdf", counting)
     return seen
+
+
+def kept_previews(decision) -> dict[str, bytes]:
+    """The files kept in the record's preview folder, by name, with their bytes."""
+    folder = f"previews/{decision.pk}"
+    if not default_storage.exists(folder):
+        return {}
+    kept = {}
+    for name in default_storage.listdir(folder)[1]:
+        with default_storage.open(f"{folder}/{name}", "rb") as stored:
+            kept[f"{folder}/{name}"] = stored.read()
+    return kept
 
 
 def text_of(data: bytes) -> str:
@@ -237,9 +261,9 @@ def test_finding_d_submission_renders_the_preview_once_and_keeps_it(
     )
     assert response.status_code == 302
     [document] = renders
-    kept = previews.preview_name(decision, document)
-    with default_storage.open(kept, "rb") as stored:
-        assert "Fleet tablets" in text_of(stored.read())
+    [(name, data)] = kept_previews(decision).items()
+    assert name == previews.preview_name(decision, document, data)
+    assert "Fleet tablets" in text_of(data)
 
 
 # --- The limits of a rendering -----------------------------------------------------------
@@ -310,6 +334,65 @@ def test_the_renderers_warnings_are_logged_by_the_web_process(caplog):
     assert any(r.name == "weasyprint" and "colour" in r.getMessage() for r in caplog.records)
 
 
+@pytest.mark.parametrize(
+    ("message", "logged"),
+    [
+        (["log", "weasyprint", logging.WARNING, "Ignored colour"], ("weasyprint", "WARNING")),
+        (["log", "weasyprint.css", logging.ERROR, "Bad"], ("weasyprint.css", "ERROR")),
+        (["log", "fontTools.subset", logging.WARNING, "Glyph"], ("fontTools.subset", "WARNING")),
+        # Capped: a child raises no CRITICAL alarm, nor a level of its own.
+        (["log", "weasyprint", logging.CRITICAL, "Alarm"], ("weasyprint", "ERROR")),
+        (["log", "weasyprint", 35, "Between"], ("weasyprint", "WARNING")),
+        # Dropped: another logger, one only named alike, below a warning, not a number.
+        (["log", "django.security.csrf", logging.ERROR, "Forged"], None),
+        (["log", "", logging.ERROR, "Root"], None),
+        (["log", "weasyprintx", logging.ERROR, "Alike"], None),
+        (["log", "weasyprint", logging.INFO, "Chatter"], None),
+        (["log", "weasyprint", "40", "A string"], None),
+        (["log", "weasyprint", True, "A truth"], None),
+        (["log", ["weasyprint"], logging.ERROR, "A list"], None),
+        (["log", "weasyprint", logging.ERROR, {"not": "text"}], None),
+        (["log", "weasyprint", logging.ERROR], None),
+    ],
+)
+def test_a_childs_log_message_is_logged_only_under_the_renderers_names(caplog, message, logged):
+    with caplog.at_level(logging.DEBUG):
+        pdf.log_from_child(message)
+    assert [(r.name, r.levelname) for r in caplog.records] == ([logged] if logged else [])
+
+
+def test_a_childs_log_message_is_cut_short(caplog):
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        pdf.log_from_child(["log", "weasyprint", logging.WARNING, "x" * 100_000])
+    [record] = caplog.records
+    assert record.getMessage() == "x" * pdf.MAX_CHILD_LOG
+
+
+def _subverted_child(connection) -> None:
+    # A child that rendering hostile content had taken over: it logs as it pleases.
+    pdf_render.send(connection, "log", "django.security.csrf", logging.CRITICAL, "Forged")
+    pdf_render.send(connection, "log", "weasyprint", logging.CRITICAL, "Kept, as an error")
+    pdf_render.send(connection, "pdf", 5)
+    connection.send_bytes(b"%PDF-")
+
+
+def test_a_crafted_log_message_through_the_pipe_is_dropped(caplog):
+    context = multiprocessing.get_context("fork")
+    connection, child_end = context.Pipe(duplex=True)
+    process = context.Process(target=_subverted_child, args=(child_end,))
+    process.start()
+    child_end.close()
+    try:
+        with caplog.at_level(logging.DEBUG):
+            assert pdf._answer(connection, process, timeout=30, max_bytes=100) == b"%PDF-"
+    finally:
+        connection.close()
+        process.join()
+    assert [(r.name, r.levelname, r.getMessage()) for r in caplog.records] == [
+        ("weasyprint", "ERROR", "Kept, as an error")
+    ]
+
+
 # --- The preview, rendered once per content ----------------------------------------------
 
 
@@ -326,8 +409,8 @@ def test_finding_d_the_preview_is_rendered_once_per_content(client, officer, ren
     assert "no-store" in first["Cache-Control"]
     assert "1.1. The cells leak." in text_of(first.content)
     [document] = renders
-    kept = previews.preview_name(decision, document)
-    assert default_storage.exists(kept)
+    kept = previews.preview_name(decision, document, first.content)
+    assert kept_previews(decision) == {kept: first.content}
 
     # Unchanged: served as kept, nothing rendered.
     second = client.get(url)
@@ -347,10 +430,9 @@ def test_finding_d_the_preview_is_rendered_once_per_content(client, officer, ren
     assert len(renders) == 2
     assert "1.1. The cells leak and the roof too." in text_of(third.content)
     # The new one kept, the old one gone.
-    assert default_storage.listdir(f"previews/{decision.pk}")[1] == [
-        previews.preview_name(decision, renders[1]).rsplit("/", 1)[1]
-    ]
-    assert not default_storage.exists(kept)
+    assert kept_previews(decision) == {
+        previews.preview_name(decision, renders[1], third.content): third.content
+    }
 
 
 def test_finding_d_a_preview_over_the_limits_answers_503_with_the_reason(
@@ -363,8 +445,104 @@ def test_finding_d_a_preview_over_the_limits_answers_503_with_the_reason(
     assert "The PDF would be larger than 20,000 bytes." in response.content.decode()
     assert "no-store" in response["Cache-Control"]
     # Nothing kept of a failed rendering.
-    folder = f"previews/{long_record.pk}"
-    assert not default_storage.exists(folder) or default_storage.listdir(folder)[1] == []
+    assert kept_previews(long_record) == {}
+
+
+@pytest.fixture
+def small_record(officer):
+    decision = DecisionFactory(
+        drafting_officer=officer, title="Custody suite refit", introduction="The cells leak."
+    )
+    SupportingReportFactory(decision=decision)
+    return decision_with_parts(pk=decision.pk)
+
+
+def test_finding_d_a_kept_preview_cut_short_is_never_served_but_rendered_again(
+    small_record, renders
+):
+    whole = previews.preview_pdf(decision=small_record)
+    [document] = renders
+    name = previews.preview_name(small_record, document, whole)
+    # As a reader found it while another request wrote it, or as a failed write left it.
+    default_storage.delete(name)
+    assert default_storage.save(name, ContentFile(whole[: len(whole) // 3])) == name
+
+    served = previews.preview_pdf(decision=small_record)
+    assert len(renders) == 2
+    assert "1.1. The cells leak." in text_of(served)
+    assert len(PdfReader(BytesIO(served)).pages) == len(PdfReader(BytesIO(whole)).pages)
+    # The short file gone; the whole one kept in its place, and served as kept.
+    assert kept_previews(small_record) == {
+        previews.preview_name(small_record, document, served): served
+    }
+    assert previews.preview_pdf(decision=small_record) == served
+    assert len(renders) == 2
+
+
+def test_finding_d_a_kept_preview_whose_bytes_changed_is_never_served(small_record, renders):
+    whole = previews.preview_pdf(decision=small_record)
+    name = previews.preview_name(small_record, renders[0], whole)
+    default_storage.delete(name)
+    # As long as the whole one, one byte in its middle other.
+    middle = len(whole) // 2
+    changed = whole[:middle] + bytes([whole[middle] ^ 1]) + whole[middle + 1 :]
+    default_storage.save(name, ContentFile(changed))
+    served = previews.preview_pdf(decision=small_record)
+    assert len(renders) == 2
+    assert served != changed
+    assert list(kept_previews(small_record).values()) == [served]
+
+
+def test_finding_d_a_preview_whose_write_fails_is_served_and_nothing_of_it_kept(
+    small_record, renders, monkeypatch
+):
+    # The disk fills halfway through the write.
+    real_save = FileSystemStorage._save
+
+    def half_then_full(storage, name, content):
+        real_save(storage, name, ContentFile(content.read()[:1000]))
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(FileSystemStorage, "_save", half_then_full)
+    served = previews.preview_pdf(decision=small_record)
+    assert "1.1. The cells leak." in text_of(served)
+    assert kept_previews(small_record) == {}
+    # Rendered again next time, and kept once the disk has room.
+    monkeypatch.setattr(FileSystemStorage, "_save", real_save)
+    again = previews.preview_pdf(decision=small_record)
+    assert len(renders) == 2
+    assert list(kept_previews(small_record).values()) == [again]
+
+
+def test_finding_d_a_preview_being_kept_is_never_read_in_part(small_record):
+    # A reader of the file system reads the preview's name again and again while it is
+    # written: it finds no file or the whole one, never the first megabytes of it.
+    # (Django's storage writes in chunks under the final name: a reader got 2.7 of 8 MB.)
+    data = os.urandom(8 * 1024 * 1024)
+    name = previews.preview_name(small_record, "<html></html>", data)
+    path = default_storage.path(name)
+    partial, stop = [], threading.Event()
+
+    def read():
+        while not stop.is_set():
+            try:
+                with open(path, "rb") as kept:
+                    length = len(kept.read())
+            except FileNotFoundError:
+                continue
+            if length != len(data):
+                partial.append(length)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        for _ in range(3):
+            assert previews._keep(name, data)
+    finally:
+        stop.set()
+        reader.join()
+    assert partial == []
+    assert kept_previews(small_record) == {name: data}
 
 
 def test_renders_started_from_threads_at_once_each_get_their_own_pdf(children):
@@ -383,3 +561,161 @@ def test_renders_started_from_threads_at_once_each_get_their_own_pdf(children):
     assert len(set(children)) == 4
     for pid in children:
         assert_gone(pid)
+
+
+# --- The rendering process ends with its parent --------------------------------------------
+
+SMALL_DOCUMENT = (
+    '<!DOCTYPE html><html lang="en-GB"><head><title>Held</title>'
+    '<link rel="stylesheet" href="{stylesheet}"></head><body><p>Held.</p></body></html>'
+)
+
+# A web process that starts a rendering and, when the child asks it for the stylesheet,
+# says the child's process id and waits there (for its SIGKILL): the child is mid-render,
+# waiting on the pipe.
+HOLDING_PARENT = textwrap.dedent(
+    """
+    import multiprocessing, sys, time
+    import django
+    django.setup()
+    from approvals import pdf
+
+    def hold(url):
+        [child] = multiprocessing.active_children()
+        print(child.pid, flush=True)
+        time.sleep(600)
+
+    pdf.read_static_file = hold
+    pdf.html_to_pdf(sys.argv[1])
+    """
+)
+
+
+def gone(pid: int) -> bool:
+    """No such process, or one that has ended and waits only to be reaped (a zombie:
+    this container's first process may never reap the orphans given to it)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            state = stat.read().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return True
+    return state in ("Z", "X")
+
+
+def read_line(stream, seconds: float) -> str:
+    ready, _, _ = select.select([stream], [], [], seconds)
+    return stream.readline() if ready else ""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_finding_d_the_rendering_process_ends_when_its_parent_is_killed(tmp_path):
+    # The parent is a real process, killed as a worker is (SIGKILL) while its child
+    # renders. Before, the child kept the parent's end of the pipe open itself and
+    # waited on it forever, under PID 1, with the web process's sockets.
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DJANGO_MEDIA_ROOT": str(tmp_path),
+        "PYTHONPATH": str(django_settings.BASE_DIR),
+    }
+    document = SMALL_DOCUMENT.format(stylesheet=urljoin(pdf.static_base_url(), pdf.STYLESHEET))
+    parent = subprocess.Popen(  # noqa: S603 - this interpreter, the script above
+        [sys.executable, "-c", HOLDING_PARENT, document],
+        cwd=django_settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        line = read_line(parent.stdout, 60)
+        assert line.strip().isdigit(), "the parent never started its rendering"
+        child = int(line)
+        assert not gone(child)
+    finally:
+        parent.kill()
+        parent.wait()
+        parent.stdout.close()
+    deadline = time.monotonic() + 10
+    while not gone(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert gone(child), f"rendering process {child} outlived its parent"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_finding_d_the_rendering_process_holds_no_descriptor_of_its_parent_but_its_pipe(
+    monkeypatch,
+):
+    # Held while it waits for the stylesheet: its descriptors are read from /proc. The
+    # test process has many open (the database, temporary files, this pipe's other end).
+    open_here = open(__file__, "rb")  # noqa: SIM115 - held open for the fork to inherit
+    seen = {}
+    answer, read = pdf._answer, pdf.read_static_file
+
+    def spy(connection, process, **kwargs):
+        seen["parent_end"] = os.fstat(connection.fileno()).st_ino
+        seen["pid"] = process.pid
+        return answer(connection, process, **kwargs)
+
+    def inspect(url):
+        folder = f"/proc/{seen['pid']}/fd"
+        seen["fds"] = {int(fd): os.readlink(f"{folder}/{fd}") for fd in os.listdir(folder)}
+        return read(url)
+
+    monkeypatch.setattr(pdf, "_answer", spy)
+    monkeypatch.setattr(pdf, "read_static_file", inspect)
+    try:
+        document = SMALL_DOCUMENT.format(stylesheet=urljoin(pdf.static_base_url(), pdf.STYLESHEET))
+        assert pdf.html_to_pdf(document).startswith(b"%PDF-")
+    finally:
+        open_here.close()
+    fds = seen["fds"]
+    # Standard input (/dev/null), output and error, and one socket: its own end.
+    assert fds[0] == os.devnull
+    [(number, own)] = [(fd, target) for fd, target in fds.items() if fd > 2]
+    assert re.fullmatch(r"socket:\[\d+\]", own), own
+    assert own != f"socket:[{seen['parent_end']}]"
+    assert_gone(seen["pid"])
+
+
+def _report_bounds(connection, parent_pid: int) -> None:
+    # In a forked child, as child_main begins: what the kernel holds for it.
+    pdf_render.detach_from_parent(connection, parent_pid, 0.05)
+    signal_number = ctypes.c_int()
+    ctypes.CDLL(None).prctl(2, ctypes.byref(signal_number), 0, 0, 0)  # PR_GET_PDEATHSIG
+    pdf_render.send(connection, signal_number.value, resource.getrlimit(resource.RLIMIT_CPU))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux's prctl and /proc")
+def test_finding_d_the_rendering_process_dies_with_its_parent_and_within_a_processor_limit():
+    context = multiprocessing.get_context("fork")
+    connection, child_end = context.Pipe(duplex=True)
+    process = context.Process(target=_report_bounds, args=(child_end, os.getpid()))
+    process.start()
+    child_end.close()
+    try:
+        assert connection.poll(30)
+        death_signal, cpu_limit = pdf_render.receive(connection)
+    finally:
+        connection.close()
+        process.join()
+    assert death_signal == signal.SIGKILL
+    # The time limit (0.05 s here) rounded up, and the margin.
+    assert cpu_limit == [1 + pdf_render.CPU_MARGIN] * 2
+    assert process.exitcode == 0
+
+
+def test_a_rendering_process_whose_parent_is_already_gone_ends_at_once():
+    # Its parent changed before it could ask for the death signal: it ends, unasked.
+    context = multiprocessing.get_context("fork")
+    connection, child_end = context.Pipe(duplex=True)
+    process = context.Process(target=_report_bounds, args=(child_end, os.getpid() + 1))
+    process.start()
+    child_end.close()
+    try:
+        process.join(30)
+        with pytest.raises(EOFError):  # nothing said before it ended
+            connection.recv_bytes()
+    finally:
+        connection.close()
+    assert process.exitcode == 1
