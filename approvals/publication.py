@@ -155,6 +155,12 @@ def _claim(
     The record and None when this run may render it; else the record (None if another
     run holds its lock) and why not. A claim older than stale_after() belongs to a
     process that stopped without a word: that is recorded as a failure first.
+
+    `now` is the run's time, which says whether the record is due; the claim is
+    stamped, and another's judged stale, by the clock at this moment. A run's `now`
+    is fixed when it starts, so after a long run its late claims, stamped with it,
+    looked stale at once to a retry and were taken over: a false failure and a
+    second render.
     """
     today = timezone.localdate(now)
     with transaction.atomic():
@@ -164,9 +170,10 @@ def _claim(
         # Re-checked under the lock: another run may have published it meanwhile.
         if policies.why_not_publish(decision, today=today):
             return decision, Outcome.NOT_DUE
+        claimed_at = timezone.now()
         if decision.publication_state == State.IN_PROGRESS:
             started = decision.publication_started_at
-            if started and started > now - stale_after():
+            if started and started > claimed_at - stale_after():
                 return decision, Outcome.BUSY
             _fail(
                 decision=decision,
@@ -179,10 +186,10 @@ def _claim(
                 now=now,
             )
         decision.publication_state = State.IN_PROGRESS
-        decision.publication_started_at = now
+        decision.publication_started_at = claimed_at
         # Not a new version of the record: only the claim, which the page shows.
         Decision.objects.filter(pk=decision.pk).update(
-            publication_state=State.IN_PROGRESS, publication_started_at=now
+            publication_state=State.IN_PROGRESS, publication_started_at=claimed_at
         )
     return decision, None
 
