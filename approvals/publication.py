@@ -35,7 +35,7 @@ from decisions.locking import decision_lock
 from decisions.models import Decision
 
 from . import notifications, policies, workflow
-from .models import Action
+from .models import Action, Notification
 from .pdf import PdfRenderError, render_part_one_pdf
 from .presenters import part_one_plain_text
 from .selectors import decision_with_parts
@@ -364,6 +364,11 @@ class PublishDueResult:
     published: list[Decision] = field(default_factory=list)
     failed: list[Decision] = field(default_factory=list)
     reminded: list[Decision] = field(default_factory=list)
+    # Mail recorded but never queued (notifications.never_queued), sent by this run:
+    # delivered, or failed (recorded on the mail, shown on its record's page, and
+    # tried again by the worker).
+    mailed: list[Notification] = field(default_factory=list)
+    mail_failed: list[Notification] = field(default_factory=list)
     # Unexpected errors (the database, the storage), one line each; logged in full.
     errors: list[str] = field(default_factory=list)
     # Records another run held at that moment (PostgreSQL): that run deals with them.
@@ -389,6 +394,16 @@ class PublishDueResult:
             f"will be published on {_long_date(d.deferred_until)}"
             for d in self.reminded
         ]
+        lines += [
+            f"Sent the mail never queued about {m.decision.reference} "
+            f'("{m.subject}") to {", ".join(m.recipients)}'
+            for m in self.mailed
+        ]
+        lines += [
+            f'The mail never queued about {m.decision.reference} ("{m.subject}") '
+            f"could not be sent: {m.last_error}. It is shown on the record's page."
+            for m in self.mail_failed
+        ]
         lines += self.errors
         if self.busy:
             lines.append(f"Left {self.busy} record(s) to another run that was dealing with them")
@@ -396,9 +411,11 @@ class PublishDueResult:
 
 
 def publish_due(*, now: datetime.datetime | None = None) -> PublishDueResult:
-    """Publish every approved record that is due, and remind drafting officers of deferrals
-    ending soon (PUBLICATION_REMINDER_DAYS, default 7). Idempotent, and safe to run twice
-    at once: each record is published or reminded under its row lock, once.
+    """Publish every approved record that is due, remind drafting officers of deferrals
+    ending soon (PUBLICATION_REMINDER_DAYS, default 7), and send the mail whose task was
+    never queued (notifications.never_queued). Idempotent, and safe to run twice at
+    once: each record is published or reminded under its row lock, once, and each
+    mail's try is claimed before it is sent (notifications.deliver).
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -424,7 +441,25 @@ def publish_due(*, now: datetime.datetime | None = None) -> PublishDueResult:
         decision = _remind(decision_id=decision_id, now=now)
         if decision is not None:
             result.reminded.append(decision)
+    _send_never_queued(result)
     return result
+
+
+def _send_never_queued(result: PublishDueResult) -> None:
+    """Send each mail recorded but never queued, once; a failure is kept on the mail
+    and the worker tries it again, as any other."""
+    # Imported here: the tasks module imports this one.
+    from .tasks import deliver_and_retry
+
+    for notification_id in notifications.never_queued():
+        try:
+            mail = deliver_and_retry(notification_id, untried_only=True)
+        except Exception as error:  # noqa: BLE001 - one mail's trouble must not stop the rest
+            logger.exception("Sending mail %s stopped by an error", notification_id)
+            result.errors.append(f"Sending mail {notification_id} stopped: {error!r}")
+            continue
+        if mail is not None:
+            (result.mail_failed if mail.delivered_at is None else result.mailed).append(mail)
 
 
 def _remind(*, decision_id: int, now: datetime.datetime) -> Decision | None:
