@@ -10,8 +10,10 @@ the mail until then.
 """
 
 import datetime
+import time
 
 import pytest
+from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import call_command
 from django.db import DatabaseError
 from django.urls import reverse
@@ -25,6 +27,7 @@ from core.roles import Role
 from decisions.models import Decision
 from tests.approvals.test_views import decide, text_of
 from tests.factories import PASSWORD
+from tests.threads import run_together
 
 # The approval commits for real, so that its on_commit callbacks run in the request.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("migration_data")]
@@ -174,3 +177,34 @@ def test_a_never_queued_mail_that_fails_is_kept_and_shown(
     assert "not delivered after 1 try: mail server down" in record_page(
         client, officer, at_clearance
     )
+
+
+class SlowMailServer(EmailBackend):
+    """Django's test mail backend, taking a moment to send, so that two runs sending
+    the same mail overlap."""
+
+    def send_messages(self, messages):
+        time.sleep(0.3)
+        return super().send_messages(messages)
+
+
+@pytest.mark.usefixtures("not_in_memory")
+def test_two_publish_due_runs_at_once_send_a_never_queued_mail_once(
+    at_clearance, people, settings, mailoutbox
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    notifications.notify_returned(decision=at_clearance, reason="Costs.", by=people[Role.FINANCE])
+    mail = Notification.objects.get(delivered_at__isnull=True)
+    Notification.objects.filter(pk=mail.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    settings.EMAIL_BACKEND = f"{__name__}.{SlowMailServer.__qualname__}"
+    mailoutbox.clear()
+
+    results = run_together(publish_due, publish_due)
+
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sorted(len(r.mailed) for r in results) == [0, 1]
+    assert [m.subject for m in mailoutbox] == [mail.subject]
+    mail.refresh_from_db()
+    assert mail.attempts == 1 and mail.delivered_at is not None
