@@ -16,7 +16,9 @@ class SignInView(auth_views.LoginView):
 
     def form_valid(self, form):
         # The sign-in's writes (the user's last sign-in and its history row, the new
-        # session) together: there is no transaction per request.
+        # session) together: there is no transaction per request. The password was
+        # checked, and a wrong one counted, in the form's own transaction, holding the
+        # account's row (accounts.forms.OneAttemptAtATimeMixin).
         with transaction.atomic():
             return super().form_valid(form)
 

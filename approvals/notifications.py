@@ -4,6 +4,9 @@ Each mail is recorded (Notification) in the transaction of the act it reports, a
 sent by the worker (approvals.tasks.deliver_notification) once that commits. A
 failing mail server never undoes the act: the failure is recorded on the mail, tried
 again with back-off, and shown on the record page until the mail is delivered.
+Nor does a queue that refuses the mail's task: the mail stays recorded and never
+tried, and publish_due sends it once it is older than NEVER_QUEUED_AFTER (shown on
+the record page until then too).
 """
 
 import datetime
@@ -12,8 +15,7 @@ import logging
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -30,6 +32,11 @@ logger = logging.getLogger(__name__)
 # tries in all, then the mail is left undelivered on the record page.
 RETRY_DELAYS = tuple(datetime.timedelta(minutes=minutes) for minutes in (1, 5, 30))
 
+# A mail never tried this long after it was recorded was never queued (the queue
+# refused it when its act committed), or the worker is not running: publish_due
+# sends it.
+NEVER_QUEUED_AFTER = datetime.timedelta(minutes=5)
+
 
 def _send(*, decision: Decision, subject: str, body: str, recipients: list[str]) -> None:
     recipients = sorted({address for address in recipients if address})
@@ -43,20 +50,30 @@ def _send(*, decision: Decision, subject: str, body: str, recipients: list[str])
         created_at=timezone.now(),
     )
     # Imported here: the tasks module imports this one.
-    from .tasks import deliver_notification
+    from .tasks import deliver_notification, enqueue_after_commit
 
-    transaction.on_commit(lambda: deliver_notification.enqueue(notification.pk))
+    enqueue_after_commit(deliver_notification, notification.pk)
 
 
-def deliver(*, notification_id: int) -> Notification | None:
+def deliver(*, notification_id: int, untried_only: bool = False) -> Notification | None:
     """Try to send a recorded mail once, and record the outcome on it; the mail, or None
-    when it is gone or already delivered."""
+    when it is gone, already delivered, being tried by another process, or (with
+    untried_only) tried before."""
     notification = Notification.objects.filter(
         pk=notification_id, delivered_at__isnull=True
     ).first()
-    if notification is None:
+    if notification is None or (untried_only and notification.attempts):
         return None
     now = timezone.now()
+    # The try is claimed before the mail goes: of two processes sending the same mail
+    # at once (the worker and publish_due, or two publish_due runs), the one that
+    # finds the count already moved leaves it. A process stopped while sending leaves
+    # the try counted, so the mail shows on the record page.
+    claimed = Notification.objects.filter(
+        pk=notification.pk, delivered_at__isnull=True, attempts=notification.attempts
+    ).update(attempts=F("attempts") + 1, last_attempt_at=now)
+    if not claimed:
+        return None
     notification.attempts += 1
     notification.last_attempt_at = now
     try:
@@ -73,15 +90,33 @@ def deliver(*, notification_id: int) -> Notification | None:
         notification.last_error = str(error) or error.__class__.__name__
     else:
         notification.delivered_at = now
-    notification.save(update_fields=["attempts", "last_attempt_at", "last_error", "delivered_at"])
+    notification.save(update_fields=["last_error", "delivered_at"])
     return notification
 
 
+def never_queued_filter() -> Q:
+    """Mail not delivered and never tried, recorded longer than NEVER_QUEUED_AFTER ago
+    (by the clock, whatever day a publish_due run is asked to act for)."""
+    return Q(
+        delivered_at__isnull=True,
+        attempts=0,
+        created_at__lt=timezone.now() - NEVER_QUEUED_AFTER,
+    )
+
+
+def never_queued() -> list[int]:
+    """The mail publish_due sends itself (never_queued_filter), oldest first."""
+    mail = Notification.objects.filter(never_queued_filter()).order_by("created_at", "pk")
+    return list(mail.values_list("pk", flat=True))
+
+
 def undelivered(*, decision: Decision) -> list[Notification]:
-    """The record's mail tried and not delivered (still being retried, or given up)."""
+    """The record's mail not delivered: tried and failed (still being retried, or given
+    up), or never tried long after it was recorded (never queued)."""
     return list(
         Notification.objects.filter(
-            decision=decision, delivered_at__isnull=True, attempts__gt=0
+            Q(delivered_at__isnull=True, attempts__gt=0) | never_queued_filter(),
+            decision=decision,
         ).order_by("created_at", "pk")
     )
 

@@ -35,7 +35,7 @@ from decisions.locking import decision_lock
 from decisions.models import Decision
 
 from . import notifications, policies, workflow
-from .models import Action
+from .models import Action, Notification
 from .pdf import PdfRenderError, render_part_one_pdf
 from .presenters import part_one_plain_text
 from .selectors import decision_with_parts
@@ -155,6 +155,12 @@ def _claim(
     The record and None when this run may render it; else the record (None if another
     run holds its lock) and why not. A claim older than stale_after() belongs to a
     process that stopped without a word: that is recorded as a failure first.
+
+    `now` is the run's time, which says whether the record is due; the claim is
+    stamped, and another's judged stale, by the clock at this moment. A run's `now`
+    is fixed when it starts, so after a long run its late claims, stamped with it,
+    looked stale at once to a retry and were taken over: a false failure and a
+    second render.
     """
     today = timezone.localdate(now)
     with transaction.atomic():
@@ -164,9 +170,10 @@ def _claim(
         # Re-checked under the lock: another run may have published it meanwhile.
         if policies.why_not_publish(decision, today=today):
             return decision, Outcome.NOT_DUE
+        claimed_at = timezone.now()
         if decision.publication_state == State.IN_PROGRESS:
             started = decision.publication_started_at
-            if started and started > now - stale_after():
+            if started and started > claimed_at - stale_after():
                 return decision, Outcome.BUSY
             _fail(
                 decision=decision,
@@ -179,10 +186,10 @@ def _claim(
                 now=now,
             )
         decision.publication_state = State.IN_PROGRESS
-        decision.publication_started_at = now
+        decision.publication_started_at = claimed_at
         # Not a new version of the record: only the claim, which the page shows.
         Decision.objects.filter(pk=decision.pk).update(
-            publication_state=State.IN_PROGRESS, publication_started_at=now
+            publication_state=State.IN_PROGRESS, publication_started_at=claimed_at
         )
     return decision, None
 
@@ -357,6 +364,11 @@ class PublishDueResult:
     published: list[Decision] = field(default_factory=list)
     failed: list[Decision] = field(default_factory=list)
     reminded: list[Decision] = field(default_factory=list)
+    # Mail recorded but never queued (notifications.never_queued), sent by this run:
+    # delivered, or failed (recorded on the mail, shown on its record's page, and
+    # tried again by the worker).
+    mailed: list[Notification] = field(default_factory=list)
+    mail_failed: list[Notification] = field(default_factory=list)
     # Unexpected errors (the database, the storage), one line each; logged in full.
     errors: list[str] = field(default_factory=list)
     # Records another run held at that moment (PostgreSQL): that run deals with them.
@@ -382,6 +394,16 @@ class PublishDueResult:
             f"will be published on {_long_date(d.deferred_until)}"
             for d in self.reminded
         ]
+        lines += [
+            f"Sent the mail never queued about {m.decision.reference} "
+            f'("{m.subject}") to {", ".join(m.recipients)}'
+            for m in self.mailed
+        ]
+        lines += [
+            f'The mail never queued about {m.decision.reference} ("{m.subject}") '
+            f"could not be sent: {m.last_error}. It is shown on the record's page."
+            for m in self.mail_failed
+        ]
         lines += self.errors
         if self.busy:
             lines.append(f"Left {self.busy} record(s) to another run that was dealing with them")
@@ -389,9 +411,11 @@ class PublishDueResult:
 
 
 def publish_due(*, now: datetime.datetime | None = None) -> PublishDueResult:
-    """Publish every approved record that is due, and remind drafting officers of deferrals
-    ending soon (PUBLICATION_REMINDER_DAYS, default 7). Idempotent, and safe to run twice
-    at once: each record is published or reminded under its row lock, once.
+    """Publish every approved record that is due, remind drafting officers of deferrals
+    ending soon (PUBLICATION_REMINDER_DAYS, default 7), and send the mail whose task was
+    never queued (notifications.never_queued). Idempotent, and safe to run twice at
+    once: each record is published or reminded under its row lock, once, and each
+    mail's try is claimed before it is sent (notifications.deliver).
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -417,7 +441,25 @@ def publish_due(*, now: datetime.datetime | None = None) -> PublishDueResult:
         decision = _remind(decision_id=decision_id, now=now)
         if decision is not None:
             result.reminded.append(decision)
+    _send_never_queued(result)
     return result
+
+
+def _send_never_queued(result: PublishDueResult) -> None:
+    """Send each mail recorded but never queued, once; a failure is kept on the mail
+    and the worker tries it again, as any other."""
+    # Imported here: the tasks module imports this one.
+    from .tasks import deliver_and_retry
+
+    for notification_id in notifications.never_queued():
+        try:
+            mail = deliver_and_retry(notification_id, untried_only=True)
+        except Exception as error:  # noqa: BLE001 - one mail's trouble must not stop the rest
+            logger.exception("Sending mail %s stopped by an error", notification_id)
+            result.errors.append(f"Sending mail {notification_id} stopped: {error!r}")
+            continue
+        if mail is not None:
+            (result.mail_failed if mail.delivered_at is None else result.mailed).append(mail)
 
 
 def _remind(*, decision_id: int, now: datetime.datetime) -> Decision | None:

@@ -34,7 +34,7 @@ from .clearance import CLEARANCE_LINES
 from .models import Action, ApprovalCycle, SignOff
 from .routing import ROUTE_FIELDS, NoRuleApplies, route_decision
 from .selectors import scheme_in_force
-from .tasks import publish_decision
+from .tasks import enqueue_after_commit, publish_decision
 from .workflow import next_stage, record_action, transition
 
 logger = logging.getLogger(__name__)
@@ -346,8 +346,8 @@ def decision_take(
         notifications.notify_decided(decision=decision)
         if approve:
             # Publication is its own work: a rendering failure never undoes the approval.
-            decision_id = decision.pk
-            transaction.on_commit(lambda: publish_decision.enqueue(decision_id))
+            # If it cannot be queued, the record stays pending for publish_due.
+            enqueue_after_commit(publish_decision, decision.pk)
     return decision
 
 

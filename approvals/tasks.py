@@ -10,6 +10,7 @@ cannot, and there publish_due is the only retry.
 import datetime
 import logging
 
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 from django_tasks.base import Task
@@ -20,6 +21,23 @@ from . import notifications
 from .publication import RETRY_DELAYS, decision_publish
 
 logger = logging.getLogger(__name__)
+
+
+def enqueue_after_commit(work: Task, *args) -> None:
+    """Enqueue the task once the current transaction commits (at once outside one).
+
+    Robust: if the queue refuses it (the database backend's table, a lost connection),
+    the act that committed stands and the request still answers as it would. Django
+    logs the error, naming the task and its arguments, and the work left undone is
+    found by publish_due: a publication still pending, a mail never tried.
+    """
+
+    def enqueue() -> None:
+        work.enqueue(*args)
+
+    # What Django's log names when the enqueue fails.
+    enqueue.__qualname__ = f"{work.name}.enqueue({', '.join(map(repr, args))})"
+    transaction.on_commit(enqueue, robust=True)
 
 
 def retry_later(
@@ -52,10 +70,10 @@ def publish_decision(decision_id: int) -> None:
         )
 
 
-@task()
-def deliver_notification(notification_id: int) -> None:
-    """Send one recorded mail; after a failure (recorded on it), try again later."""
-    notification = notifications.deliver(notification_id=notification_id)
+def deliver_and_retry(notification_id: int, *, untried_only: bool = False):
+    """Send one recorded mail (notifications.deliver); after a failure (recorded on it),
+    have the worker try again later. The mail, or None when there was nothing to send."""
+    notification = notifications.deliver(notification_id=notification_id, untried_only=untried_only)
     if notification is not None and notification.delivered_at is None:
         retry_later(
             deliver_notification,
@@ -63,3 +81,10 @@ def deliver_notification(notification_id: int) -> None:
             tries=notification.attempts,
             delays=notifications.RETRY_DELAYS,
         )
+    return notification
+
+
+@task()
+def deliver_notification(notification_id: int) -> None:
+    """Send one recorded mail; after a failure (recorded on it), try again later."""
+    deliver_and_retry(notification_id)

@@ -4,13 +4,18 @@ Lock order (PostgreSQL): every transition takes its row locks in this order, and
 no transaction takes them in another, so no two can wait for each other.
 
 1. The signer's user row, FOR NO KEY UPDATE (approvals.lockout.signing_locked), in
-   the signing steps and the admin's password change only: it queues one person's
-   signing attempts so that the lockout counts each wrong password before the next
-   is checked.
+   the signing steps and the admin's password change, and the named account's row in
+   sign-in, the site's and the admin's (accounts.forms.OneAttemptAtATimeMixin), only:
+   it queues one person's password checks so that the lockout counts each wrong
+   password before the next is checked.
 2. The record's row, and only its own row (decision_row_lock here, by every service
    that changes a record; approvals.publication takes the same row, FOR UPDATE, and
    no other row after it).
 3. In submission only, after the record: its reference series' row (the next number).
+
+Last, wherever a wrong password is counted, after lock 1 (and after the record in a
+signing step): django-axes' attempt row for the username and address, FOR UPDATE,
+taken by axes itself.
 
 Nothing else is row-locked. The rows a transition writes (sign-offs, actions,
 history) name users and the record; PostgreSQL checks those foreign keys at commit

@@ -3,7 +3,9 @@ periodic task (every few minutes to once a day). Safe to run twice at once.
 
 The safety net beside the worker (`manage.py db_worker`): it publishes every approved
 record that is due and not published, whatever became of its task, including one
-left in progress by a process that stopped (recorded as a failure first).
+left in progress by a process that stopped (recorded as a failure first). It also
+sends the mail whose task was never queued (the queue refused it when its act
+committed), once it is a few minutes old.
 
 Exit code 0 when everything due was published (or nothing was due); 1 when a
 publication failed (recorded on the record, retried on the next run) or on any
