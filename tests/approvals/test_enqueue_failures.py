@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks.base import Task
 
-from approvals import notifications, publication
+from approvals import notifications
 from approvals.models import Notification
 from approvals.publication import publish_due
 from core.roles import Role
@@ -37,16 +37,8 @@ NEVER_QUEUED = "it was never queued"
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def fake_renderer(monkeypatch):
-    def render(*, decision, draft=False):
-        return f"%PDF-fake {decision.reference}".encode()
-
-    monkeypatch.setattr(publication, "render_part_one_pdf", render)
+def _media(media):
+    pass
 
 
 @pytest.fixture

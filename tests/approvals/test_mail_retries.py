@@ -2,10 +2,8 @@
 when the mail server fails, and shown on the record page until it is delivered."""
 
 import datetime
-import signal
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -23,21 +21,6 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 DELIVER = "approvals.tasks.deliver_notification"
 BROKEN = "tests.approvals.broken_mail.Backend"
 WORKING = "django.core.mail.backends.locmem.EmailBackend"
-
-
-@pytest.fixture
-def worker(settings):
-    """Run `manage.py db_worker --batch` on the database backend; the test run's signal
-    handlers are put back afterwards."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-
-    def run() -> None:
-        call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
-
-    yield run
-    for sig, handler in saved.items():
-        signal.signal(sig, handler)
 
 
 @pytest.fixture

@@ -27,26 +27,19 @@ from approvals.models import Action
 from approvals.publication import decision_publish, publish_due
 from approvals.views_publication import publication_panel_context
 from decisions.models import Decision
+from tests.approvals.conftest import DATABASE_BACKEND
 from tests.threads import run_together
 
 Status = Decision.Status
 State = Decision.PublicationState
 ROOT = Path(__file__).resolve().parents[2]
-DATABASE_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 DUMMY_BACKEND = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def fake_renderer(monkeypatch):
-    def render(*, decision, draft=False):
-        return f"%PDF-fake {decision.reference}".encode()
-
-    monkeypatch.setattr(publication, "render_part_one_pdf", render)
+def _media(media):
+    pass
 
 
 @pytest.fixture

@@ -3,11 +3,9 @@
 and a failed publication is queued again with back-off."""
 
 import datetime
-import signal
 
 import pytest
 from django.core.files.storage import default_storage
-from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
@@ -22,28 +20,12 @@ from tests.test_security import run_manage
 # as a test's own transaction would be: the tests that run it commit for real.
 commits = pytest.mark.django_db(transaction=True)
 
-DATABASE_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 PUBLISH = "approvals.tasks.publish_decision"
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def worker(settings):
-    """Run `manage.py db_worker --batch`: every task that is due, then stop. The worker
-    installs its own signal handlers; the test run's are put back."""
-    settings.TASKS = DATABASE_BACKEND
-    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-
-    def run() -> None:
-        call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
-
-    yield run
-    for sig, handler in saved.items():
-        signal.signal(sig, handler)
+def _media(media):
+    pass
 
 
 def time_passes() -> None:
