@@ -2,8 +2,8 @@
 
 Makes a throwaway test database (test_<name> on PostgreSQL, a temporary file on SQLite)
 and --runs records at the decision maker's stage for each size: a small record (two
-short paragraphs) and a very large one (every Part 1 section near its 20,000-character
-limit, prose from PCD 1069, and 40 expenditure lines). Then the decision maker approves
+short paragraphs) and a very large one (the largest Part 1 submission accepts, 80,000
+characters spread over every section, prose from PCD 1069, and 40 expenditure lines). Then the decision maker approves
 each through Django's test client (the whole request: routing, middleware, form,
 password check, the deciding transaction, the enqueueing) and the script prints the
 median and the 95th percentile, beside the same figures for a trivial page (the sign-in
@@ -53,14 +53,15 @@ SECTIONS = [
 TARGET_MS = 300
 
 
-def large_section() -> str:
-    """Paragraphs of PCD 1069's prose, up to just under a section's 20,000 characters."""
+def large_section(limit: int = 19_500) -> str:
+    """Paragraphs of PCD 1069's prose, up to `limit` characters (a section may hold
+    20,000)."""
     words = REFERENCE_TEXT.read_text(encoding="utf-8").split()
     paragraphs, text = [], ""
     for start in range(0, 10**6, 60):
         chunk = words[start % len(words) : start % len(words) + 60]
         paragraph = " ".join(chunk)
-        if len(text) + len(paragraph) + 2 > 19_500:
+        if len(text) + len(paragraph) + 2 > limit:
             break
         paragraphs.append(paragraph)
         text = "\n\n".join(paragraphs)
@@ -71,6 +72,7 @@ def at_decision(officer, people, *, large: bool):
     """A record signed by the Chief Executive, waiting for the DMPC."""
     from approvals.services import decision_submit
     from decisions.models import DeclarationLine
+    from decisions.part_one_size import MAX_PART_ONE_CHARS
     from tests.factories import (
         DecisionFactory,
         DeclarationLineFactory,
@@ -79,7 +81,10 @@ def at_decision(officer, people, *, large: bool):
     )
     from tests.workflow import clear_all, sign_to_approval
 
-    fields = {name: large_section() for name in SECTIONS} if large else {}
+    # The largest Part 1 submission accepts (decisions.part_one_size: 80,000 characters
+    # in all), spread over the sections.
+    share = min(19_500, (MAX_PART_ONE_CHARS - 2_000) // len(SECTIONS))
+    fields = {name: large_section(share) for name in SECTIONS} if large else {}
     decision = DecisionFactory(drafting_officer=officer, publication_answered=True, **fields)
     RecommendationFactory(decision=decision)
     # £1,482,400 either way: a decision for the DMPC.
