@@ -49,9 +49,7 @@ def test_value_column_without_part_two_shows_only_the_public_total(
     assert "988,654.32" not in page and "987,654.32" not in page
 
 
-def test_value_column_with_part_two_shows_the_whole_total(
-    client, finance, with_confidential_line
-):
+def test_value_column_with_part_two_shows_the_whole_total(client, finance, with_confidential_line):
     client.force_login(finance)
     cell = value_cell(client, with_confidential_line)
     assert "£988,654.32" in cell
