@@ -1,6 +1,7 @@
 """The scheme of delegation, approval cycles, sign-offs and the action log."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
@@ -35,6 +36,20 @@ class Scheme(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}, version {self.version}"
+
+    def clean(self) -> None:
+        # scheme_dates_in_order, beside the end date. The constraint alone is checked by a
+        # form only when both dates are in it: once the scheme has routed a record its
+        # start date is read-only in the admin, and the database refused the save.
+        if (
+            self.effective_from is not None
+            and self.effective_until is not None
+            and self.effective_until < self.effective_from
+        ):
+            raise ValidationError(
+                {"effective_until": "The scheme cannot end before it starts"},
+                code="scheme_dates_in_order",
+            )
 
 
 class RuleCondition(models.TextChoices):

@@ -121,8 +121,14 @@ def undelivered(*, decision: Decision) -> list[Notification]:
     )
 
 
+def _absolute(path: str) -> str:
+    """The address of a page of the site for a mail: settings.SITE_URL (DJANGO_SITE_URL)
+    and the path, whatever address the request that sent it came in on."""
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
+
+
 def _link(decision: Decision) -> str:
-    return f"{settings.SITE_URL}{reverse('approvals:detail', args=[decision.pk])}"
+    return _absolute(reverse("approvals:detail", args=[decision.pk]))
 
 
 def _users_with(permissions: list[str], exclude_pks: set[int]) -> list:
@@ -181,7 +187,7 @@ def notify_decided(*, decision: Decision) -> None:
 def notify_deferral_ending(*, decision: Decision) -> None:
     """Remind the drafting officer that a deferred Part 1 is published soon, and how to
     extend the deferral."""
-    extend = f"{settings.SITE_URL}{reverse('approvals:deferral_extend', args=[decision.pk])}"
+    extend = _absolute(reverse("approvals:deferral_extend", args=[decision.pk]))
     published_on = date_format(decision.deferred_until, "j F Y")
     _send(
         decision=decision,

@@ -497,6 +497,8 @@ def main() -> int:
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         # Plain HTTP on the loopback: no proxy in front to speak HTTPS.
         "DJANGO_SECURE_SSL_REDIRECT": "false",
+        # Links in mail: the served address, its port set once gunicorn's is chosen.
+        "DJANGO_SITE_URL": "http://127.0.0.1",
         "DJANGO_STATIC_ROOT": str(work / "static"),
         "DJANGO_MEDIA_ROOT": str(work / "media"),
         # The workflow mails whoever acts next: nobody here.
@@ -525,6 +527,7 @@ def main() -> int:
         backend = backend.strip().splitlines()[-1]
 
         port = free_port()
+        env["DJANGO_SITE_URL"] = f"http://127.0.0.1:{port}"
         log = open(work / "gunicorn.log", "w")  # noqa: SIM115 (closed in finally)
         server = subprocess.Popen(  # noqa: S603
             [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}",

@@ -136,7 +136,13 @@ class GovukDateWidget(forms.MultiWidget):
 
 
 class GovukDateField(forms.MultiValueField):
+    """A date in three boxes. A date that is real but outside EARLIEST to LATEST is
+    refused saying so: no record, meeting or publication is dated outside them, so
+    such a date is a slip of the keyboard (1026 for 2026)."""
+
     widget = GovukDateWidget
+    EARLIEST = datetime.date(1900, 1, 1)
+    LATEST = datetime.date(2199, 12, 31)
 
     def __init__(self, **kwargs):
         kwargs.setdefault("require_all_fields", False)
@@ -163,14 +169,29 @@ class GovukDateField(forms.MultiValueField):
         if not (
             re.fullmatch(r"[0-9]{1,2}", day)
             and re.fullmatch(r"[0-9]{1,2}", month)
-            and re.fullmatch(r"[0-9]{4}", year)
-            and 1900 <= int(year) <= 2199
+            and re.fullmatch(r"[0-9]+", year)
         ):
             raise ValidationError(f"{self.label} must be a real date", code="invalid")
+        if len(year) != 4:
+            raise ValidationError(
+                f"{self.label} must have a year of 4 numbers, like 2026", code="year"
+            )
         try:
-            return datetime.date(int(year), int(month), int(day))
+            value = datetime.date(int(year), int(month), int(day))
         except ValueError:
             raise ValidationError(f"{self.label} must be a real date", code="invalid") from None
+        # A real date, but outside the years any record or its publication can have.
+        if value < self.EARLIEST:
+            raise ValidationError(
+                f"{self.label} must be {self.EARLIEST.day} January {self.EARLIEST.year} or later",
+                code="too_early",
+            )
+        if value > self.LATEST:
+            raise ValidationError(
+                f"{self.label} must be {self.LATEST.day} December {self.LATEST.year} or earlier",
+                code="too_late",
+            )
+        return value
 
 
 _PLAIN_AMOUNT = re.compile(r"^[0-9]+(\.[0-9]{1,2})?$")

@@ -175,6 +175,18 @@ class ReportSummaryForm(VersionedForm):
     )
     time_sensitivity = long_text("Why the decision is time sensitive")
 
+    def clean_decision_required_by(self):
+        # A date already saved that has since passed is kept: the officer can still
+        # save the rest of the page without inventing a new date.
+        required_by = self.cleaned_data["decision_required_by"]
+        if (
+            required_by is not None
+            and required_by < timezone.localdate()
+            and "decision_required_by" in self.changed_data
+        ):
+            raise forms.ValidationError("Decision required by must be today or in the future")
+        return required_by
+
 
 class ReportAdviceForm(VersionedForm):
     police_crime_plan_name = OneLineField(

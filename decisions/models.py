@@ -385,6 +385,12 @@ class PartTwo(models.Model):
         PERSONAL_DATA = "personal_data", "Personal data"
         LEGAL_PRIVILEGE = "legal_privilege", "Legal professional privilege"
         LAW_ENFORCEMENT = "law_enforcement", "Law enforcement"
+        # The ground the policing office's records cite (stored in 20 characters).
+        SPECIFIED_INFORMATION = (
+            "specified_info_order",
+            "Paragraph 2(2) of the Elected Local Policing Bodies (Specified Information) "
+            "Order 2011",
+        )
         OTHER = "other", "Other"
 
     decision = models.OneToOneField(Decision, on_delete=models.CASCADE, related_name="part_two")

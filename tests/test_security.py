@@ -104,6 +104,7 @@ def test_production_settings_pass_the_deployment_checks():
         "WARNING",
         DJANGO_SECRET_KEY="k" * 20 + "a-long-random-production-secret-for-the-check-0123456789",
         DJANGO_ALLOWED_HOSTS="decisions.example.org",
+        DJANGO_SITE_URL="https://decisions.example.org",
     )
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
@@ -119,3 +120,54 @@ def test_production_refuses_to_start_without_allowed_hosts():
     result = run_manage("check", DJANGO_SECRET_KEY="s" * 60)
     assert result.returncode != 0
     assert "DJANGO_ALLOWED_HOSTS must name the site's host names" in result.stderr
+
+
+PRODUCTION = {"DJANGO_SECRET_KEY": "s" * 60, "DJANGO_ALLOWED_HOSTS": "decisions.example.org"}
+PRINT_SITE_URL = "from django.conf import settings; print(settings.SITE_URL)"
+
+
+def test_production_refuses_to_start_without_a_site_address():
+    # Links in mail would otherwise point at the development address.
+    result = run_manage("check", **PRODUCTION)
+    assert result.returncode != 0
+    assert "DJANGO_SITE_URL must be set" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "address", ["decisions.example.org", "https://", "https://decisions.example.org/staff/"]
+)
+def test_production_refuses_a_site_address_that_is_not_a_scheme_and_host(address):
+    result = run_manage("check", DJANGO_SITE_URL=address, **PRODUCTION)
+    assert result.returncode != 0
+    assert "DJANGO_SITE_URL must be a scheme and a host name only" in result.stderr
+
+
+def test_production_refuses_a_plain_http_site_address_while_redirecting_to_https():
+    result = run_manage("check", DJANGO_SITE_URL="http://decisions.example.org", **PRODUCTION)
+    assert result.returncode != 0
+    assert "DJANGO_SITE_URL must start with https://" in result.stderr
+
+
+def test_production_takes_the_configured_site_address():
+    result = run_manage(
+        "shell",
+        "-c",
+        PRINT_SITE_URL,
+        DJANGO_SITE_URL="https://decisions.example.org/",
+        **PRODUCTION,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "https://decisions.example.org"
+
+
+def test_production_takes_a_plain_http_site_address_when_https_is_switched_off():
+    result = run_manage(
+        "shell",
+        "-c",
+        PRINT_SITE_URL,
+        DJANGO_SITE_URL="http://127.0.0.1:8000",
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        **PRODUCTION,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "http://127.0.0.1:8000"

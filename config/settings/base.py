@@ -172,8 +172,10 @@ EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.s
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="decisions@localhost")
 # Days before a deferred record is published that its drafting officer is reminded.
 PUBLICATION_REMINDER_DAYS = env.int("PUBLICATION_REMINDER_DAYS", default=7)
-# The address of the site, for links in mail.
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# The address the site is served at (scheme and host, no trailing slash): links in mail
+# and the PDFs' base address are built on it. Development and the tests default to the
+# address `make run` serves; production requires it (config/settings/production.py).
+SITE_URL = env("DJANGO_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Each PDF is rendered by a child process (approvals/pdf.py), killed past these limits:
 # seconds, bytes of PDF, bytes of memory (address space). A Part 1 at the submission

@@ -40,6 +40,7 @@ def test_production_settings_select_the_database_backend():
         "from django_tasks import task_backends; print(type(task_backends['default']).__module__)",
         DJANGO_SECRET_KEY="s" * 60,
         DJANGO_ALLOWED_HOSTS="decisions.example.org",
+        DJANGO_SITE_URL="https://decisions.example.org",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "django_tasks_db.backend"

@@ -4,6 +4,7 @@ import datetime
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from core.roles import Role
@@ -134,7 +135,13 @@ def test_an_officer_drafts_pcd_1069_from_scratch(page: Page, live_server, login)
         "time_sensitivity",
     ]:
         page.locator(f"#id_{name}").fill(report[name])
+    # PCD 1069 was required by 21 October 2021: a draft today cannot be.
     fill_date(page, "decision_required_by", report["decision_required_by"])
+    save(page)
+    expect_errors(page, "Decision required by must be today or in the future")
+    expect(page.locator("#id_time_sensitivity")).to_have_value(report["time_sensitivity"])
+    required_by = timezone.localdate() + datetime.timedelta(days=14)
+    fill_date(page, "decision_required_by", required_by)
     save(page)
 
     open_task(page, "Facts and advice")
@@ -189,7 +196,7 @@ def test_an_officer_drafts_pcd_1069_from_scratch(page: Page, live_server, login)
     decision = Decision.objects.get(title="Accelerated IVMA Improvements")
     for section in PART_ONE_SECTIONS:
         assert getattr(decision, section.field) == fields[section.field], section.field
-    for name, value in report.items():
+    for name, value in {**report, "decision_required_by": required_by}.items():
         assert getattr(decision.report, name) == value, name
     assert [r.text for r in decision.recommendations.all()] == [pcd1069.RECOMMENDATION]
     assert str(decision.expenditure_lines.get().amount) == "1482400.00"

@@ -22,7 +22,7 @@ from pypdf import PdfReader
 from approvals.publication import decision_publish
 from approvals.services import chief_executive_sign, decision_submit, decision_take
 from core.roles import Role
-from decisions.models import Decision, DecisionMaker, DeclarationLine
+from decisions.models import Decision, DecisionMaker, DeclarationLine, PartTwo
 from tests.factories import (
     PASSWORD,
     DecisionFactory,
@@ -53,6 +53,10 @@ FORBIDDEN = [
     "987,654",
     "988,654.32",
     "988654.32",
+    # The exemption ground the records cite (PartTwo.Exemption.SPECIFIED_INFORMATION).
+    "Specified Information",
+    "Elected Local Policing Bodies",
+    "specified_info_order",
 ]
 # Part 1 words, to show that the outputs searched do carry the records.
 PART_ONE_WORD = "Wombatfleet"
@@ -78,6 +82,7 @@ def add_secrets(decision: Decision) -> None:
         decision=decision,
         content=f"The exempt facts: {CONTENT_SENTINEL}, at £987,654.32 ({CONFIDENTIAL_AMOUNT}).",
         rationale=f"Not published because {RATIONALE_SENTINEL}.",
+        exemption=PartTwo.Exemption.SPECIFIED_INFORMATION,
     )
     Decision.objects.filter(pk=decision.pk).update(has_part_two=True)
 
@@ -193,7 +198,15 @@ def test_part_two_reaches_no_public_output(
     assert second.part_two.rationale.count("zorblattrationale") == 1
     assert first.expenditure_lines.filter(is_confidential=True).count() == 1
 
-    searches = ["zorblattcontent", "zorblattrationale", "Quimby", CONFIDENTIAL_AMOUNT, "988654.32"]
+    assert second.part_two.get_exemption_display().count("Specified Information") == 1
+    searches = [
+        "zorblattcontent",
+        "zorblattrationale",
+        "Quimby",
+        CONFIDENTIAL_AMOUNT,
+        "988654.32",
+        "Specified Information",
+    ]
     addresses = [
         reverse("register:list"),
         reverse("register:list") + f"?q={PART_ONE_WORD}",
