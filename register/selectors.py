@@ -3,10 +3,13 @@
 Every public page and export reads through this module, and every query here
 starts from `_on_register()`, so a record that is not on the register (draft, in
 approval, approved but deferred, not approved) can never reach the public. Nothing
-here loads Part 2, expenditure lines or background papers.
+here loads Part 2 or background papers; of the money, only the lines not confidential
+leave (published_decision_export), and a total only when no confidential amount
+counted in it.
 """
 
 import re
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,6 +22,7 @@ from django.utils import timezone
 from approvals.models import SignOff
 from approvals.policies import on_register_filter
 from decisions.models import Decision, DecisionMaker, FormType
+from decisions.selectors import money_totals, public_expenditure_lines, visible_total
 
 # Longer searches are cut to this; a search of more words than this uses the first ones.
 SEARCH_MAX_LENGTH = 200
@@ -263,10 +267,48 @@ EXPORT_VALUES = (
 )
 
 
-def published_decision_export() -> QuerySet:
+# A public money line's fields, in the order the open data gives them.
+PUBLIC_LINE_VALUES = ("kind", "financial_year", "funding_source", "amount")
+
+
+def published_decision_export() -> list[dict]:
     """Every record on the register, newest publication first, as dicts of EXPORT_VALUES,
-    for the open data exports. One query."""
-    return _rows(_on_register()).values(*EXPORT_VALUES)
+    for the open data exports, each with its money as the public may see it:
+
+    - `public_lines`: the lines not confidential, in the record's order, as dicts of
+      PUBLIC_LINE_VALUES; a confidential line is not there at all;
+    - `public_total`: the sum of those lines;
+    - `total`: the record's total, or None when a confidential amount counted in it
+      (decisions.selectors.visible_total, the rule of the staff pages, for a reader
+      who may not see Part 2).
+
+    Two queries, whatever the number of records and lines: the records with their
+    totals (each a sub-select), then every public line of the register at once.
+    """
+    records = list(
+        _rows(_on_register()).annotate(**money_totals()).values("pk", *EXPORT_VALUES, *_TOTALS)
+    )
+    lines = defaultdict(list)
+    for line in (
+        public_expenditure_lines()
+        .filter(decision__in=_on_register().values("pk"))
+        .values("decision_id", *PUBLIC_LINE_VALUES)
+    ):
+        lines[line.pop("decision_id")].append(line)
+    for record in records:
+        public_total, left_out = visible_total(
+            total_value=record.pop("total_value"),
+            public_value=record.pop("public_value"),
+            may_see_part_two=False,
+        )
+        record["public_lines"] = lines.get(record.pop("pk"), [])
+        record["public_total"] = public_total
+        # A total that counts a confidential amount is not told: only the public lines' sum.
+        record["total"] = None if left_out else public_total
+    return records
+
+
+_TOTALS = ("total_value", "public_value")
 
 
 def published_decision_sitemap() -> QuerySet:
