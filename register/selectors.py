@@ -269,6 +269,8 @@ EXPORT_VALUES = (
 
 # A public money line's fields, in the order the open data gives them.
 PUBLIC_LINE_VALUES = ("kind", "financial_year", "funding_source", "amount")
+# Read to apply visible_total, never handed on: one of them may count a confidential amount.
+_TOTALS = ("total_value", "public_value")
 
 
 def published_decision_export() -> list[dict]:
@@ -306,9 +308,6 @@ def published_decision_export() -> list[dict]:
         # A total that counts a confidential amount is not told: only the public lines' sum.
         record["total"] = None if left_out else public_total
     return records
-
-
-_TOTALS = ("total_value", "public_value")
 
 
 def published_decision_sitemap() -> QuerySet:
