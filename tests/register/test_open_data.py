@@ -13,7 +13,11 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from approvals import publication
+from approvals.models import SignOff
+from approvals.publication import decision_publish
 from decisions.models import Decision, DecisionMaker, ExpenditureLine
 from decisions.selectors import decision_list_with_visible_totals
 from tests.factories import ExpenditureLineFactory
@@ -221,3 +225,23 @@ def test_open_data_query_counts_do_not_grow_with_records_and_lines(client, offic
     large = [queries_for(client, url) for url in exports]
     assert small == large == [2, 2]
     assert json.loads(client.get(exports[1]).content)["count"] == 13
+
+
+def test_open_data_decision_maker_and_dates_of_a_record_signed_through_the_services(
+    client, approve, monkeypatch
+):
+    # Approved and published through the real services: the date signed is the decision
+    # maker's sign-off, the maker named as the record page names them. The PDF is not
+    # what is tested here: a few bytes stand in for it (tests/approvals' fake_renderer).
+    monkeypatch.setattr(
+        publication, "render_part_one_pdf", lambda *, decision, draft=False: b"%PDF-fake"
+    )
+    decision = approve(amount="620000.00")
+    decision_publish(decision_id=decision.pk)
+    decision.refresh_from_db()
+    signed = decision.signoffs.get(kind=SignOff.Kind.DECISION, voided_at__isnull=True)
+    for row in (csv_rows(client)[0], json_rows(client)[0]):
+        assert row["decision_maker"] == decision.get_decision_maker_display()
+        assert row["date_signed"] == timezone.localdate(signed.signed_at).isoformat()
+        assert row["date_published"] == timezone.localdate(decision.published_at).isoformat()
+        assert row["total_gbp"] == "620000.00"
