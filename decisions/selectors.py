@@ -3,17 +3,7 @@
 from collections.abc import Sequence
 from decimal import Decimal
 
-from django.db.models import (
-    DecimalField,
-    Expression,
-    OuterRef,
-    Prefetch,
-    Q,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-)
+from django.db.models import DecimalField, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
@@ -98,25 +88,21 @@ def public_expenditure_lines() -> QuerySet[ExpenditureLine]:
     )
 
 
-def money_totals() -> dict[str, Expression]:
-    """Annotations of `total_value` (every line) and `public_value` (lines not
-    confidential), as decision_list_for_user's, for visible_total: each a sub-select
-    of its own, so that a query reading many records' values needs no GROUP BY."""
-
-    def sum_of(lines: QuerySet[ExpenditureLine]) -> Expression:
-        total = (
-            lines.filter(decision=OuterRef("pk"))
-            .order_by()
-            .values("decision")
-            .annotate(total=Sum("amount"))
-            .values("total")
+def money_totals(*, decisions: QuerySet[Decision]) -> dict[int, dict[str, Decimal]]:
+    """Decision id → its `total_value` (every line) and `public_value` (lines not
+    confidential), as decision_list_for_user's annotations, for visible_total; for the
+    records of `decisions` that have money lines (a record without any is not a key).
+    One query, grouped by record, whatever the number of records."""
+    rows = (
+        ExpenditureLine.objects.filter(decision__in=decisions.order_by().values("pk"))
+        .order_by()
+        .values("decision_id")
+        .annotate(
+            total_value=Sum("amount"),
+            public_value=Coalesce(Sum("amount", filter=Q(is_confidential=False)), _ZERO),
         )
-        return Coalesce(Subquery(total, output_field=_ZERO.output_field), _ZERO)
-
-    return {
-        "total_value": sum_of(ExpenditureLine.objects.all()),
-        "public_value": sum_of(public_expenditure_lines()),
-    }
+    )
+    return {row.pop("decision_id"): row for row in rows}
 
 
 def decision_detail_for_user(*, user: User, pk: int, also: Sequence[Prefetch] = ()) -> Decision:

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import F, Max, Min, OuterRef, Prefetch, QuerySet, Subquery
@@ -269,8 +270,7 @@ EXPORT_VALUES = (
 
 # A public money line's fields, in the order the open data gives them.
 PUBLIC_LINE_VALUES = ("kind", "financial_year", "funding_source", "amount")
-# Read to apply visible_total, never handed on: one of them may count a confidential amount.
-_TOTALS = ("total_value", "public_value")
+_NO_MONEY = {"total_value": Decimal("0.00"), "public_value": Decimal("0.00")}
 
 
 def published_decision_export() -> list[dict]:
@@ -284,12 +284,12 @@ def published_decision_export() -> list[dict]:
       (decisions.selectors.visible_total, the rule of the staff pages, for a reader
       who may not see Part 2).
 
-    Two queries, whatever the number of records and lines: the records with their
-    totals (each a sub-select), then every public line of the register at once.
+    Three queries, whatever the number of records and lines: the records, their totals
+    (read to apply visible_total, never handed on: one may count a confidential
+    amount), and every public line of the register at once.
     """
-    records = list(
-        _rows(_on_register()).annotate(**money_totals()).values("pk", *EXPORT_VALUES, *_TOTALS)
-    )
+    records = list(_rows(_on_register()).values("pk", *EXPORT_VALUES))
+    totals = money_totals(decisions=_on_register())
     lines = defaultdict(list)
     for line in (
         public_expenditure_lines()
@@ -298,12 +298,9 @@ def published_decision_export() -> list[dict]:
     ):
         lines[line.pop("decision_id")].append(line)
     for record in records:
-        public_total, left_out = visible_total(
-            total_value=record.pop("total_value"),
-            public_value=record.pop("public_value"),
-            may_see_part_two=False,
-        )
-        record["public_lines"] = lines.get(record.pop("pk"), [])
+        pk = record.pop("pk")
+        public_total, left_out = visible_total(**totals.get(pk, _NO_MONEY), may_see_part_two=False)
+        record["public_lines"] = lines.get(pk, [])
         record["public_total"] = public_total
         # A total that counts a confidential amount is not told: only the public lines' sum.
         record["total"] = None if left_out else public_total

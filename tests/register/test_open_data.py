@@ -223,7 +223,7 @@ def test_open_data_query_counts_do_not_grow_with_records_and_lines(client, offic
     small = [queries_for(client, url) for url in exports]
     with_lines(12, 5001)
     large = [queries_for(client, url) for url in exports]
-    assert small == large == [2, 2]
+    assert small == large == [3, 3]
     assert json.loads(client.get(exports[1]).content)["count"] == 13
 
 
