@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import User
 
-from .models import Decision, PartTwo
+from .models import Decision, ExpenditureLine, PartTwo
 from .policies import can_read_record, can_view_decisions, can_view_part_two
 
 _ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
@@ -61,10 +61,48 @@ def with_visible_total(*, decision: Decision, user: User) -> Decision:
     says that a confidential amount is left out of it. Expects the annotations of
     decision_list_for_user.
     """
-    total = decision.total_value if can_view_part_two(user, decision) else decision.public_value
-    decision.visible_total = total
-    decision.hides_confidential_amount = total != decision.total_value
+    decision.visible_total, decision.hides_confidential_amount = visible_total(
+        total_value=decision.total_value,
+        public_value=decision.public_value,
+        may_see_part_two=can_view_part_two(user, decision),
+    )
     return decision
+
+
+def visible_total(
+    *, total_value: Decimal, public_value: Decimal, may_see_part_two: bool
+) -> tuple[Decimal, bool]:
+    """The total a reader may see of a record, and whether a confidential amount is left
+    out of it: every line (`total_value`) for a reader who may see Part 2, the lines not
+    confidential (`public_value`) for anyone else. The one rule for every total shown:
+    the staff pages (with_visible_total) and the public open data."""
+    total = total_value if may_see_part_two else public_value
+    return total, total != total_value
+
+
+def public_expenditure_lines() -> QuerySet[ExpenditureLine]:
+    """The money lines anyone may read: those not confidential (a confidential amount
+    is stated only in Part 2), in the record's order."""
+    return ExpenditureLine.objects.filter(is_confidential=False).order_by(
+        "decision_id", "position", "pk"
+    )
+
+
+def money_totals(*, decisions: QuerySet[Decision]) -> dict[int, dict[str, Decimal]]:
+    """Decision id → its `total_value` (every line) and `public_value` (lines not
+    confidential), as decision_list_for_user's annotations, for visible_total; for the
+    records of `decisions` that have money lines (a record without any is not a key).
+    One query, grouped by record, whatever the number of records."""
+    rows = (
+        ExpenditureLine.objects.filter(decision__in=decisions.order_by().values("pk"))
+        .order_by()
+        .values("decision_id")
+        .annotate(
+            total_value=Sum("amount"),
+            public_value=Coalesce(Sum("amount", filter=Q(is_confidential=False)), _ZERO),
+        )
+    )
+    return {row.pop("decision_id"): row for row in rows}
 
 
 def decision_detail_for_user(*, user: User, pk: int, also: Sequence[Prefetch] = ()) -> Decision:

@@ -3,13 +3,17 @@
 Every public page and export reads through this module, and every query here
 starts from `_on_register()`, so a record that is not on the register (draft, in
 approval, approved but deferred, not approved) can never reach the public. Nothing
-here loads Part 2, expenditure lines or background papers.
+here loads Part 2 or background papers; of the money, only the lines not confidential
+leave (published_decision_export), and a total only when no confidential amount
+counted in it.
 """
 
 import re
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import F, Max, Min, OuterRef, Prefetch, QuerySet, Subquery
@@ -19,6 +23,7 @@ from django.utils import timezone
 from approvals.models import SignOff
 from approvals.policies import on_register_filter
 from decisions.models import Decision, DecisionMaker, FormType
+from decisions.selectors import money_totals, public_expenditure_lines, visible_total
 
 # Longer searches are cut to this; a search of more words than this uses the first ones.
 SEARCH_MAX_LENGTH = 200
@@ -263,10 +268,43 @@ EXPORT_VALUES = (
 )
 
 
-def published_decision_export() -> QuerySet:
+# A public money line's fields, in the order the open data gives them.
+PUBLIC_LINE_VALUES = ("kind", "financial_year", "funding_source", "amount")
+_NO_MONEY = {"total_value": Decimal("0.00"), "public_value": Decimal("0.00")}
+
+
+def published_decision_export() -> list[dict]:
     """Every record on the register, newest publication first, as dicts of EXPORT_VALUES,
-    for the open data exports. One query."""
-    return _rows(_on_register()).values(*EXPORT_VALUES)
+    for the open data exports, each with its money as the public may see it:
+
+    - `public_lines`: the lines not confidential, in the record's order, as dicts of
+      PUBLIC_LINE_VALUES; a confidential line is not there at all;
+    - `public_total`: the sum of those lines;
+    - `total`: the record's total, or None when a confidential amount counted in it
+      (decisions.selectors.visible_total, the rule of the staff pages, for a reader
+      who may not see Part 2).
+
+    Three queries, whatever the number of records and lines: the records, their totals
+    (read to apply visible_total, never handed on: one may count a confidential
+    amount), and every public line of the register at once.
+    """
+    records = list(_rows(_on_register()).values("pk", *EXPORT_VALUES))
+    totals = money_totals(decisions=_on_register())
+    lines = defaultdict(list)
+    for line in (
+        public_expenditure_lines()
+        .filter(decision__in=_on_register().values("pk"))
+        .values("decision_id", *PUBLIC_LINE_VALUES)
+    ):
+        lines[line.pop("decision_id")].append(line)
+    for record in records:
+        pk = record.pop("pk")
+        public_total, left_out = visible_total(**totals.get(pk, _NO_MONEY), may_see_part_two=False)
+        record["public_lines"] = lines.get(pk, [])
+        record["public_total"] = public_total
+        # A total that counts a confidential amount is not told: only the public lines' sum.
+        record["total"] = None if left_out else public_total
+    return records
 
 
 def published_decision_sitemap() -> QuerySet:

@@ -8,6 +8,7 @@ address answers 404.
 
 import csv
 from collections.abc import Callable
+from decimal import Decimal
 from functools import wraps
 
 from django.contrib.auth.models import AnonymousUser
@@ -116,6 +117,8 @@ def export_csv(request):
     writer = csv.writer(response)
     writer.writerow(name for name, _ in OPEN_DATA_FIELDS)
     for row in open_data_rows(request):
+        row["public_money_lines_count"] = str(row["public_money_lines_count"])
+        row["public_money_lines"] = csv_lines(row["public_money_lines"])
         writer.writerow(csv_safe(value) for value in row.values())
     return response
 
@@ -172,6 +175,29 @@ OPEN_DATA_FIELDS: list[tuple[str, str]] = [
     ("withdrawn_on", "The date the decision was withdrawn (YYYY-MM-DD); empty if it was not."),
     ("withdrawal_reason", "Why the decision was withdrawn; empty if it was not."),
     ("executive_summary", "The executive summary of the decision form."),
+    # The money, as the public may see it; amounts in pounds as plain decimals (1482400.00).
+    (
+        "total_gbp",
+        "The total of the decision's money lines, in pounds (0.00 when no money is involved);"
+        " empty when part of it is confidential (stated only in Part 2), so that no"
+        " confidential amount can be worked out from it.",
+    ),
+    (
+        "public_money_lines_total_gbp",
+        "The total of the money lines published below, in pounds: the whole total when"
+        " no amount is confidential, else the public part of it.",
+    ),
+    ("public_money_lines_count", "How many money lines are published below."),
+    (
+        "public_money_lines",
+        "The money lines, in the order of the form, confidential ones left out entirely."
+        " In the JSON, a list of objects with kind (capital or revenue), financial_year"
+        " (such as 2021/22), funding_source and amount_gbp. In the CSV, one text value:"
+        ' each line as "kind financial_year, funding_source: amount", separated by "; "'
+        " (use the JSON to read the lines by machine).",
+    ),
+    # Related decisions (issue 10, item 5) go here, after the money, when records can
+    # be linked: new fields are only ever added at the end.
 ]
 
 
@@ -186,7 +212,7 @@ def absolute_address(request: HttpRequest, name: str) -> Callable[[str], str]:
     return lambda slug: f"{head}{slug}{tail}"
 
 
-def open_data_rows(request: HttpRequest) -> list[dict[str, str]]:
+def open_data_rows(request: HttpRequest) -> list[dict]:
     """One dict a record on the register, keyed and ordered as OPEN_DATA_FIELDS."""
     page_url = absolute_address(request, "register:detail")
     pdf_url = absolute_address(request, "register:pdf")
@@ -209,9 +235,34 @@ def open_data_rows(request: HttpRequest) -> list[dict[str, str]]:
                 "withdrawn_on": _iso_date(row["withdrawn_at"]),
                 "withdrawal_reason": row["withdrawal_reason"],
                 "executive_summary": row["executive_summary"],
+                "total_gbp": _gbp(row["total"]),
+                "public_money_lines_total_gbp": _gbp(row["public_total"]),
+                "public_money_lines_count": len(row["public_lines"]),
+                "public_money_lines": [
+                    {
+                        "kind": line["kind"],
+                        "financial_year": line["financial_year"],
+                        "funding_source": line["funding_source"],
+                        "amount_gbp": _gbp(line["amount"]),
+                    }
+                    for line in row["public_lines"]
+                ],
             }
         )
     return rows
+
+
+def _gbp(amount: Decimal | None) -> str:
+    # Pounds and pence as a plain decimal: no symbol, no thousands separator.
+    return "" if amount is None else f"{amount:.2f}"
+
+
+def csv_lines(lines: list[dict[str, str]]) -> str:
+    """Money lines as the one CSV value: "capital 2021/22, Capital budget: 1000.00; ..."."""
+    return "; ".join(
+        f"{line['kind']} {line['financial_year']}, {line['funding_source']}: {line['amount_gbp']}"
+        for line in lines
+    )
 
 
 # A spreadsheet would run a cell starting with one of these as a formula (CSV injection).

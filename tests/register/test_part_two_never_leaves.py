@@ -43,6 +43,9 @@ CONTENT_SENTINEL = "PT2-SENTINEL-CONTENT zorblattcontent bidder Quimby Holdings"
 RATIONALE_SENTINEL = "PT2-SENTINEL-RATIONALE zorblattrationale section 43"
 CONFIDENTIAL_AMOUNT = "987654.32"
 PUBLIC_AMOUNT = "1000.00"
+# The rest of the confidential money line: the open data leaves it out whole.
+CONFIDENTIAL_FUNDING = "Zorblattfunding reserve"
+CONFIDENTIAL_YEAR = "2031/32"
 # The confidential amount alone, and the total it makes with the public line.
 FORBIDDEN = [
     "PT2-SENTINEL",
@@ -57,6 +60,7 @@ FORBIDDEN = [
     "Specified Information",
     "Elected Local Policing Bodies",
     "specified_info_order",
+    CONFIDENTIAL_YEAR,
 ]
 # Part 1 words, to show that the outputs searched do carry the records.
 PART_ONE_WORD = "Wombatfleet"
@@ -76,7 +80,13 @@ def media(settings, tmp_path):
 def add_secrets(decision: Decision) -> None:
     """Part 2 with a sentinel in each of its fields, and a confidential amount."""
     ExpenditureLineFactory(
-        decision=decision, amount=Decimal(CONFIDENTIAL_AMOUNT), is_confidential=True, position=2
+        decision=decision,
+        amount=Decimal(CONFIDENTIAL_AMOUNT),
+        is_confidential=True,
+        position=2,
+        kind="revenue",
+        financial_year=CONFIDENTIAL_YEAR,
+        funding_source=CONFIDENTIAL_FUNDING,
     )
     PartTwoFactory(
         decision=decision,
@@ -248,6 +258,15 @@ def test_part_two_reaches_no_public_output(
     for name in ("register:feed", "register:export_csv", "register:export_json", "sitemap"):
         body = b"".join(client.get(reverse(name))).decode()
         assert first.slug in body and second.slug in body, name
+    # The open data did carry their money: the public line, no total, no count of the other.
+    exported = client.get(reverse("register:export_json")).json()["decisions"]
+    for row in exported:
+        assert row["total_gbp"] == ""
+        assert row["public_money_lines_total_gbp"] == PUBLIC_AMOUNT
+        assert row["public_money_lines_count"] == 1
+        assert [line["amount_gbp"] for line in row["public_money_lines"]] == [PUBLIC_AMOUNT]
+    csv_body = client.get(reverse("register:export_csv")).content.decode()
+    assert csv_body.count(f": {PUBLIC_AMOUNT}") == 2
     # The page of a record not yet published says nothing of it.
     not_found = client.get(reverse("register:detail", args=[deferred.slug])).content.decode()
     assert PART_ONE_WORD not in not_found
