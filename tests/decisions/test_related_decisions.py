@@ -49,6 +49,10 @@ def test_a_link_is_added_by_reference_and_listed(client, officer, draft, earlier
     assert "Amends" in page and "PCD 134" in page
     task_list = client.get(reverse("approvals:task_list", args=[draft.pk])).content.decode()
     assert "Related decisions" in task_list
+    # Part 1 as the drafter checks it and as staff read it says so too.
+    for name in ("approvals:check", "approvals:detail"):
+        page = client.get(reverse(name, args=[draft.pk])).content.decode()
+        assert "Related decisions:" in page and "Amends PCD 134" in " ".join(page.split())
 
 
 @pytest.mark.parametrize(
@@ -58,6 +62,8 @@ def test_a_link_is_added_by_reference_and_listed(client, officer, draft, earlier
         ("134", "Enter a reference like PCD 134"),
         ("PCD one", "Enter a reference like PCD 134"),
         ("", "Enter the reference of the earlier record"),
+        ("PCD 12345678901", "Enter a reference like PCD 134"),
+        ("P" * 31, "Enter a reference like PCD 134"),
     ],
 )
 def test_a_reference_that_names_no_record_is_refused_beside_the_field(
@@ -161,6 +167,19 @@ def test_someone_who_may_not_edit_the_draft_cannot_link_it(client, make_user, dr
     response = post(client, draft, relation="amends", reference="PCD 134")
     assert response.status_code in (403, 404)
     assert not RelatedDecision.objects.exists()
+    # Nor remove its links.
+    link = RelatedDecision.objects.create(
+        from_decision=draft, relation="amends", to_decision=earlier, to_reference="PCD 134"
+    )
+    response = client.post(
+        reverse("decisions:draft_related_remove", args=[draft.pk, link.pk]),
+        {"lock_version": draft.lock_version},
+    )
+    assert response.status_code in (403, 404)
+    assert RelatedDecision.objects.filter(pk=link.pk).exists()
+    # Nor anyone without a drafting role.
+    client.force_login(make_user())
+    assert client.get(url(draft)).status_code == 403
 
 
 def test_links_are_signed_and_a_record_without_links_keeps_its_hash(officer, draft, earlier):
