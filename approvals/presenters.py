@@ -39,6 +39,10 @@ def part_one_context(*, decision: Decision) -> dict[str, Any]:
     return {
         "decision": decision,
         "recommendations": list(decision.recommendations.all()),
+        # Its links to earlier records; the register's page adds the later records'
+        # links to it (register.selectors.published_decision_get), which no other has.
+        "related_links": list(decision.related_links.all()),
+        "linked_from": list(getattr(decision, "linked_from_on_register", ())),
         "part_one_sections": [(s, getattr(decision, s.field)) for s in PART_ONE_SECTIONS],
         "declaration_lines": list(decision.declaration_lines.all()),
         "report": report,

@@ -23,6 +23,7 @@ from .models import (
     ExpenditureLine,
     PartTwo,
     Recommendation,
+    RelatedDecision,
     SupportingReport,
 )
 
@@ -71,6 +72,8 @@ UNSIGNED: dict[type[Model], frozenset[str]] = {
             "cycles",
             "actions",
             "notifications",
+            # Later records' links to this one: their content, not this record's.
+            "linked_from",
         }
     ),
     # The list's order is signed (the lines are listed in it), not its numbers.
@@ -82,6 +85,8 @@ UNSIGNED: dict[type[Model], frozenset[str]] = {
         {"id", "decision", "original_filename", "content_type", "uploaded_by", "uploaded_at"}
     ),
     PartTwo: frozenset({"id", "decision"}),
+    # The link is signed as it reads ("Amends PCD 134"): the relation and the reference.
+    RelatedDecision: frozenset({"id", "from_decision", "position", "to_decision"}),
 }
 
 
@@ -101,7 +106,9 @@ PARTS = [
     Part("report", "report", SupportingReport, many=False),
     Part("papers", "papers", BackgroundPaper, many=True),
     Part("part_two", "part_two", PartTwo, many=False),
+    Part("related", "related_links", RelatedDecision, many=True),
 ]
+PARTS_ADDED_LATER = ("related",)
 # The record's form type is signed by its name, at the top of the document.
 DECISION_SIGNED_RELATIONS = {"form_type"}
 
@@ -141,11 +148,17 @@ def decision_canonical_content(*, decision: Decision) -> dict[str, Any]:
     Excludes the workflow's own state (UNSIGNED), so that moving the record along
     never changes what was signed.
     """
-    return {
+    content = {
         "form_type": decision.form_type.name,
         "decision": _fields(decision, signed_fields(Decision)),
         **{part.key: _part(decision, part) for part in PARTS},
     }
+    # Parts added since records were first signed are left out while empty, so that
+    # the hash of a record signed before them stays what it was.
+    for key in PARTS_ADDED_LATER:
+        if not content[key]:
+            del content[key]
+    return content
 
 
 def decision_content_hash(*, decision: Decision) -> str:

@@ -132,6 +132,8 @@ TASKS: list[DraftTask] = [
         "Supporting report",
         _report_fields(REPORT_ADVICE_REQUIRED),
     ),
+    # Most records relate to no other: nothing to complete.
+    DraftTask("related", "Related decisions", "Papers and publication", lambda d: COMPLETED),
     DraftTask(
         "papers", "Background papers", "Papers and publication", lambda d: _any(d.papers.all())
     ),

@@ -10,7 +10,7 @@ from core.forms import (
 )
 from core.govuk import GovukDateField, GovukFormMixin, MoneyField
 
-from .models import ExpenditureLine, FormType, PartTwo
+from .models import ExpenditureLine, FormType, PartTwo, RelatedDecision
 from .uploads import MAX_UPLOAD_BYTES, UnsafeArchive, detect_document_type
 from .validators import validate_financial_year
 
@@ -299,3 +299,24 @@ class DeclarationForm(VersionedForm):
     def __init__(self, *args, statement: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["confirmed"].label = f"I confirm: {statement}"
+
+
+class RelatedDecisionForm(VersionedForm):
+    """One link to an earlier record; the service checks that the reference names one."""
+
+    relation = forms.ChoiceField(
+        label="How does this record relate to the earlier one?",
+        choices=RelatedDecision.Relation.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how this record relates to the earlier one"},
+    )
+    reference = OneLineField(
+        label="Reference of the earlier record",
+        help_text="For example, PCD 134",
+        max_length=30,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter the reference of the earlier record, like PCD 134",
+            "max_length": "Enter a reference like PCD 134",
+        },
+    )

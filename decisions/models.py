@@ -9,7 +9,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, F, Q, Value, When
 from simple_history.models import HistoricalRecords
 
 from .validators import validate_financial_year, validate_series_prefix
@@ -435,6 +435,72 @@ class BackgroundPaper(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class RelatedDecision(models.Model):
+    """A typed link from a record to an earlier one: "Amends PCD 134".
+
+    The target is chosen by its reference and must name a record (the service refuses
+    one that does not); the reference is kept beside the link as typed, in its standard
+    form, so that the link reads the same whatever happens to the target.
+    """
+
+    class Relation(models.TextChoices):
+        AMENDS = "amends", "Amends"
+        SUPERSEDES = "supersedes", "Supersedes"
+        REVOKES = "revokes", "Revokes"
+        RELATES_TO = "relates_to", "Relates to"
+
+    # How the earlier record reads the link: "Amended by PCD 740".
+    INVERSE = {
+        "amends": "Amended by",
+        "supersedes": "Superseded by",
+        "revokes": "Revoked by",
+        "relates_to": "Related to",
+    }
+
+    from_decision = models.ForeignKey(
+        Decision, on_delete=models.CASCADE, related_name="related_links"
+    )
+    position = models.PositiveSmallIntegerField(default=1)
+    relation = models.CharField(max_length=20, choices=Relation.choices)
+    # Null only for a target not (yet) held as a record, such as one of the historic
+    # register's; drafting always links to a record.
+    to_decision = models.ForeignKey(
+        Decision,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="linked_from",
+    )
+    to_reference = models.CharField(max_length=30)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["from_decision", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_decision", "to_reference"],
+                name="related_decision_once_per_target",
+                violation_error_message="This record is already linked to that one",
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_decision=F("to_decision")),
+                name="related_decision_not_itself",
+                violation_error_message="A record cannot be linked to itself",
+            ),
+            models.CheckConstraint(
+                condition=Q(relation__in=["amends", "supersedes", "revokes", "relates_to"]),
+                name="related_decision_relation_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_relation_display()} {self.to_reference}"
+
+    @property
+    def inverse_display(self) -> str:
+        return self.INVERSE.get(self.relation, "Related to")
 
 
 class DeclarationKind(models.TextChoices):

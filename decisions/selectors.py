@@ -138,7 +138,12 @@ def decision_with_parts(*, pk: int, also: Sequence[Prefetch] = ()) -> Decision:
 
 def _with_parts(queryset: QuerySet[Decision], also: Sequence[Prefetch]) -> QuerySet[Decision]:
     return queryset.select_related("report").prefetch_related(
-        "recommendations", "expenditure_lines", "papers", "declaration_lines", *also
+        "recommendations",
+        "expenditure_lines",
+        "papers",
+        "declaration_lines",
+        "related_links",
+        *also,
     )
 
 

@@ -7,9 +7,11 @@ nothing: no new version, no history row.
 """
 
 import datetime
+import re
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
@@ -26,6 +28,7 @@ from .models import (
     FormType,
     PartTwo,
     Recommendation,
+    RelatedDecision,
     SupportingReport,
 )
 from .policies import can_start_draft, can_view_part_two, why_not_edit_draft
@@ -297,4 +300,100 @@ def declaration_set_drafting_officer(
             line._history_user = user
             line.save()
             _touch(decision=decision, user=user, reason="Drafting officer's declaration changed")
+    return decision
+
+
+# "PCD 134", "pcd134", "PCD-134": a series prefix and a number.
+_REFERENCE = re.compile(r"\s*([A-Za-z]{2,10})[\s-]*([0-9]{1,9})\s*")
+# The relations that say a later record acts on an earlier one: a chain of them
+# must never come back to where it started.
+DIRECTED_RELATIONS = ("amends", "supersedes", "revokes")
+
+
+def _reference_error(message: str) -> ValidationError:
+    return ValidationError({"reference": message})
+
+
+def parse_reference(text: str) -> tuple[str, int]:
+    """("PCD", 134) from "PCD 134"; a ValidationError of the reference field if malformed."""
+    match = _REFERENCE.fullmatch(text or "")
+    if not match:
+        raise _reference_error("Enter a reference like PCD 134: the series, then the number")
+    return match.group(1).upper(), int(match.group(2))
+
+
+def _reaches(*, start_id: int, goal_id: int) -> bool:
+    """Whether a chain of amends, supersedes or revokes links leads from start to goal.
+
+    One query a step along the chain (chains are a few records long).
+    """
+    seen, frontier = {start_id}, {start_id}
+    while frontier:
+        if goal_id in frontier:
+            return True
+        frontier = (
+            set(
+                RelatedDecision.objects.filter(
+                    from_decision_id__in=frontier,
+                    relation__in=DIRECTED_RELATIONS,
+                    to_decision__isnull=False,
+                ).values_list("to_decision_id", flat=True)
+            )
+            - seen
+        )
+        seen |= frontier
+    return False
+
+
+def related_decision_add(
+    *, decision_id: int, user: User, lock_version: int, relation: str, reference: str
+) -> Decision:
+    """Link the record to an earlier one, named by its reference ("Amends PCD 134").
+
+    Refused, with a message for the reference field: a malformed reference, one that
+    names no record, the record itself, a record already linked, or a link that would
+    close a circle of amends, supersedes or revokes.
+    """
+    if relation not in RelatedDecision.Relation.values:
+        raise ValidationError({"relation": "Select how this record relates to the other"})
+    prefix, number = parse_reference(reference)
+    canonical = f"{prefix} {number}"
+    with transaction.atomic():
+        decision = _lock_for_edit(decision_id=decision_id, user=user, lock_version=lock_version)
+        target = Decision.objects.filter(series__prefix=prefix, number=number).first()
+        if target is None:
+            raise _reference_error(f"There is no record {canonical}")
+        if target.pk == decision.pk:
+            raise _reference_error("A record cannot be linked to itself")
+        if decision.related_links.filter(to_reference=canonical).exists():
+            raise _reference_error(f"This record is already linked to {canonical}")
+        if relation in DIRECTED_RELATIONS and _reaches(start_id=target.pk, goal_id=decision.pk):
+            raise _reference_error(
+                f"{canonical} already amends, supersedes or revokes this record, "
+                "directly or through others: the links would go round in a circle"
+            )
+        last = decision.related_links.order_by("-position").first()
+        link = RelatedDecision(
+            from_decision=decision,
+            position=(last.position + 1) if last else 1,
+            relation=relation,
+            to_decision=target,
+            to_reference=canonical,
+        )
+        link._history_user = user
+        link.save()
+        _touch(decision=decision, user=user, reason=f"Related decision added: {link}")
+    return decision
+
+
+def related_decision_remove(
+    *, decision_id: int, link_id: int, user: User, lock_version: int
+) -> Decision:
+    """Remove a link to an earlier record. RelatedDecision.DoesNotExist if it is not this record's."""
+    with transaction.atomic():
+        decision = _lock_for_edit(decision_id=decision_id, user=user, lock_version=lock_version)
+        link = decision.related_links.get(pk=link_id)
+        link._history_user = user
+        link.delete()
+        _touch(decision=decision, user=user, reason=f"Related decision removed: {link}")
     return decision

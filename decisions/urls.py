@@ -50,6 +50,16 @@ urlpatterns = [
         name="draft_paper_remove",
     ),
     path(
+        "records/<int:pk>/draft/related/",
+        drafting.RelatedDecisionsView.as_view(),
+        name="draft_related",
+    ),
+    path(
+        "records/<int:pk>/draft/related/<int:link_pk>/remove/",
+        drafting.RelatedDecisionRemoveView.as_view(),
+        name="draft_related_remove",
+    ),
+    path(
         "records/<int:pk>/draft/publication/",
         drafting.PublicationView.as_view(),
         name="draft_publication",

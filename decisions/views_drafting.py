@@ -45,6 +45,7 @@ from .forms import (
     PaperForm,
     PublicationForm,
     RecommendationForm,
+    RelatedDecisionForm,
     ReportAdviceForm,
     ReportDetailsForm,
     ReportSummaryForm,
@@ -54,7 +55,7 @@ from .forms import (
     TitleSummaryForm,
     VersionedForm,
 )
-from .models import BackgroundPaper
+from .models import BackgroundPaper, RelatedDecision
 from .policies import (
     can_read_workings,
     can_start_draft,
@@ -510,3 +511,52 @@ class PaperDownloadView(RoleRequiredMixin, View):
             filename=download_name(paper.original_filename, paper.content_type),
             content_type=paper.content_type,
         )
+
+
+class RelatedDecisionsView(SectionFormView):
+    """The record's links to earlier ones: listed with a remove button each, and a form to add one."""
+
+    form_class = RelatedDecisionForm
+    template_name = "decisions/drafting/related.html"
+    title = "Related decisions"
+
+    def act(self, form):
+        return services.related_decision_add(
+            **self.versioned(form),
+            relation=form.cleaned_data["relation"],
+            reference=form.cleaned_data["reference"],
+        )
+
+    def get_success_url(self):
+        return reverse("decisions:draft_related", args=[self.decision.pk])
+
+
+class RelatedDecisionRemoveView(DraftMixin, TemplateResponseMixin, View):
+    template_name = "decisions/drafting/related.html"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, link_pk: int, **kwargs):
+        form = VersionedForm(request.POST)
+        if not form.is_valid():
+            return redirect("decisions:draft_related", pk=self.decision.pk)
+        try:
+            saved = services.related_decision_remove(
+                decision_id=self.decision.pk,
+                link_id=link_pk,
+                user=request.user,
+                lock_version=form.cleaned_data["lock_version"],
+            )
+        except RelatedDecision.DoesNotExist:
+            raise Http404("No such link") from None
+        except DomainError as error:
+            context = {
+                "form": RelatedDecisionForm(initial={"lock_version": self.decision.lock_version}),
+                "errors": [("", str(error))],
+                "title": "Related decisions",
+            }
+            return self.render_to_response(
+                self.get_context_data(**context),
+                status=409 if isinstance(error, StaleRecord) else 400,
+            )
+        warn_if_voided(request, saved)
+        return redirect("decisions:draft_related", pk=self.decision.pk)

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models import F, Max, Min, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Exists, F, Max, Min, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from approvals.models import SignOff
 from approvals.policies import on_register_filter
-from decisions.models import Decision, DecisionMaker, FormType
+from decisions.models import Decision, DecisionMaker, FormType, RelatedDecision
 from decisions.selectors import money_totals, public_expenditure_lines, visible_total
 
 # Longer searches are cut to this; a search of more words than this uses the first ones.
@@ -209,7 +209,12 @@ def search_plan(*, q: str, using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
 def published_decision_get(*, slug: str) -> Decision:
     """One record on the register by its public address ("pcd-1069"), with every part
     Part 1 shows loaded (report, recommendations, declaration lines, standing sign-offs)
-    in four queries, ready for presenters.part_one_context.
+    and its related decisions in six queries, ready for presenters.part_one_context.
+
+    Its links to earlier records carry `target_on_register` (the page links those, and
+    names the others by reference only); `linked_from_on_register` holds the links to it
+    from later records on the register, each with its `from_decision`'s series, never
+    a draft's or an unpublished record's.
 
     Raises Decision.DoesNotExist when no published or withdrawn record has that address.
     """
@@ -221,6 +226,25 @@ def published_decision_get(*, slug: str) -> Decision:
         .prefetch_related(
             "recommendations",
             "declaration_lines",
+            Prefetch(
+                "related_links",
+                queryset=RelatedDecision.objects.annotate(
+                    target_on_register=Exists(_on_register().filter(pk=OuterRef("to_decision_id")))
+                ),
+            ),
+            Prefetch(
+                "linked_from",
+                queryset=RelatedDecision.objects.filter(from_decision__in=_on_register())
+                .select_related("from_decision__series")
+                .only(
+                    "relation",
+                    "to_decision",
+                    "from_decision__number",
+                    "from_decision__series__prefix",
+                )
+                .order_by("from_decision__series__prefix", "from_decision__number", "pk"),
+                to_attr="linked_from_on_register",
+            ),
             Prefetch(
                 "signoffs",
                 queryset=SignOff.objects.filter(voided_at__isnull=True).order_by("signed_at", "pk"),
@@ -284,9 +308,12 @@ def published_decision_export() -> list[dict]:
       (decisions.selectors.visible_total, the rule of the staff pages, for a reader
       who may not see Part 2).
 
-    Three queries, whatever the number of records and lines: the records, their totals
-    (read to apply visible_total, never handed on: one may count a confidential
-    amount), and every public line of the register at once.
+    - `related`: its links to earlier records, as dicts of relation and to_reference,
+      in the record's order.
+
+    Four queries, whatever the number of records, lines and links: the records, their
+    totals (read to apply visible_total, never handed on: one may count a confidential
+    amount), every public line of the register at once, and every link at once.
     """
     records = list(_rows(_on_register()).values("pk", *EXPORT_VALUES))
     totals = money_totals(decisions=_on_register())
@@ -297,10 +324,18 @@ def published_decision_export() -> list[dict]:
         .values("decision_id", *PUBLIC_LINE_VALUES)
     ):
         lines[line.pop("decision_id")].append(line)
+    related = defaultdict(list)
+    for link in (
+        RelatedDecision.objects.filter(from_decision__in=_on_register().values("pk"))
+        .order_by("from_decision", "position", "pk")
+        .values("from_decision_id", "relation", "to_reference")
+    ):
+        related[link.pop("from_decision_id")].append(link)
     for record in records:
         pk = record.pop("pk")
         public_total, left_out = visible_total(**totals.get(pk, _NO_MONEY), may_see_part_two=False)
         record["public_lines"] = lines.get(pk, [])
+        record["related"] = related.get(pk, [])
         record["public_total"] = public_total
         # A total that counts a confidential amount is not told: only the public lines' sum.
         record["total"] = None if left_out else public_total

@@ -72,6 +72,18 @@ def decision_list(request):
 @public
 def decision_detail(request, slug: str):
     decision = get_or_404(selectors.published_decision_get, slug=slug, not_found=NOT_ON_REGISTER)
+    page_url = absolute_address(request, "register:detail")
+    # A link to a record on the register goes to its page; any other is named by reference.
+    for link in decision.related_links.all():
+        prefix, _, number = link.to_reference.partition(" ")
+        link.public_url = (
+            page_url(selectors.public_slug(prefix=prefix, number=int(number)))
+            if link.target_on_register and number.isdigit()
+            else ""
+        )
+    for link in decision.linked_from_on_register:
+        link.from_reference = link.from_decision.reference
+        link.public_url = page_url(link.from_decision.slug)
     context = {
         **part_one_context(decision=decision),
         "pdf_size": stored_pdf_size(decision),
@@ -119,6 +131,9 @@ def export_csv(request):
     for row in open_data_rows(request):
         row["public_money_lines_count"] = str(row["public_money_lines_count"])
         row["public_money_lines"] = csv_lines(row["public_money_lines"])
+        row["related_decisions"] = "; ".join(
+            f"{link['relation']} {link['reference']}" for link in row["related_decisions"]
+        )
         writer.writerow(csv_safe(value) for value in row.values())
     return response
 
@@ -196,8 +211,14 @@ OPEN_DATA_FIELDS: list[tuple[str, str]] = [
         ' each line as "kind financial_year, funding_source: amount", separated by "; "'
         " (use the JSON to read the lines by machine).",
     ),
-    # Related decisions (issue 10, item 5) go here, after the money, when records can
-    # be linked: new fields are only ever added at the end.
+    # New fields are only ever added at the end.
+    (
+        "related_decisions",
+        "The earlier decisions this one amends, supersedes, revokes or relates to. In the"
+        " JSON, a list of objects with relation (amends, supersedes, revokes or relates_to)"
+        ' and reference (such as PCD 134). In the CSV, one text value: "relation reference"'
+        ' for each, separated by "; ", such as "amends PCD 134; supersedes PCD 12".',
+    ),
 ]
 
 
@@ -246,6 +267,10 @@ def open_data_rows(request: HttpRequest) -> list[dict]:
                         "amount_gbp": _gbp(line["amount"]),
                     }
                     for line in row["public_lines"]
+                ],
+                "related_decisions": [
+                    {"relation": link["relation"], "reference": link["to_reference"]}
+                    for link in row["related"]
                 ],
             }
         )

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from approvals.presenters import part_one_plain_text
 from core.roles import Role
+from decisions.models import RelatedDecision
 from tests.factories import (
     DecisionFactory,
     ExpenditureLineFactory,
@@ -192,17 +193,24 @@ def test_detail_query_count_does_not_grow_with_the_record(client, make_user):
         for _ in range(count):
             RecommendationFactory(decision=decision)
             ExpenditureLineFactory(decision=decision)
+            earlier = DecisionFactory(number=RelatedDecision.objects.count() + 100)
+            RelatedDecision.objects.create(
+                from_decision=decision,
+                relation="amends",
+                to_decision=earlier,
+                to_reference=earlier.reference,
+            )
     client.force_login(finance)
     client.get(reverse("approvals:home"))  # the first request of a session does more
     small_count = count_queries(client, reverse("approvals:detail", args=[small.pk]))
     assert count_queries(client, reverse("approvals:detail", args=[large.pk])) == small_count
-    # Session, user, two for permissions, the record, five lists and the record's
+    # Session, user, two for permissions, the record, six lists and the record's
     # undelivered mail (shown to administrators and its officer): reads only, in no
     # transaction.
-    assert small_count == 11
+    assert small_count == 12
     # A Part 2 costs one query more, for those who may see it.
     with_part_two = PartTwoFactory(decision__has_part_two=True).decision
-    assert count_queries(client, reverse("approvals:detail", args=[with_part_two.pk])) == 12
+    assert count_queries(client, reverse("approvals:detail", args=[with_part_two.pk])) == 13
 
 
 def test_home_query_count_does_not_grow_with_the_records(client, finance):

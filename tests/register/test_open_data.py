@@ -18,7 +18,7 @@ from django.utils import timezone
 from approvals import publication
 from approvals.models import SignOff
 from approvals.publication import decision_publish
-from decisions.models import Decision, DecisionMaker, ExpenditureLine
+from decisions.models import Decision, DecisionMaker, ExpenditureLine, RelatedDecision
 from decisions.selectors import decision_list_with_visible_totals
 from tests.factories import ExpenditureLineFactory
 from tests.register.test_register import (
@@ -52,6 +52,7 @@ MONEY_FIELDS = [
     "public_money_lines_count",
     "public_money_lines",
 ]
+RELATED_FIELDS = ["related_decisions"]
 # A confidential line: its amount, the total it makes with the public line, its words.
 SECRET_AMOUNT = Decimal("987654.32")
 SECRET_WORDS = ["987654.32", "987,654", "988654.32", "Zorblattfund", "2029/30"]
@@ -109,8 +110,8 @@ def with_secret(officer):
 
 def test_open_data_existing_fields_keep_their_names_and_order(client, ivma):
     header = client.get(reverse("register:export_csv")).content.decode().splitlines()[0]
-    assert header.split(",") == EXISTING_FIELDS + MONEY_FIELDS
-    assert list(json_rows(client)[0]) == EXISTING_FIELDS + MONEY_FIELDS
+    assert header.split(",") == EXISTING_FIELDS + MONEY_FIELDS + RELATED_FIELDS
+    assert list(json_rows(client)[0]) == EXISTING_FIELDS + MONEY_FIELDS + RELATED_FIELDS
 
 
 def test_open_data_a_record_with_only_public_lines_has_its_total_and_lines(client, ivma):
@@ -218,12 +219,21 @@ def test_open_data_query_counts_do_not_grow_with_records_and_lines(client, offic
                 )
                 for n in range(1, 4)
             )
+            RelatedDecision.objects.bulk_create(
+                RelatedDecision(
+                    from_decision_id=decision_id,
+                    position=n,
+                    relation="amends",
+                    to_reference=f"PCD {n}",
+                )
+                for n in range(1, 3)
+            )
 
     with_lines(1, 5000)
     small = [queries_for(client, url) for url in exports]
     with_lines(12, 5001)
     large = [queries_for(client, url) for url in exports]
-    assert small == large == [3, 3]
+    assert small == large == [4, 4]
     assert json.loads(client.get(exports[1]).content)["count"] == 13
 
 

@@ -27,7 +27,7 @@ from django.utils.http import http_date
 from approvals.models import SignOff
 from approvals.presenters import part_one_plain_text
 from core.roles import Role
-from decisions.models import Decision, DecisionMaker
+from decisions.models import Decision, DecisionMaker, RelatedDecision
 from register import selectors as selectors_public
 from register import views as views_public
 from tests.factories import (
@@ -753,6 +753,7 @@ NO_MONEY = {
     "public_money_lines_total_gbp": "0.00",
     "public_money_lines_count": "0",
     "public_money_lines": "",
+    "related_decisions": "",
 }
 
 
@@ -942,9 +943,22 @@ def test_query_counts_do_not_grow_with_the_register(client, officer):
 def test_the_detail_page_loads_its_parts_in_a_fixed_number_of_queries(client, ivma):
     for n in range(10):
         RecommendationFactory(decision=ivma, text=f"Recommendation {n}")
+        # Links both ways, to and from records on the register and off it.
+        earlier = on_register(100 + n)
+        later = on_register(2000 + n)
+        unpublished = DecisionFactory(number=3000 + n)
+        for source, target in [(ivma, earlier), (later, ivma), (ivma, unpublished)]:
+            RelatedDecision.objects.create(
+                from_decision=source,
+                relation="amends",
+                to_decision=target,
+                to_reference=target.reference,
+            )
     with CaptureQueriesContext(connection) as queries:
         client.get(reverse("register:detail", args=["pcd-1069"]))
-    assert count_queries(queries) == 4
+    # The record with its report, and its recommendations, declaration lines, links
+    # to earlier records, later records' links to it, and sign-offs.
+    assert count_queries(queries) == 6
     assert (
         re.search("part ?two|parttwo", " ".join(q["sql"] for q in queries.captured_queries), re.I)
         is None
