@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from core.roles import Role
-from decisions.models import BackgroundPaper
+from decisions.models import BackgroundPaper, RelatedDecision
 from tests.factories import DecisionFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +54,8 @@ def arguments(pattern: URLPattern, site: dict) -> dict:
 
 @pytest.fixture
 def site(officer):
-    """A draft with a paper, and a published record: real values for every argument."""
+    """A draft with a paper and a link to a published record: real values for every
+    argument."""
     draft = DecisionFactory(drafting_officer=officer)
     paper = BackgroundPaper.objects.create(
         decision=draft,
@@ -73,9 +74,16 @@ def site(officer):
         published_pdf="published/x.pdf",
         published_pdf_sha256="0" * 64,
     )
+    link = RelatedDecision.objects.create(
+        from_decision=draft,
+        relation=RelatedDecision.Relation.AMENDS,
+        to_decision=published,
+        to_reference=published.reference,
+    )
     return {
         "pk": draft.pk,
         "paper_pk": paper.pk,
+        "link_pk": link.pk,
         "kind": "financial",
         "section": "introduction",
         "slug": published.slug,
