@@ -13,16 +13,18 @@ from functools import wraps
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page, Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, require_safe
 
 from approvals.presenters import part_one_context
 from core.views import get_or_404
-from decisions.models import Decision, DecisionMaker
+from decisions.models import BackgroundPaper, Decision, DecisionMaker
+from decisions.uploads import download_name
 
 from . import selectors
 from .forms import RegisterSearchForm
@@ -33,6 +35,7 @@ PAGE_SIZE = 20
 ACCESS = "public: published and withdrawn records only"
 
 NOT_ON_REGISTER = "No such decision on the register"
+NO_SUCH_PAPER = "No such paper on the register"
 
 
 def public(view: Callable) -> Callable:
@@ -75,6 +78,9 @@ def decision_detail(request, slug: str):
     context = {
         **part_one_context(decision=decision),
         "pdf_size": stored_pdf_size(decision),
+        "published_papers": [
+            (paper, paper_url(decision, paper)) for paper in decision.published_papers
+        ],
         "nav": "register",
     }
     return render(request, "register/decision_detail.html", context)
@@ -103,6 +109,42 @@ def decision_pdf(request, slug: str):
         content_type="application/pdf",
         filename=f"{decision.slug}.pdf",
     )
+
+
+def paper_public_name(paper: BackgroundPaper) -> str:
+    """The last part of a published paper's address: its safe name (the one staff
+    download it under) as a slug with its type's extension, "business-case.pdf". Made
+    from what never changes after upload, so the address is stable."""
+    name = download_name(paper.original_filename, paper.content_type)
+    stem, dot, extension = name.rpartition(".")
+    stem, extension = (stem, extension) if dot else (name, "")
+    slug = slugify(stem)[:100] or "paper"
+    return f"{slug}.{extension.lower()}" if extension else slug
+
+
+def paper_url(decision: Decision, paper: BackgroundPaper) -> str:
+    return reverse("register:paper", args=[decision.slug, paper.pk, paper_public_name(paper)])
+
+
+@public
+@cache_control(public=True, max_age=86400)
+def paper_download(request, slug: str, paper_id: int, name: str):
+    # The same 404 for a paper not marked for publication, of a record not on the
+    # register, or that does not exist, and for the right paper under a wrong name.
+    try:
+        paper = selectors.published_paper_get(slug=slug, paper_id=paper_id)
+    except BackgroundPaper.DoesNotExist:
+        raise Http404(NO_SUCH_PAPER) from None
+    if name != paper_public_name(paper):
+        raise Http404(NO_SUCH_PAPER)
+    response = FileResponse(
+        paper.file.open("rb"),
+        as_attachment=True,
+        filename=download_name(paper.original_filename, paper.content_type),
+        content_type=paper.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @public
