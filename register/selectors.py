@@ -313,9 +313,11 @@ def published_decision_export() -> list[dict]:
       (decisions.selectors.visible_total, the rule of the staff pages, for a reader
       who may not see Part 2).
 
-    Three queries, whatever the number of records and lines: the records, their totals
-    (read to apply visible_total, never handed on: one may count a confidential
-    amount), and every public line of the register at once.
+    and `published_papers`: its background papers marked for publication, in its order.
+
+    Four queries, whatever the number of records, lines and papers: the records, their
+    totals (read to apply visible_total, never handed on: one may count a confidential
+    amount), every public line of the register at once, and every published paper.
     """
     records = list(_rows(_on_register()).values("pk", *EXPORT_VALUES))
     totals = money_totals(decisions=_on_register())
@@ -326,8 +328,12 @@ def published_decision_export() -> list[dict]:
         .values("decision_id", *PUBLIC_LINE_VALUES)
     ):
         lines[line.pop("decision_id")].append(line)
+    papers = defaultdict(list)
+    for paper in published_papers().filter(decision__in=_on_register().values("pk")):
+        papers[paper.decision_id].append(paper)
     for record in records:
         pk = record.pop("pk")
+        record["published_papers"] = papers.get(pk, [])
         public_total, left_out = visible_total(**totals.get(pk, _NO_MONEY), may_see_part_two=False)
         record["public_lines"] = lines.get(pk, [])
         record["public_total"] = public_total

@@ -161,6 +161,9 @@ def export_csv(request):
     for row in open_data_rows(request):
         row["public_money_lines_count"] = str(row["public_money_lines_count"])
         row["public_money_lines"] = csv_lines(row["public_money_lines"])
+        row["published_papers"] = "; ".join(
+            f"{paper['title']} <{paper['url']}>" for paper in row["published_papers"]
+        )
         writer.writerow(csv_safe(value) for value in row.values())
     return response
 
@@ -238,7 +241,14 @@ OPEN_DATA_FIELDS: list[tuple[str, str]] = [
         ' each line as "kind financial_year, funding_source: amount", separated by "; "'
         " (use the JSON to read the lines by machine).",
     ),
-    # Related decisions (issue 10, item 5) go here, after the money, when records can
+    (
+        "published_papers",
+        "The background papers published with the decision, in the order of the form."
+        " In the JSON, a list of objects with title and url (the paper's address on this"
+        ' register). In the CSV, one text value: each paper as "title <url>", separated'
+        ' by "; ".',
+    ),
+    # Related decisions (issue 10, item 5) go here, after the papers, when records can
     # be linked: new fields are only ever added at the end.
 ]
 
@@ -258,6 +268,15 @@ def open_data_rows(request: HttpRequest) -> list[dict]:
     """One dict a record on the register, keyed and ordered as OPEN_DATA_FIELDS."""
     page_url = absolute_address(request, "register:detail")
     pdf_url = absolute_address(request, "register:pdf")
+    # reverse() once, as absolute_address does: the address is made for placeholders.
+    head, _, tail = request.build_absolute_uri(
+        reverse("register:paper", args=["zz-1", 1, "zz"])
+    ).partition("zz-1")
+    papers_base, _, _ = tail.rpartition("1-zz")
+
+    def paper_address(slug: str, paper_id: int, name: str) -> str:
+        return f"{head}{slug}{papers_base}{paper_id}-{name}"
+
     makers = dict(DecisionMaker.choices)
     rows = []
     for row in selectors.published_decision_export():
@@ -288,6 +307,13 @@ def open_data_rows(request: HttpRequest) -> list[dict]:
                         "amount_gbp": _gbp(line["amount"]),
                     }
                     for line in row["public_lines"]
+                ],
+                "published_papers": [
+                    {
+                        "title": paper.title,
+                        "url": paper_address(slug, paper.pk, paper_public_name(paper)),
+                    }
+                    for paper in row["published_papers"]
                 ],
             }
         )

@@ -3,6 +3,10 @@ publication or not, by default as the record's public access answers say; a mark
 paper of a record on the register is served at its own stable address and listed on
 the record's page; any other paper answers the same 404 as no paper at all."""
 
+import csv
+import io
+import json
+
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -206,3 +210,25 @@ def test_the_page_reads_its_papers_in_one_query_whatever_their_number(client, iv
     for n in range(1, 8):
         attach(ivma, title=f"Paper {n}", name=f"p{n}.pdf", publish=n % 2 == 0)
     assert queries() == one
+
+
+def test_the_open_data_lists_published_papers_by_title_and_address(client, ivma):
+    first = attach(ivma, title="Business case", name="case.pdf", publish=True)
+    attach(ivma, title="Zorblatt appraisal", name="zorblatt.pdf", publish=False)
+    second = attach(ivma, title="=Risk register", name="risks.pdf", publish=True)
+    addresses = [f"http://testserver{paper_address(ivma, p)}" for p in (first, second)]
+    (row,) = json.loads(client.get(reverse("register:export_json")).content)["decisions"]
+    assert list(row)[-1] == "published_papers"
+    assert row["published_papers"] == [
+        {"title": "Business case", "url": addresses[0]},
+        {"title": "=Risk register", "url": addresses[1]},
+    ]
+    csv_body = client.get(reverse("register:export_csv")).content.decode()
+    (csv_row,) = list(csv.DictReader(io.StringIO(csv_body)))
+    assert csv_row["published_papers"] == (
+        f"Business case <{addresses[0]}>; =Risk register <{addresses[1]}>"
+    )
+    for body in (csv_body, json.dumps(row)):
+        assert "zorblatt" not in body.lower()
+    # The addresses given are the papers' own.
+    assert client.get(addresses[1]).status_code == 200

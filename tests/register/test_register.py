@@ -755,6 +755,8 @@ NO_MONEY = {
     "public_money_lines_total_gbp": "0.00",
     "public_money_lines_count": "0",
     "public_money_lines": "",
+    # Nor papers (test_published_papers.py tests those).
+    "published_papers": "",
 }
 
 
