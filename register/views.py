@@ -75,12 +75,12 @@ def decision_list(request):
 @public
 def decision_detail(request, slug: str):
     decision = get_or_404(selectors.published_decision_get, slug=slug, not_found=NOT_ON_REGISTER)
+    # On this page (only) the background papers section links each published paper.
+    for paper in decision.published_papers:
+        paper.public_url = paper_url(decision, paper)
     context = {
         **part_one_context(decision=decision),
         "pdf_size": stored_pdf_size(decision),
-        "published_papers": [
-            (paper, paper_url(decision, paper)) for paper in decision.published_papers
-        ],
         "nav": "register",
     }
     return render(request, "register/decision_detail.html", context)

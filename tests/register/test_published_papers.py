@@ -194,7 +194,7 @@ def test_the_page_lists_only_published_papers(client, ivma):
     attach(ivma, title="Zorblatt appraisal", name="zorblatt.pdf", publish=False)
     response = client.get(reverse("register:detail", args=[ivma.slug]))
     text = page_text(response)
-    assert "Background papers Business case" in text
+    assert "Published with this decision: Business case (" in text
     assert f'href="{paper_address(ivma, published)}"' in response.content.decode()
     assert "zorblatt" not in response.content.decode().lower()
 
