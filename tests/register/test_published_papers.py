@@ -123,6 +123,16 @@ def test_marking_from_an_old_page_is_refused(client, officer):
     assert paper.publish
 
 
+def test_the_mark_cannot_change_once_the_record_is_published(client, officer, ivma):
+    paper = attach(ivma, title="Business case", name="case.pdf", publish=True)
+    client.force_login(officer)
+    url = reverse("decisions:draft_paper_publish", args=[ivma.pk, paper.pk])
+    response = client.post(url, {"lock_version": ivma.lock_version, "publish": "no"})
+    assert response.status_code == 403
+    paper.refresh_from_db()
+    assert paper.publish
+
+
 def test_the_mark_is_signed(officer):
     draft = DecisionFactory(drafting_officer=officer)
     before = decision_content_hash(decision=draft)
