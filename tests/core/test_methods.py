@@ -76,6 +76,9 @@ def site(officer):
     return {
         "pk": draft.pk,
         "paper_pk": paper.pk,
+        # A published paper's address on the register (it need not exist to answer 405).
+        "paper_id": paper.pk,
+        "name": "case.pdf",
         "kind": "financial",
         "section": "introduction",
         "slug": published.slug,
