@@ -36,6 +36,11 @@ def part_one_context(*, decision: Decision) -> dict[str, Any]:
     """
     report = getattr(decision, "report", None)
     signoffs = [s for s in decision.signoffs.all() if s.voided_at is None]
+    # The register loads only the papers marked for publication (as published_papers);
+    # elsewhere all are loaded and those marked are picked out.
+    published_papers = getattr(decision, "published_papers", None)
+    if published_papers is None:
+        published_papers = [paper for paper in decision.papers.all() if paper.publish]
     return {
         "decision": decision,
         "recommendations": list(decision.recommendations.all()),
@@ -46,6 +51,8 @@ def part_one_context(*, decision: Decision) -> dict[str, Any]:
         "part_one_sections": [(s, getattr(decision, s.field)) for s in PART_ONE_SECTIONS],
         "declaration_lines": list(decision.declaration_lines.all()),
         "report": report,
+        # Listed by title in the background papers section; never an unpublished one.
+        "published_papers": published_papers,
         "report_sections": report_sections(report) if report else [],
         "ce_signoff": next((s for s in signoffs if s.kind == SignOff.Kind.CHIEF_EXECUTIVE), None),
         "decision_signoff": next((s for s in signoffs if s.kind == SignOff.Kind.DECISION), None),

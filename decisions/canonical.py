@@ -132,12 +132,28 @@ def _fields(obj: Model, names: list[str]) -> Any:
     return {name: _plain(getattr(obj, name)) for name in names}
 
 
+# Signed fields added after records were signed: left out of the document while they
+# hold their default, so that the content of a record signed before they existed, and
+# so the hash its sign-offs hold, is unchanged by their migration.
+SIGNED_WHEN_SET: dict[type[Model], dict[str, Any]] = {
+    BackgroundPaper: {"publish": False},
+}
+
+
+def _signed_values(obj: Model, names: list[str]) -> Any:
+    values = _fields(obj, names)
+    for name, default in SIGNED_WHEN_SET.get(type(obj), {}).items():
+        if values.get(name) == default:
+            del values[name]
+    return values
+
+
 def _part(decision: Decision, part: Part) -> Any:
     names = signed_fields(part.model)
     if not part.many:
         obj = getattr(decision, part.relation, None)
-        return _fields(obj, names) if obj else None
-    rows = [_fields(obj, names) for obj in getattr(decision, part.relation).all()]
+        return _signed_values(obj, names) if obj else None
+    rows = [_signed_values(obj, names) for obj in getattr(decision, part.relation).all()]
     # A part of one signed field (a recommendation's text) is listed as its values.
     return [row[names[0]] for row in rows] if len(names) == 1 else rows
 

@@ -428,6 +428,9 @@ class BackgroundPaper(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # Served on the public register with the record when true. Set on upload from the
+    # record's public access answers (paper_publish_default) and signed with the record.
+    publish = models.BooleanField("Publish with the decision", default=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -187,8 +187,12 @@ def paper_add(
     title: str,
     upload: UploadedFile,
     content_type: str,
+    publish: bool | None = None,
 ) -> BackgroundPaper:
-    """Attach a background paper. The caller has checked its type by content and its size."""
+    """Attach a background paper. The caller has checked its type by content and its size.
+
+    Without `publish`, the paper is published with the record as the record's public
+    access answers say (paper_publish_default)."""
     with transaction.atomic():
         decision = _lock_for_edit(decision_id=decision_id, user=user, lock_version=lock_version)
         name = download_name(upload.name, content_type)
@@ -199,6 +203,7 @@ def paper_add(
             content_type=content_type,
             size=upload.size,
             uploaded_by=user,
+            publish=paper_publish_default(decision) if publish is None else publish,
         )
         paper.file.save(name, upload, save=False)
         paper._history_user = user
@@ -209,6 +214,31 @@ def paper_add(
             raise
         _touch(decision=decision, user=user, reason=f"Paper added: {title}")
         paper.voided_signoffs = decision.voided_signoffs
+    return paper
+
+
+def paper_publish_default(decision: Decision) -> bool:
+    """Whether a new paper is published with the record, by default: only when the form
+    says Part 1 is published without deferral and there is no Part 2. A record with a
+    Part 2 holds confidential matter its papers may share, so there the drafter must
+    choose to publish each paper."""
+    return not decision.part1_deferred and not decision.has_part_two
+
+
+def paper_set_publish(
+    *, decision_id: int, paper_id: int, user: User, lock_version: int, publish: bool
+) -> BackgroundPaper:
+    """Mark a paper for publication with the record, or not; part of the signed content."""
+    with transaction.atomic():
+        decision = _lock_for_edit(decision_id=decision_id, user=user, lock_version=lock_version)
+        paper = decision.papers.get(pk=paper_id)
+        if paper.publish != publish:
+            paper.publish = publish
+            paper._history_user = user
+            paper.save(update_fields=["publish"])
+            state = "to be published" if publish else "not to be published"
+            _touch(decision=decision, user=user, reason=f"Paper {state}: {paper.title}")
+        paper.voided_signoffs = getattr(decision, "voided_signoffs", [])
     return paper
 
 

@@ -60,6 +60,11 @@ urlpatterns = [
         name="draft_related_remove",
     ),
     path(
+        "records/<int:pk>/draft/papers/<int:paper_pk>/publish/",
+        drafting.PaperPublishView.as_view(),
+        name="draft_paper_publish",
+    ),
+    path(
         "records/<int:pk>/draft/publication/",
         drafting.PublicationView.as_view(),
         name="draft_publication",

@@ -463,20 +463,21 @@ class PapersView(SectionFormView):
         return reverse("decisions:draft_papers", args=[self.decision.pk])
 
 
-class PaperRemoveView(DraftMixin, TemplateResponseMixin, View):
+class PaperActionView(DraftMixin, TemplateResponseMixin, View):
+    """A button on the papers page acting on one paper (remove it, mark it for
+    publication or not); errors are shown on the papers page."""
+
     template_name = "decisions/drafting/papers.html"
+
+    def act(self, *, paper_pk: int, lock_version: int) -> None:
+        raise NotImplementedError
 
     def post(self, request, *args, paper_pk: int, **kwargs):
         form = VersionedForm(request.POST)
         if not form.is_valid():
             return redirect("decisions:draft_papers", pk=self.decision.pk)
         try:
-            services.paper_remove(
-                decision_id=self.decision.pk,
-                paper_id=paper_pk,
-                user=request.user,
-                lock_version=form.cleaned_data["lock_version"],
-            )
+            self.act(paper_pk=paper_pk, lock_version=form.cleaned_data["lock_version"])
         except BackgroundPaper.DoesNotExist:
             raise Http404("No such paper") from None
         except DomainError as error:
@@ -492,6 +493,29 @@ class PaperRemoveView(DraftMixin, TemplateResponseMixin, View):
                 status=409 if isinstance(error, StaleRecord) else 400,
             )
         return redirect("decisions:draft_papers", pk=self.decision.pk)
+
+
+class PaperRemoveView(PaperActionView):
+    def act(self, *, paper_pk: int, lock_version: int) -> None:
+        services.paper_remove(
+            decision_id=self.decision.pk,
+            paper_id=paper_pk,
+            user=self.request.user,
+            lock_version=lock_version,
+        )
+
+
+class PaperPublishView(PaperActionView):
+    """Marks a paper for publication with the record ("publish" is "yes") or not."""
+
+    def act(self, *, paper_pk: int, lock_version: int) -> None:
+        services.paper_set_publish(
+            decision_id=self.decision.pk,
+            paper_id=paper_pk,
+            user=self.request.user,
+            lock_version=lock_version,
+            publish=self.request.POST.get("publish") == "yes",
+        )
 
 
 class PaperDownloadView(RoleRequiredMixin, View):

@@ -3,9 +3,9 @@
 Every public page and export reads through this module, and every query here
 starts from `_on_register()`, so a record that is not on the register (draft, in
 approval, approved but deferred, not approved) can never reach the public. Nothing
-here loads Part 2 or background papers; of the money, only the lines not confidential
-leave (published_decision_export), and a total only when no confidential amount
-counted in it.
+here loads Part 2; of the background papers, only those marked for publication
+(published_papers); of the money, only the lines not confidential leave
+(published_decision_export), and a total only when no confidential amount counted in it.
 """
 
 import re
@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from approvals.models import SignOff
 from approvals.policies import on_register_filter
-from decisions.models import Decision, DecisionMaker, FormType, RelatedDecision
+from decisions.models import BackgroundPaper, Decision, DecisionMaker, FormType, RelatedDecision
 from decisions.selectors import money_totals, public_expenditure_lines, visible_total
 
 # Longer searches are cut to this; a search of more words than this uses the first ones.
@@ -249,9 +249,38 @@ def published_decision_get(*, slug: str) -> Decision:
                 "signoffs",
                 queryset=SignOff.objects.filter(voided_at__isnull=True).order_by("signed_at", "pk"),
             ),
+            Prefetch("papers", queryset=published_papers(), to_attr="published_papers"),
         )
     )
     return queryset.get()
+
+
+# What the public may know of a paper: never the stored file's name or who uploaded it.
+_PAPER_FIELDS = ("id", "decision_id", "title", "original_filename", "content_type", "size")
+
+
+def published_papers() -> QuerySet[BackgroundPaper]:
+    """The background papers marked for publication, in the record's order. Only ever
+    read for records on the register."""
+    return BackgroundPaper.objects.filter(publish=True).only(*_PAPER_FIELDS)
+
+
+def published_paper_get(*, slug: str, paper_id: int) -> BackgroundPaper:
+    """A paper marked for publication of a record on the register, with its file, in one
+    query. Raises BackgroundPaper.DoesNotExist for any other paper (unpublished, of a
+    record not on the register, or none), so that none can be told from another."""
+    try:
+        prefix, number = _parse_slug(slug)
+    except Decision.DoesNotExist:
+        raise BackgroundPaper.DoesNotExist(f"No record at {slug!r}") from None
+    return (
+        published_papers()
+        .filter(
+            pk=paper_id, decision__in=_on_register().filter(series__prefix=prefix, number=number)
+        )
+        .only(*_PAPER_FIELDS, "file", "uploaded_at")
+        .get()
+    )
 
 
 def published_decision_pdf_get(*, slug: str) -> Decision:
@@ -309,11 +338,13 @@ def published_decision_export() -> list[dict]:
       who may not see Part 2).
 
     - `related`: its links to earlier records, as dicts of relation and to_reference,
-      in the record's order.
+      in the record's order;
+    - `published_papers`: its background papers marked for publication, in its order.
 
-    Four queries, whatever the number of records, lines and links: the records, their
-    totals (read to apply visible_total, never handed on: one may count a confidential
-    amount), every public line of the register at once, and every link at once.
+    Five queries, whatever the number of records, lines, links and papers: the records,
+    their totals (read to apply visible_total, never handed on: one may count a
+    confidential amount), every public line of the register at once, every link at
+    once, and every published paper.
     """
     records = list(_rows(_on_register()).values("pk", *EXPORT_VALUES))
     totals = money_totals(decisions=_on_register())
@@ -331,8 +362,12 @@ def published_decision_export() -> list[dict]:
         .values("from_decision_id", "relation", "to_reference")
     ):
         related[link.pop("from_decision_id")].append(link)
+    papers = defaultdict(list)
+    for paper in published_papers().filter(decision__in=_on_register().values("pk")):
+        papers[paper.decision_id].append(paper)
     for record in records:
         pk = record.pop("pk")
+        record["published_papers"] = papers.get(pk, [])
         public_total, left_out = visible_total(**totals.get(pk, _NO_MONEY), may_see_part_two=False)
         record["public_lines"] = lines.get(pk, [])
         record["related"] = related.get(pk, [])

@@ -31,4 +31,10 @@ urlpatterns = [
     path("decisions/export.json", views.export_json, name="export_json"),
     path("decisions/<reference:slug>/", views.decision_detail, name="detail"),
     path("decisions/<reference:slug>.pdf", views.decision_pdf, name="pdf"),
+    # A published background paper: "/decisions/pcd-1069/papers/12-business-case.pdf".
+    path(
+        "decisions/<reference:slug>/papers/<int:paper_id>-<str:name>",
+        views.paper_download,
+        name="paper",
+    ),
 ]

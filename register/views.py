@@ -13,16 +13,18 @@ from functools import wraps
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page, Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, require_safe
 
 from approvals.presenters import part_one_context
 from core.views import get_or_404
-from decisions.models import Decision, DecisionMaker
+from decisions.models import BackgroundPaper, Decision, DecisionMaker
+from decisions.uploads import download_name
 
 from . import selectors
 from .forms import RegisterSearchForm
@@ -33,6 +35,7 @@ PAGE_SIZE = 20
 ACCESS = "public: published and withdrawn records only"
 
 NOT_ON_REGISTER = "No such decision on the register"
+NO_SUCH_PAPER = "No such paper on the register"
 
 
 def public(view: Callable) -> Callable:
@@ -84,6 +87,9 @@ def decision_detail(request, slug: str):
     for link in decision.linked_from_on_register:
         link.from_reference = link.from_decision.reference
         link.public_url = page_url(link.from_decision.slug)
+    # On this page (only) the background papers section links each published paper.
+    for paper in decision.published_papers:
+        paper.public_url = paper_url(decision, paper)
     context = {
         **part_one_context(decision=decision),
         "pdf_size": stored_pdf_size(decision),
@@ -117,6 +123,42 @@ def decision_pdf(request, slug: str):
     )
 
 
+def paper_public_name(paper: BackgroundPaper) -> str:
+    """The last part of a published paper's address: its safe name (the one staff
+    download it under) as a slug with its type's extension, "business-case.pdf". Made
+    from what never changes after upload, so the address is stable."""
+    name = download_name(paper.original_filename, paper.content_type)
+    stem, dot, extension = name.rpartition(".")
+    stem, extension = (stem, extension) if dot else (name, "")
+    slug = slugify(stem)[:100] or "paper"
+    return f"{slug}.{extension.lower()}" if extension else slug
+
+
+def paper_url(decision: Decision, paper: BackgroundPaper) -> str:
+    return reverse("register:paper", args=[decision.slug, paper.pk, paper_public_name(paper)])
+
+
+@public
+@cache_control(public=True, max_age=86400)
+def paper_download(request, slug: str, paper_id: int, name: str):
+    # The same 404 for a paper not marked for publication, of a record not on the
+    # register, or that does not exist, and for the right paper under a wrong name.
+    try:
+        paper = selectors.published_paper_get(slug=slug, paper_id=paper_id)
+    except BackgroundPaper.DoesNotExist:
+        raise Http404(NO_SUCH_PAPER) from None
+    if name != paper_public_name(paper):
+        raise Http404(NO_SUCH_PAPER)
+    response = FileResponse(
+        paper.file.open("rb"),
+        as_attachment=True,
+        filename=download_name(paper.original_filename, paper.content_type),
+        content_type=paper.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 @public
 def open_data(request):
     return render(request, "register/open_data.html", {"fields": OPEN_DATA_FIELDS, "nav": "data"})
@@ -133,6 +175,9 @@ def export_csv(request):
         row["public_money_lines"] = csv_lines(row["public_money_lines"])
         row["related_decisions"] = "; ".join(
             f"{link['relation']} {link['reference']}" for link in row["related_decisions"]
+        )
+        row["published_papers"] = "; ".join(
+            f"{paper['title']} <{paper['url']}>" for paper in row["published_papers"]
         )
         writer.writerow(csv_safe(value) for value in row.values())
     return response
@@ -219,6 +264,13 @@ OPEN_DATA_FIELDS: list[tuple[str, str]] = [
         ' and reference (such as PCD 134). In the CSV, one text value: "relation reference"'
         ' for each, separated by "; ", such as "amends PCD 134; supersedes PCD 12".',
     ),
+    (
+        "published_papers",
+        "The background papers published with the decision, in the order of the form."
+        " In the JSON, a list of objects with title and url (the paper's address on this"
+        ' register). In the CSV, one text value: each paper as "title <url>", separated'
+        ' by "; ".',
+    ),
 ]
 
 
@@ -237,6 +289,15 @@ def open_data_rows(request: HttpRequest) -> list[dict]:
     """One dict a record on the register, keyed and ordered as OPEN_DATA_FIELDS."""
     page_url = absolute_address(request, "register:detail")
     pdf_url = absolute_address(request, "register:pdf")
+    # reverse() once, as absolute_address does: the address is made for placeholders.
+    head, _, tail = request.build_absolute_uri(
+        reverse("register:paper", args=["zz-1", 1, "zz"])
+    ).partition("zz-1")
+    papers_base, _, _ = tail.rpartition("1-zz")
+
+    def paper_address(slug: str, paper_id: int, name: str) -> str:
+        return f"{head}{slug}{papers_base}{paper_id}-{name}"
+
     makers = dict(DecisionMaker.choices)
     rows = []
     for row in selectors.published_decision_export():
@@ -271,6 +332,13 @@ def open_data_rows(request: HttpRequest) -> list[dict]:
                 "related_decisions": [
                     {"relation": link["relation"], "reference": link["to_reference"]}
                     for link in row["related"]
+                ],
+                "published_papers": [
+                    {
+                        "title": paper.title,
+                        "url": paper_address(slug, paper.pk, paper_public_name(paper)),
+                    }
+                    for paper in row["published_papers"]
                 ],
             }
         )

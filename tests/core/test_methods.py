@@ -84,6 +84,9 @@ def site(officer):
         "pk": draft.pk,
         "paper_pk": paper.pk,
         "link_pk": link.pk,
+        # A published paper's address on the register (it need not exist to answer 405).
+        "paper_id": paper.pk,
+        "name": "case.pdf",
         "kind": "financial",
         "section": "introduction",
         "slug": published.slug,

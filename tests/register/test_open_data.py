@@ -18,7 +18,13 @@ from django.utils import timezone
 from approvals import publication
 from approvals.models import SignOff
 from approvals.publication import decision_publish
-from decisions.models import Decision, DecisionMaker, ExpenditureLine, RelatedDecision
+from decisions.models import (
+    BackgroundPaper,
+    Decision,
+    DecisionMaker,
+    ExpenditureLine,
+    RelatedDecision,
+)
 from decisions.selectors import decision_list_with_visible_totals
 from tests.factories import ExpenditureLineFactory
 from tests.register.test_register import (
@@ -53,6 +59,8 @@ MONEY_FIELDS = [
     "public_money_lines",
 ]
 RELATED_FIELDS = ["related_decisions"]
+# Issue 10, item 6: the background papers published with the record.
+PAPER_FIELDS = ["published_papers"]
 # A confidential line: its amount, the total it makes with the public line, its words.
 SECRET_AMOUNT = Decimal("987654.32")
 SECRET_WORDS = ["987654.32", "987,654", "988654.32", "Zorblattfund", "2029/30"]
@@ -110,8 +118,10 @@ def with_secret(officer):
 
 def test_open_data_existing_fields_keep_their_names_and_order(client, ivma):
     header = client.get(reverse("register:export_csv")).content.decode().splitlines()[0]
-    assert header.split(",") == EXISTING_FIELDS + MONEY_FIELDS + RELATED_FIELDS
-    assert list(json_rows(client)[0]) == EXISTING_FIELDS + MONEY_FIELDS + RELATED_FIELDS
+    assert header.split(",") == EXISTING_FIELDS + MONEY_FIELDS + RELATED_FIELDS + PAPER_FIELDS
+    assert list(json_rows(client)[0]) == (
+        EXISTING_FIELDS + MONEY_FIELDS + RELATED_FIELDS + PAPER_FIELDS
+    )
 
 
 def test_open_data_a_record_with_only_public_lines_has_its_total_and_lines(client, ivma):
@@ -228,12 +238,25 @@ def test_open_data_query_counts_do_not_grow_with_records_and_lines(client, offic
                 )
                 for n in range(1, 3)
             )
+            BackgroundPaper.objects.bulk_create(
+                BackgroundPaper(
+                    decision_id=decision_id,
+                    title=f"Paper {n}",
+                    file=f"papers/{decision_id}-{n}.pdf",
+                    original_filename=f"paper {n}.pdf",
+                    content_type="application/pdf",
+                    size=10,
+                    uploaded_by=officer,
+                    publish=n != 2,
+                )
+                for n in range(1, 4)
+            )
 
     with_lines(1, 5000)
     small = [queries_for(client, url) for url in exports]
     with_lines(12, 5001)
     large = [queries_for(client, url) for url in exports]
-    assert small == large == [4, 4]
+    assert small == large == [5, 5]
     assert json.loads(client.get(exports[1]).content)["count"] == 13
 
 

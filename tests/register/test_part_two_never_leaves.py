@@ -14,6 +14,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +23,8 @@ from pypdf import PdfReader
 from approvals.publication import decision_publish
 from approvals.services import chief_executive_sign, decision_submit, decision_take
 from core.roles import Role
-from decisions.models import Decision, DecisionMaker, DeclarationLine, PartTwo
+from decisions.models import BackgroundPaper, Decision, DecisionMaker, DeclarationLine, PartTwo
+from register.views import paper_public_name
 from tests.factories import (
     PASSWORD,
     DecisionFactory,
@@ -62,6 +64,13 @@ FORBIDDEN = [
     "specified_info_order",
     CONFIDENTIAL_YEAR,
 ]
+# A background paper not marked for publication: its title, file name and bytes
+# (FORBIDDEN's "zorblatt" finds each), and one that is, published under its title.
+HIDDEN_PAPER_TITLE = "Zorblattpaper options appraisal"
+HIDDEN_PAPER_NAME = "zorblattfile appraisal.pdf"
+PAPER_BYTES = b"%PDF-1.7\n% TITLE\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+HIDDEN_PAPER_BYTES = PAPER_BYTES.replace(b"TITLE", b"zorblattbytes")
+PUBLISHED_PAPER_TITLE = "Wombatpaper business case"
 # Part 1 words, to show that the outputs searched do carry the records.
 PART_ONE_WORD = "Wombatfleet"
 
@@ -95,6 +104,26 @@ def add_secrets(decision: Decision) -> None:
         exemption=PartTwo.Exemption.SPECIFIED_INFORMATION,
     )
     Decision.objects.filter(pk=decision.pk).update(has_part_two=True)
+    # Background papers: one not marked for publication, its title, name and bytes
+    # sentinels; one marked, to show the papers do reach the outputs searched.
+    attach_paper(decision, title=HIDDEN_PAPER_TITLE, name=HIDDEN_PAPER_NAME, publish=False)
+    attach_paper(decision, title=PUBLISHED_PAPER_TITLE, name="business case.pdf", publish=True)
+
+
+def attach_paper(decision: Decision, *, title: str, name: str, publish: bool) -> BackgroundPaper:
+    content = PAPER_BYTES if publish else HIDDEN_PAPER_BYTES
+    paper = BackgroundPaper(
+        decision=decision,
+        title=title,
+        original_filename=name,
+        content_type="application/pdf",
+        size=len(content),
+        uploaded_by=decision.drafting_officer,
+        publish=publish,
+    )
+    paper.file.save(name, ContentFile(content), save=False)
+    paper.save()
+    return paper
 
 
 def part_one(**fields) -> dict:
@@ -216,7 +245,18 @@ def test_part_two_reaches_no_public_output(
         CONFIDENTIAL_AMOUNT,
         "988654.32",
         "Specified Information",
+        "zorblattpaper",
+        "zorblattfile",
+        "zorblattbytes",
     ]
+    hidden_papers = BackgroundPaper.objects.filter(publish=False, title=HIDDEN_PAPER_TITLE)
+    shown_papers = BackgroundPaper.objects.filter(publish=True, decision__in=[first, second])
+    assert hidden_papers.count() == 3 and shown_papers.count() == 2
+
+    def paper_address(paper: BackgroundPaper) -> str:
+        args = [paper.decision.slug, paper.pk, paper_public_name(paper)]
+        return reverse("register:paper", args=args)
+
     addresses = [
         reverse("register:list"),
         reverse("register:list") + f"?q={PART_ONE_WORD}",
@@ -230,6 +270,8 @@ def test_part_two_reaches_no_public_output(
         reverse("register:detail", args=[deferred.slug]),
         reverse("register:pdf", args=[deferred.slug]),
         "/decisions/pcd-999999/",
+        *[paper_address(paper) for paper in shown_papers],
+        *[paper_address(paper) for paper in hidden_papers],
     ]
     failures = []
     for signed_in in (False, True):
@@ -238,7 +280,7 @@ def test_part_two_reaches_no_public_output(
             client.force_login(officer)
         for url in addresses:
             response = client.get(url)
-            body = b"".join(response).decode()
+            body = b"".join(response).decode(errors="replace")
             assert response.status_code in (200, 404), url
             failures += [(url, signed_in, word) for word in leaks(body)]
         for q in searches:
@@ -251,6 +293,14 @@ def test_part_two_reaches_no_public_output(
             response = client.get(reverse("register:pdf", args=[decision.slug]))
             assert response.status_code == 200
     assert failures == []
+    # An unpublished paper's address answers 404, as for no paper at all.
+    for paper in hidden_papers:
+        assert client.get(paper_address(paper)).status_code == 404
+    # A published one is served, and listed on its record's page and in the open data.
+    for paper in shown_papers:
+        assert client.get(paper_address(paper)).status_code == 200
+        page = client.get(reverse("register:detail", args=[paper.decision.slug]))
+        assert paper_address(paper) in page.content.decode()
 
     # The outputs did carry the published records: the sweep above saw them.
     found = client.get(reverse("register:list"), {"q": PART_ONE_WORD})
@@ -265,6 +315,7 @@ def test_part_two_reaches_no_public_output(
         assert row["public_money_lines_total_gbp"] == PUBLIC_AMOUNT
         assert row["public_money_lines_count"] == 1
         assert [line["amount_gbp"] for line in row["public_money_lines"]] == [PUBLIC_AMOUNT]
+        assert [paper["title"] for paper in row["published_papers"]] == [PUBLISHED_PAPER_TITLE]
     csv_body = client.get(reverse("register:export_csv")).content.decode()
     assert csv_body.count(f": {PUBLIC_AMOUNT}") == 2
     # The page of a record not yet published says nothing of it.
@@ -279,6 +330,7 @@ def test_part_two_is_not_in_the_published_pdfs_or_the_search_text(
         text = pdf_text(decision)
         assert PART_ONE_WORD in text, "the PDF text was extracted"
         assert "Is there a Part 2 form – YES" in " ".join(text.split())
+        assert f"Published with this decision: • {PUBLISHED_PAPER_TITLE}" in " ".join(text.split())
         assert leaks(text) == []
         assert leaks(decision.search_text) == []
         assert PART_ONE_WORD in decision.search_text

@@ -201,7 +201,9 @@ def register_patterns() -> list[tuple[str, URLPattern]]:
 
 
 def test_every_register_address_is_tested_here():
-    assert sorted(name for name, _ in register_patterns()) == sorted(n for n, _ in REGISTER_URLS)
+    # A published paper's address is tested in test_published_papers and the leak test.
+    tested = [n for n, _ in REGISTER_URLS] + ["register:paper"]
+    assert sorted(name for name, _ in register_patterns()) == sorted(tested)
 
 
 @pytest.mark.parametrize(("name", "pattern"), register_patterns(), ids=lambda p: str(p))
@@ -754,6 +756,8 @@ NO_MONEY = {
     "public_money_lines_count": "0",
     "public_money_lines": "",
     "related_decisions": "",
+    # Nor papers (test_published_papers.py tests those).
+    "published_papers": "",
 }
 
 
@@ -957,8 +961,8 @@ def test_the_detail_page_loads_its_parts_in_a_fixed_number_of_queries(client, iv
     with CaptureQueriesContext(connection) as queries:
         client.get(reverse("register:detail", args=["pcd-1069"]))
     # The record with its report, and its recommendations, declaration lines, links
-    # to earlier records, later records' links to it, and sign-offs.
-    assert count_queries(queries) == 6
+    # to earlier records, later records' links to it, sign-offs and published papers.
+    assert count_queries(queries) == 7
     assert (
         re.search("part ?two|parttwo", " ".join(q["sql"] for q in queries.captured_queries), re.I)
         is None
