@@ -941,7 +941,8 @@ def test_query_counts_do_not_grow_with_the_register(client, officer):
     large = {url: queries_for(client, url) for url in PAGES}
     assert large.pop(PAGES[2]) == large[PAGES[0]]
     assert small == large
-    assert max(large.values()) <= 6, large
+    # The most is the record page's 7 (test_the_detail_page_loads_its_parts_...).
+    assert max(large.values()) <= 7, large
 
 
 def test_the_detail_page_loads_its_parts_in_a_fixed_number_of_queries(client, ivma):

@@ -110,4 +110,5 @@ def test_the_open_data_lists_each_records_links(client, pair):
     }
     assert csv_rows["PCD 740"]["related_decisions"] == "amends PCD 134; supersedes PCD 12"
     assert csv_rows["PCD 12"]["related_decisions"] == ""
-    assert list(csv_rows["PCD 740"])[-1] == "related_decisions"
+    # Added at the end, before the published papers (added after it).
+    assert list(csv_rows["PCD 740"])[-2:] == ["related_decisions", "published_papers"]
