@@ -2,11 +2,13 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import User
 from core.roles import ROLE_GROUP_NAMES, Role
 from decisions.models import (
+    BackgroundPaper,
     Decision,
     DeclarationLine,
     ExpenditureLine,
@@ -129,3 +131,22 @@ class DeclarationLineFactory(factory.django.DjangoModelFactory):
     statement = (
         "The Strategic Finance and Resource Management Team has been consulted on this proposal."
     )
+
+
+def attach_paper(
+    decision, *, title: str, name: str, publish: bool, content: bytes
+) -> BackgroundPaper:
+    """A background paper of `content`, stored in the default storage under `name`,
+    uploaded by the record's drafting officer and marked for publication or not."""
+    paper = BackgroundPaper(
+        decision=decision,
+        title=title,
+        original_filename=name,
+        content_type="application/pdf",
+        size=len(content),
+        uploaded_by=decision.drafting_officer,
+        publish=publish,
+    )
+    paper.file.save(name, ContentFile(content), save=False)
+    paper.save()
+    return paper

@@ -14,7 +14,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +24,7 @@ from approvals.services import chief_executive_sign, decision_submit, decision_t
 from core.roles import Role
 from decisions.models import BackgroundPaper, Decision, DecisionMaker, DeclarationLine, PartTwo
 from register.views import paper_public_name
+from tests import factories
 from tests.factories import (
     PASSWORD,
     DecisionFactory,
@@ -112,18 +112,9 @@ def add_secrets(decision: Decision) -> None:
 
 def attach_paper(decision: Decision, *, title: str, name: str, publish: bool) -> BackgroundPaper:
     content = PAPER_BYTES if publish else HIDDEN_PAPER_BYTES
-    paper = BackgroundPaper(
-        decision=decision,
-        title=title,
-        original_filename=name,
-        content_type="application/pdf",
-        size=len(content),
-        uploaded_by=decision.drafting_officer,
-        publish=publish,
+    return factories.attach_paper(
+        decision, title=title, name=name, publish=publish, content=content
     )
-    paper.file.save(name, ContentFile(content), save=False)
-    paper.save()
-    return paper
 
 
 def part_one(**fields) -> dict:

@@ -8,7 +8,6 @@ import io
 import json
 
 import pytest
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -17,7 +16,7 @@ from django.urls import reverse
 from decisions.canonical import decision_canonical_content, decision_content_hash
 from decisions.models import BackgroundPaper, Decision
 from register.views import paper_public_name
-from tests.factories import DecisionFactory, SupportingReportFactory
+from tests.factories import DecisionFactory, SupportingReportFactory, attach_paper
 from tests.register.test_register import at, count_queries, on_register, page_text, withdraw
 
 pytestmark = pytest.mark.django_db
@@ -31,18 +30,7 @@ def media(settings, tmp_path):
 
 
 def attach(decision: Decision, *, title: str, name: str, publish: bool, content=PDF):
-    paper = BackgroundPaper(
-        decision=decision,
-        title=title,
-        original_filename=name,
-        content_type="application/pdf",
-        size=len(content),
-        uploaded_by=decision.drafting_officer,
-        publish=publish,
-    )
-    paper.file.save(name, ContentFile(content), save=False)
-    paper.save()
-    return paper
+    return attach_paper(decision, title=title, name=name, publish=publish, content=content)
 
 
 def paper_address(decision: Decision, paper: BackgroundPaper) -> str:
