@@ -121,8 +121,7 @@ def part_one_pdf_html(
             "date_signed": _w3c_datetime(signoff.signed_at if signoff else None),
             # A preview has not been published, whatever the record says.
             "date_published": "" if draft else _w3c_datetime(published_at),
-            "organisation_name": settings.ORGANISATION_NAME,
-            "organisation_short_name": settings.ORGANISATION_SHORT_NAME,
+            "organisation_name": decision.form_type.organisation.name,
             "service_name": settings.SERVICE_NAME,
             "stylesheet_url": urljoin(static_base_url(), STYLESHEET),
         },

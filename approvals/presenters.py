@@ -4,14 +4,13 @@ import re
 from html import unescape
 from typing import Any
 
-from django.conf import settings
 from django.template.loader import render_to_string
 
 from decisions.models import Decision
 from decisions.sections import PART_ONE_SECTIONS, REPORT_SECTIONS, Section
-from decisions.wording import APPROVAL_STATEMENT, DECISION_MAKER_DECLARATION
 
 from .models import SignOff
+from .policies import statement_office
 
 
 def report_sections(report) -> list[tuple[Section, str]]:
@@ -35,6 +34,7 @@ def part_one_context(*, decision: Decision) -> dict[str, Any]:
     (selectors.decision_detail_for_user); costs no query then.
     """
     report = getattr(decision, "report", None)
+    office = decision.decision_maker if decision.decision_maker_id else None
     signoffs = [s for s in decision.signoffs.all() if s.voided_at is None]
     # The register loads only the papers marked for publication (as published_papers);
     # elsewhere all are loaded and those marked are picked out.
@@ -56,9 +56,13 @@ def part_one_context(*, decision: Decision) -> dict[str, Any]:
         "report_sections": report_sections(report) if report else [],
         "ce_signoff": next((s for s in signoffs if s.kind == SignOff.Kind.CHIEF_EXECUTIVE), None),
         "decision_signoff": next((s for s in signoffs if s.kind == SignOff.Kind.DECISION), None),
-        # The form's fixed sentences; the approval statement stands in until the decision.
-        "decision_maker_declaration": DECISION_MAKER_DECLARATION,
-        "approval_statement": APPROVAL_STATEMENT,
+        # The body and its offices' fixed sentences; the approval statement stands in
+        # until the decision.
+        "organisation": decision.form_type.organisation,
+        "organisation_short_name": decision.form_type.organisation.short_name,
+        "statement_office": statement_office(decision),
+        "decision_maker_declaration": office.declaration if office else "",
+        "approval_statement": office.approval_statement if office else "",
     }
 
 
@@ -66,10 +70,7 @@ def part_one_plain_text(*, decision: Decision) -> str:
     """Part 1 as plain text (for search), from the very template the public page uses."""
     html = render_to_string(
         "decisions/part_one.html",
-        {
-            **part_one_context(decision=decision),
-            "organisation_short_name": settings.ORGANISATION_SHORT_NAME,
-        },
+        part_one_context(decision=decision),
     )
     # Tags become spaces (so list items do not run together), entities become text.
     return " ".join(unescape(re.sub(r"<[^>]*>", " ", html)).split())

@@ -13,7 +13,7 @@ import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
 
-from decisions.models import Decision, DecisionMaker
+from decisions.models import Decision, Office
 
 from .models import Rule, RuleCondition, RuleFlag, Scheme
 
@@ -53,7 +53,7 @@ class Route:
     flags: frozenset[str] = frozenset()
 
     @property
-    def decision_maker(self) -> str:
+    def decision_maker(self) -> Office:
         return self.rule.decision_maker
 
     def told_as_confidential(self) -> "Route":
@@ -64,7 +64,7 @@ class Route:
         """The sentence saying where the record goes and why, for a reader who may (or may
         not) see Part 2: the total is left out when a confidential amount counted in it."""
         rule = self.rule
-        maker = DecisionMaker(rule.decision_maker).label
+        maker = rule.decision_maker.title
         citation = f"({rule.scheme.name}, para {rule.paragraph})"
         if rule.condition == RuleCondition.FLAG:
             return f"To the {maker}: {FLAG_REASONS[rule.flag]} {citation}"

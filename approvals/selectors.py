@@ -14,22 +14,35 @@ from django.utils import timezone
 
 from accounts.models import User
 from decisions import selectors as decision_selectors
-from decisions.models import Decision, ExpenditureLine, PartTwo, SupportingReport
+from decisions.models import (
+    DECISION_RELATIONS,
+    Decision,
+    ExpenditureLine,
+    PartTwo,
+    SupportingReport,
+)
 from decisions.policies import can_view_part_two
 
 from .clearance import CLEARANCE_LINES
 from .models import Action, Rule, Scheme, SignOff
-from .policies import DECIDING_PERMISSIONS, SIGNING_PERMISSIONS
+from .policies import (
+    DECIDING_PERMISSION,
+    SIGNING_PERMISSIONS,
+    STATEMENT_PERMISSION,
+    group_ids,
+)
 from .routing import NoRuleApplies, Route, route_decision
 from .workflow import waiting_for
 
 
-def scheme_in_force(*, on: datetime.date) -> Scheme | None:
-    """The scheme version in force on a date: the latest that has started and not ended."""
+def scheme_in_force(*, organisation_id: int, on: datetime.date) -> Scheme | None:
+    """The body's scheme version in force on a date: the latest that has started and not
+    ended. A record routes by its own body's scheme only."""
     return (
-        Scheme.objects.filter(effective_from__lte=on)
+        Scheme.objects.filter(organisation_id=organisation_id, effective_from__lte=on)
         .exclude(effective_until__lt=on)
-        .prefetch_related("rules")
+        .select_related("organisation")
+        .prefetch_related(Prefetch("rules", queryset=Rule.objects.select_related("decision_maker")))
         .order_by("-effective_from", "-pk")
         .first()
     )
@@ -59,13 +72,25 @@ def live_route(*, decision: Decision) -> Route | None:
 
     Expects the record's expenditure lines prefetched; costs one query for the scheme.
     """
-    scheme = scheme_in_force(on=timezone.localdate())
+    scheme = scheme_in_force(
+        organisation_id=decision.form_type.organisation_id, on=timezone.localdate()
+    )
     if scheme is None:
         return None
     try:
         return route_decision(decision=decision, scheme=scheme, rules=list(scheme.rules.all()))
     except NoRuleApplies:
         return None
+
+
+def with_live_office(decision: Decision) -> Decision:
+    """A draft as its Part 1 would read on submission today: naming the office its live
+    route gives (its declaration and signature block), in memory only, never saved."""
+    if decision.status == Decision.Status.DRAFT:
+        route = live_route(decision=decision)
+        if route is not None:
+            decision.decision_maker = route.decision_maker
+    return decision
 
 
 def live_route_reason(*, user, decision: Decision) -> str:
@@ -215,7 +240,7 @@ def _waiting_for(user: User, verb: str) -> QuerySet[Decision]:
         Decision.objects.filter(waiting_for(verb))
         .exclude(drafting_officer=user)
         .filter(~Exists(theirs))
-        .select_related("series", "form_type", "report", "drafting_officer")
+        .select_related(*DECISION_RELATIONS, "report")
         .defer(*Decision.SEARCH_FIELDS)
     )
 
@@ -259,20 +284,30 @@ def awaiting_action(*, user: User, today: datetime.date) -> list[QueueGroup]:
                     items=_queue_items(waiting, today=today),
                 )
             )
-    if user.has_perm("decisions.sign_chief_executive"):
-        groups.append(
-            QueueGroup(
-                title="Chief Executive's statement to sign",
-                action="Sign as Chief Executive",
-                url_name="approvals:chief_executive",
-                items=_queue_items(
-                    _waiting_for(user, Action.Verb.CHIEF_EXECUTIVE_SIGNED), today=today
-                ),
+    mine = group_ids(user)
+    if user.has_perm(STATEMENT_PERMISSION) and mine:
+        # One group for each office the user holds that signs a statement before another
+        # decides: "Chief Executive's statement to sign".
+        waiting = list(
+            _waiting_for(user, Action.Verb.CHIEF_EXECUTIVE_SIGNED).filter(
+                decision_maker__statement_by__group__in=mine
             )
         )
-    makers = [maker for maker, perm in DECIDING_PERMISSIONS.items() if user.has_perm(perm)]
-    if makers:
-        deciding = _waiting_for(user, Action.Verb.APPROVED).filter(decision_maker__in=makers)
+        stating = {d.decision_maker.statement_by for d in waiting}
+        for office in sorted(stating, key=lambda o: o.title):
+            groups.append(
+                QueueGroup(
+                    title=f"{office.title}'s statement to sign",
+                    action=f"Sign as {office.title}",
+                    url_name="approvals:chief_executive",
+                    items=_queue_items(
+                        [d for d in waiting if d.decision_maker.statement_by_id == office.pk],
+                        today=today,
+                    ),
+                )
+            )
+    if user.has_perm(DECIDING_PERMISSION) and mine:
+        deciding = _waiting_for(user, Action.Verb.APPROVED).filter(decision_maker__group__in=mine)
         groups.append(
             QueueGroup(
                 title="Decisions to take",
@@ -287,7 +322,7 @@ def awaiting_action(*, user: User, today: datetime.date) -> list[QueueGroup]:
         ).order_by("-at", "-pk")
         drafts = (
             Decision.objects.filter(waiting_for(Action.Verb.SUBMITTED), drafting_officer=user)
-            .select_related("series", "form_type", "report", "drafting_officer")
+            .select_related(*DECISION_RELATIONS, "report")
             .annotate(returned_reason=Subquery(last_return.values("detail")[:1]))
         )
         groups.append(
@@ -487,8 +522,10 @@ def signing_permissions() -> QuerySet[Permission]:
 
 
 def signing_groups() -> QuerySet[Group]:
-    """The groups that hold at least one signing permission."""
-    return Group.objects.filter(permissions__in=signing_permissions()).distinct()
+    """The groups that hold at least one signing permission, or hold an office."""
+    return Group.objects.filter(
+        Q(permissions__in=signing_permissions()) | Q(offices__isnull=False)
+    ).distinct()
 
 
 def group_grants_signing(group: Group) -> bool:
@@ -505,5 +542,5 @@ def account_can_sign(user: User) -> bool:
     permissions = signing_permissions()
     return (
         user.user_permissions.filter(pk__in=permissions).exists()
-        or user.groups.filter(permissions__in=permissions).exists()
+        or user.groups.filter(Q(permissions__in=permissions) | Q(offices__isnull=False)).exists()
     )

@@ -22,12 +22,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.errors import DomainError, StaleRecord, WrongPassword
-from core.roles import Role
 from decisions.canonical import decision_content_hash
 from decisions.locking import decision_lock, decision_lock_content, stale_record
 from decisions.models import Decision, DeclarationLine, ReferenceSeries
 from decisions.part_one_size import part_one_too_large
-from decisions.wording import APPROVAL_STATEMENT, CHIEF_EXECUTIVE_STATEMENT, REFUSAL_STATEMENT
 
 from . import notifications, policies
 from .clearance import CLEARANCE_LINES
@@ -123,9 +121,12 @@ def decision_submit(
         # Never a Part 1 too large to render in time (the view's trial render is the other check).
         if too_large := part_one_too_large(decision):
             raise DomainError(too_large)
-        scheme = scheme_in_force(on=timezone.localdate(now))
+        organisation = decision.form_type.organisation
+        scheme = scheme_in_force(organisation_id=organisation.pk, on=timezone.localdate(now))
         if scheme is None:
-            raise DomainError("No scheme of delegation is in force. Ask an administrator.")
+            raise DomainError(
+                f"No scheme of delegation of {organisation.name} is in force. Ask an administrator."
+            )
         try:
             route = route_decision(decision=decision, scheme=scheme)
         except NoRuleApplies as error:
@@ -259,16 +260,16 @@ def chief_executive_sign(
         policies.require(policies.why_not_sign_chief_executive(user, decision, signoffs))
         _check_password(user, password)
         cycle = _open_cycle(decision)
-        statement = CHIEF_EXECUTIVE_STATEMENT.format(
-            decision_maker=decision.get_decision_maker_display()
-        )
+        stating = policies.statement_office(decision)
+        statement = stating.statement_for(decision.decision_maker)
+        role = policies.role_for_office(stating)
         signoff = _signoff(
             decision=decision,
             cycle=cycle,
             user=user,
             now=now,
             kind=SignOff.Kind.CHIEF_EXECUTIVE,
-            role=Role.CHIEF_EXECUTIVE,
+            role=role,
             statement=statement,
             outcome=SignOff.Outcome.CONFIRMED,
         )
@@ -277,10 +278,10 @@ def chief_executive_sign(
             verb=Action.Verb.CHIEF_EXECUTIVE_SIGNED,
             to=next_stage(decision=decision, signoffs=[*signoffs, signoff]),
             user=user,
-            reason="Chief Executive signed",
+            reason=f"{stating.title} signed the statement",
             now=now,
             cycle=cycle,
-            role=Role.CHIEF_EXECUTIVE,
+            role=role,
         )
         notifications.notify_next(decision=decision)
     return decision
@@ -306,7 +307,8 @@ def decision_take(
         if not approve and not reason.strip():
             raise DomainError("Give the reason for not approving.")
         _check_password(user, password)
-        role = policies.DECIDING_ROLES[decision.decision_maker]
+        office = decision.decision_maker
+        role = policies.role_for_office(office)
         cycle = _open_cycle(decision)
         _signoff(
             decision=decision,
@@ -315,7 +317,7 @@ def decision_take(
             now=now,
             kind=SignOff.Kind.DECISION,
             role=role,
-            statement=APPROVAL_STATEMENT if approve else REFUSAL_STATEMENT,
+            statement=office.approval_statement if approve else office.refusal_statement,
             interests=interests.strip(),
             reason=reason.strip(),
             outcome=SignOff.Outcome.APPROVED if approve else SignOff.Outcome.NOT_APPROVED,
@@ -410,7 +412,7 @@ def decision_pass_back(
             reason="Passed back on a declared interest",
             now=now,
             cycle=cycle,
-            role=policies.DECIDING_ROLES[decision.decision_maker],
+            role=policies.role_for_office(decision.decision_maker),
             detail=reason,
         )
         notifications.notify_returned(decision=decision, reason=reason, by=user)

@@ -39,7 +39,6 @@ from decisions.drafting import task_groups
 from decisions.models import DeclarationLine
 from decisions.part_one_size import part_one_too_large
 from decisions.views_drafting import DraftMixin
-from decisions.wording import CHIEF_EXECUTIVE_STATEMENT, DECISION_MAKER_DECLARATION
 
 from . import lockout, policies, previews, selectors, services
 from .clearance import CLEARANCE_LINES
@@ -101,7 +100,8 @@ class CheckAnswersMixin(DraftMixin):
     selector = staticmethod(selectors.decision_detail_for_user)
 
     def get_context_data(self, **kwargs):
-        context = {**super().get_context_data(**kwargs), **part_one_context(decision=self.decision)}
+        decision = selectors.with_live_office(self.decision)
+        context = {**super().get_context_data(**kwargs), **part_one_context(decision=decision)}
         return {
             **context,
             "groups": task_groups(self.decision),
@@ -279,8 +279,10 @@ class ClearanceView(StepView):
 
 
 class ChiefExecutiveView(StepView):
+    """The statement an office (the Chief Executive) signs before another decides."""
+
     template_name = "approvals/chief_executive.html"
-    title = "Sign as Chief Executive"
+    title = "Sign the statement"
     button = "Sign"
 
     def why_not(self):
@@ -288,16 +290,22 @@ class ChiefExecutiveView(StepView):
             self.request.user, self.decision, self.signoffs
         )
 
+    def prepare(self) -> None:
+        super().prepare()
+        self.stating = policies.statement_office(self.decision)
+        if self.stating is not None:
+            self.title = f"Sign as {self.stating.title}"
+
     def get_context_data(self, **kwargs):
-        maker = self.decision.get_decision_maker_display()
-        statement = CHIEF_EXECUTIVE_STATEMENT.format(decision_maker=maker)
-        return super().get_context_data(statement=statement, **kwargs)
+        stating = self.stating
+        statement = stating.statement_for(self.decision.decision_maker) if stating else ""
+        return super().get_context_data(statement=statement, stating_office=stating, **kwargs)
 
     def act(self, form):
         services.chief_executive_sign(
             **self.versioned(form), password=form.cleaned_data["password"]
         )
-        return f"You signed the Chief Executive's statement on {self.decision.reference}."
+        return f"You signed the statement on {self.decision.reference}."
 
 
 class DecideView(StepView):
@@ -305,10 +313,15 @@ class DecideView(StepView):
     template_name = "approvals/decide.html"
     title = "Take the decision"
     button = "Sign the decision"
-    extra_context = {"declaration": DECISION_MAKER_DECLARATION}
 
     def why_not(self):
         return policies.why_not_decide(self.request.user, self.decision, self.signoffs)
+
+    def get_context_data(self, **kwargs):
+        office = self.decision.decision_maker
+        return super().get_context_data(
+            declaration=office.declaration if office else "", office=office, **kwargs
+        )
 
     def act(self, form):
         data = form.cleaned_data

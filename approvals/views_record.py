@@ -46,7 +46,7 @@ def record_actions(user, decision: Decision, signoffs: list[SignOff]) -> list[tu
             actions.append((f"Confirm the {line.kind.label} line", url))
     if policies.why_not_sign_chief_executive(user, decision, signoffs) is None:
         url = reverse("approvals:chief_executive", args=[pk])
-        actions.append(("Sign as Chief Executive", url))
+        actions.append((f"Sign as {policies.statement_office(decision).title}", url))
     if policies.why_not_decide(user, decision, signoffs) is None:
         actions.append(("Take the decision", reverse("approvals:decide", args=[pk])))
     if policies.why_not_return(user, decision) is None:

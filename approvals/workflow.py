@@ -21,7 +21,7 @@ from accounts.models import User
 from core.errors import DomainError
 from core.locking import save_new_version
 from decisions.canonical import decision_content_hash
-from decisions.models import Decision, DecisionMaker
+from decisions.models import Decision
 
 from . import policies
 from .clearance import CLEARANCE_LINES
@@ -103,8 +103,8 @@ def next_stage(*, decision: Decision, signoffs: list[SignOff]) -> str:
     confirmed = {s.declaration_kind for s in signoffs if s.kind == SignOff.Kind.CLEARANCE}
     if any(kind not in confirmed for kind in CLEARANCE_LINES):
         return Status.CLEARANCE
-    needs_chief_executive = decision.decision_maker != DecisionMaker.CHIEF_EXECUTIVE
-    if needs_chief_executive and not any(s.kind == SignOff.Kind.CHIEF_EXECUTIVE for s in signoffs):
+    needs_statement = policies.statement_office(decision) is not None
+    if needs_statement and not any(s.kind == SignOff.Kind.CHIEF_EXECUTIVE for s in signoffs):
         return Status.CHIEF_EXECUTIVE
     return Status.DECISION_MAKER
 

@@ -9,6 +9,7 @@ from .models import (
     DeclarationLine,
     ExpenditureLine,
     FormType,
+    Organisation,
     PartTwo,
     Recommendation,
     ReferenceSeries,
@@ -35,10 +36,19 @@ class ReferenceSeriesAdmin(OneLineAdminMixin, HistoryAdmin):
     list_display = ["prefix", "name", "next_number"]
 
 
+@admin.register(Organisation)
+class OrganisationAdmin(OneLineAdminMixin, HistoryAdmin):
+    list_display = ["name", "short_name", "website"]
+    prepopulated_fields = {"slug": ["short_name"]}
+
+
 @admin.register(FormType)
 class FormTypeAdmin(OneLineAdminMixin, HistoryAdmin):
-    list_display = ["name", "series"]
+    list_display = ["name", "organisation", "series"]
+    list_filter = ["organisation"]
+    list_select_related = ["organisation", "series"]
     prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["offices"]
 
 
 class RecommendationInline(ReadOnlyAdmin, admin.TabularInline):
@@ -68,7 +78,7 @@ class DecisionAdmin(ReadOnlyAdmin, HistoryAdmin):
     ]
     list_filter = ["status", "form_type", "decision_maker"]
     search_fields = ["title", "number"]
-    list_select_related = ["series", "form_type", "drafting_officer"]
+    list_select_related = ["series", "form_type", "drafting_officer", "decision_maker"]
     readonly_fields = ["created_at", "updated_at", "lock_version"]
     inlines = [RecommendationInline, ExpenditureLineInline, DeclarationLineInline]
 

@@ -109,8 +109,9 @@ PARTS = [
     Part("related", "related_links", RelatedDecision, many=True),
 ]
 PARTS_ADDED_LATER = ("related",)
-# The record's form type is signed by its name, at the top of the document.
-DECISION_SIGNED_RELATIONS = {"form_type"}
+# The record's form type is signed by its name, at the top of the document; its
+# decision maker by the office's code, as it was signed before offices were rows.
+DECISION_SIGNED_RELATIONS = {"form_type", "decision_maker"}
 
 
 def signed_fields(model: type[Model]) -> list[str]:
@@ -164,9 +165,11 @@ def decision_canonical_content(*, decision: Decision) -> dict[str, Any]:
     Excludes the workflow's own state (UNSIGNED), so that moving the record along
     never changes what was signed.
     """
+    fields = _fields(decision, signed_fields(Decision))
+    fields["decision_maker"] = decision.decision_maker.code if decision.decision_maker_id else ""
     content = {
         "form_type": decision.form_type.name,
-        "decision": _fields(decision, signed_fields(Decision)),
+        "decision": fields,
         **{part.key: _part(decision, part) for part in PARTS},
     }
     # Parts added since records were first signed are left out while empty, so that

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from simple_history.models import HistoricalRecords
 
+from . import wording
 from .validators import validate_financial_year, validate_series_prefix
 
 
@@ -49,13 +50,31 @@ class ReferenceSeries(models.Model):
                 )
 
 
-class FormType(models.Model):
-    """A kind of decision form, such as "DMPC Decision", numbered from one series."""
+class Organisation(models.Model):
+    """A body that takes formal decisions, and the fixed wording its forms and PDFs use.
 
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
-    series = models.ForeignKey(ReferenceSeries, on_delete=models.PROTECT, related_name="form_types")
-    description = models.TextField(blank=True)
+    Everything on a record that names its body comes from here (through its form type).
+    """
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=50, help_text="As forms print it, for example MOPAC")
+    slug = models.SlugField(max_length=50, unique=True)
+    website = models.URLField(blank=True)
+    public_access_paragraph = models.TextField(
+        "Public access paragraph",
+        default=(
+            "Information in this form (Part 1) is subject to the Freedom of Information Act "
+            "2000 (FOIA) and will be made available on the {short_name} website following "
+            "approval."
+        ),
+        help_text='Printed under "Public access to information". {short_name} is replaced '
+        "by the body's short name.",
+    )
+    legal_team_name = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="As advice names it, for example the MOPAC legal team",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -64,19 +83,132 @@ class FormType(models.Model):
     def __str__(self) -> str:
         return self.name
 
-
-class DecisionMaker(models.TextChoices):
-    DMPC = "dmpc", "Deputy Mayor for Policing and Crime"
-    MAYOR = "mayor", "Mayor of London"
-    CHIEF_EXECUTIVE = "chief_executive", "Chief Executive"
+    @property
+    def public_access_text(self) -> str:
+        return self.public_access_paragraph.replace("{short_name}", self.short_name)
 
 
-# Short forms used in headings such as "PART I – … ADVICE TO THE DMPC".
-DECISION_MAKER_SHORT = {
-    DecisionMaker.DMPC: "DMPC",
-    DecisionMaker.MAYOR: "Mayor",
-    DecisionMaker.CHIEF_EXECUTIVE: "Chief Executive",
-}
+class Office(models.Model):
+    """An office that takes decisions for a body, such as the Deputy Mayor for Policing and
+    Crime: who holds it (the members of its group), how it signs, and whether another
+    office signs a statement before it decides (the Chief Executive before the DMPC)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="offices")
+    code = models.SlugField(
+        max_length=20,
+        help_text="Short and stable: it is the register's filter value, for example dmpc",
+    )
+    title = models.CharField(max_length=200, help_text="Deputy Mayor for Policing and Crime")
+    short_title = models.CharField(max_length=50, help_text="As headings print it: DMPC")
+    group = models.ForeignKey(
+        "auth.Group",
+        on_delete=models.PROTECT,
+        related_name="offices",
+        help_text="Its members hold the office. They sign only while their group also holds "
+        "the permission to take decisions, which only a superuser grants.",
+    )
+    rank = models.PositiveSmallIntegerField(
+        default=1,
+        help_text="A higher rank is a higher office: a record can be referred up to one.",
+    )
+    statement_by = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="precedes",
+        help_text="An office that signs a statement before this one decides.",
+    )
+    statement_heading = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The heading of its statement on the form (Chief Executive Officer); "
+        "blank: its title.",
+    )
+    statement_wording = models.TextField(
+        blank=True,
+        default=wording.CHIEF_EXECUTIVE_STATEMENT,
+        help_text="What this office signs when it precedes another; {decision_maker} is "
+        "replaced by that office's title.",
+    )
+    declaration = models.TextField(
+        default=wording.DECISION_MAKER_DECLARATION,
+        help_text="Printed above the decision and signed with it.",
+    )
+    approval_statement = models.CharField(max_length=255, default=wording.APPROVAL_STATEMENT)
+    refusal_statement = models.CharField(max_length=255, default=wording.REFUSAL_STATEMENT)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation", "-rank", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "code"],
+                name="office_code_once_per_body",
+                violation_error_message="The body already has an office with this code",
+            ),
+            models.CheckConstraint(
+                condition=~Q(statement_by=F("pk")),
+                name="office_statement_not_itself",
+                violation_error_message="An office cannot sign a statement before itself",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.statement_by_id is not None:
+            if self.pk is not None and self.statement_by_id == self.pk:
+                raise ValidationError(
+                    {"statement_by": "An office cannot sign a statement before itself"}
+                )
+            if (
+                self.organisation_id is not None
+                and self.statement_by.organisation_id != self.organisation_id
+            ):
+                raise ValidationError({"statement_by": "Choose an office of the same body"})
+
+    @property
+    def statement_heading_text(self) -> str:
+        return self.statement_heading or self.title
+
+    def statement_for(self, decision_maker: "Office") -> str:
+        """The statement this office signs before `decision_maker` decides."""
+        return self.statement_wording.replace("{decision_maker}", decision_maker.title)
+
+
+class FormType(models.Model):
+    """A kind of decision form of one body, such as "DMPC Decision", numbered from one series."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="form_types"
+    )
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+    series = models.ForeignKey(ReferenceSeries, on_delete=models.PROTECT, related_name="form_types")
+    description = models.TextField(blank=True)
+    offices = models.ManyToManyField(
+        Office,
+        related_name="form_types",
+        blank=True,
+        help_text="The offices a record on this form can go to. A record the scheme routes "
+        "to another office must be drafted on a form that serves it.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"],
+                name="form_type_name_once_per_body",
+                violation_error_message="The body already has a form type with this name",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class DecisionStatus(models.TextChoices):
@@ -114,11 +246,13 @@ class Decision(models.Model):
     drafting_officer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="drafted_decisions"
     )
-    decision_maker = models.CharField(
-        max_length=20,
-        choices=DecisionMaker.choices,
+    decision_maker = models.ForeignKey(
+        Office,
+        on_delete=models.PROTECT,
+        null=True,
         blank=True,
-        help_text="Who takes the decision, as the scheme of delegation routes it.",
+        related_name="decisions",
+        help_text="The office that takes the decision, as the scheme of delegation routes it.",
     )
     # Flags the scheme of delegation routes on, whatever the value.
     reserved_to_mayor = models.BooleanField(
@@ -214,10 +348,6 @@ class Decision(models.Model):
                 condition=Q(status__in=DecisionStatus.values), name="decision_status_valid"
             ),
             models.CheckConstraint(
-                condition=Q(decision_maker__in=["", *DecisionMaker.values]),
-                name="decision_maker_valid",
-            ),
-            models.CheckConstraint(
                 condition=Q(number__isnull=True) | Q(number__gte=1),
                 name="decision_number_positive",
             ),
@@ -250,10 +380,11 @@ class Decision(models.Model):
             ("clear_commercial", "Can confirm the commercial issues line"),
             ("clear_privacy", "Can confirm the GDPR and data privacy line"),
             ("clear_director", "Can confirm the Director / Head of Service line"),
-            ("sign_chief_executive", "Can sign the Chief Executive's statement"),
-            ("decide_chief_executive", "Can take decisions delegated to the Chief Executive"),
-            ("decide_dmpc", "Can take decisions as the Deputy Mayor for Policing and Crime"),
-            ("decide_mayor", "Can take decisions reserved to the Mayor"),
+            (
+                "sign_chief_executive",
+                "Can sign the statement before a decision, for an office their group holds",
+            ),
+            ("take_decisions", "Can take decisions, for an office their group holds"),
             ("withdraw_decision", "Can withdraw a published decision"),
         ]
 
@@ -271,8 +402,23 @@ class Decision(models.Model):
         return f"{self.series.prefix.lower()}-{self.number}" if self.number else ""
 
     @property
+    def organisation(self) -> Organisation:
+        return self.form_type.organisation
+
+    @property
+    def decision_maker_title(self) -> str:
+        """The office's title, or "" before the record is routed."""
+        return self.decision_maker.title if self.decision_maker_id else ""
+
+    @property
     def decision_maker_short(self) -> str:
-        return DECISION_MAKER_SHORT.get(self.decision_maker, "decision maker")
+        return self.decision_maker.short_title if self.decision_maker_id else "decision maker"
+
+
+# What a page of a record loads with it: its series, form type and body, drafting officer,
+# and its office with the office that signs a statement before it.
+PUBLIC_RELATIONS = ("series", "form_type__organisation", "decision_maker__statement_by")
+DECISION_RELATIONS = (*PUBLIC_RELATIONS, "drafting_officer")
 
 
 class Recommendation(models.Model):

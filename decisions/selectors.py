@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import User
 
-from .models import Decision, ExpenditureLine, PartTwo
+from .models import DECISION_RELATIONS, Decision, ExpenditureLine, PartTwo
 from .policies import can_read_record, can_view_decisions, can_view_part_two
 
 _ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
@@ -28,7 +28,7 @@ def decision_list_for_user(*, user: User) -> QuerySet[Decision]:
     if not can_view_decisions(user):
         return Decision.objects.none()
     return (
-        Decision.objects.select_related("series", "form_type", "drafting_officer")
+        Decision.objects.select_related(*DECISION_RELATIONS)
         .defer(*Decision.SEARCH_FIELDS)
         .annotate(
             total_value=Coalesce(Sum("expenditure_lines__amount"), _ZERO),
@@ -131,9 +131,7 @@ def decision_with_parts(*, pk: int, also: Sequence[Prefetch] = ()) -> Decision:
 
     Not scoped to a user: never hand it to a page. Part 2 is not loaded.
     """
-    return _with_parts(
-        Decision.objects.select_related("series", "form_type", "drafting_officer"), also
-    ).get(pk=pk)
+    return _with_parts(Decision.objects.select_related(*DECISION_RELATIONS), also).get(pk=pk)
 
 
 def _with_parts(queryset: QuerySet[Decision], also: Sequence[Prefetch]) -> QuerySet[Decision]:

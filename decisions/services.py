@@ -10,7 +10,6 @@ import datetime
 import re
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -37,11 +36,13 @@ from .uploads import download_name
 from .wording import DRAFTING_OFFICER_STATEMENT
 
 
-def drafting_officer_statement(officer: User) -> str:
-    """The drafting officer's line of the declaration, in the words of the paper form."""
+def drafting_officer_statement(decision: Decision) -> str:
+    """The drafting officer's line of the declaration, in the words of the paper form,
+    naming the record's body."""
+    officer = decision.drafting_officer
     name = officer.get_full_name() or officer.username
     return DRAFTING_OFFICER_STATEMENT.format(
-        name=name, organisation=settings.ORGANISATION_SHORT_NAME
+        name=name, organisation=decision.form_type.organisation.short_name
     )
 
 
@@ -320,8 +321,7 @@ def declaration_set_drafting_officer(
     """The drafting officer's own line of the declaration: "X has drafted this report …"."""
     with transaction.atomic():
         decision = _lock_for_edit(decision_id=decision_id, user=user, lock_version=lock_version)
-        officer = decision.drafting_officer
-        statement = drafting_officer_statement(officer)
+        statement = drafting_officer_statement(decision)
         kind = DeclarationLine.Kind.DRAFTING_OFFICER
         line = decision.declaration_lines.filter(kind=kind).first() or DeclarationLine(
             decision=decision, kind=kind

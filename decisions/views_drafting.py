@@ -281,7 +281,7 @@ class DeclarationView(SectionFormView):
     title = "Your declaration"
 
     def form_kwargs(self):
-        return {"statement": services.drafting_officer_statement(self.decision.drafting_officer)}
+        return {"statement": services.drafting_officer_statement(self.decision)}
 
     def get_initial(self):
         line = next(

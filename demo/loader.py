@@ -34,6 +34,7 @@ from decisions.models import (
     DeclarationLine,
     ExpenditureLine,
     FormType,
+    Organisation,
     PartTwo,
     Recommendation,
     ReferenceSeries,
@@ -215,12 +216,23 @@ def _load_series() -> ReferenceSeries:
 
 
 def _load_form_types(*, series: ReferenceSeries) -> dict[str, FormType]:
+    # The policing office and its offices are installed by migration decisions 0013.
+    organisation = Organisation.objects.filter(slug="mopac").first()
+    if organisation is None:
+        raise DemoLoadError("The policing office (mopac) is missing: run migrate first.")
     form_types = {}
     for name, slug, description in FORM_TYPES:
         form_type = FormType.objects.filter(slug=slug).first()
         if form_type is None:
-            form_type = FormType(name=name, slug=slug, series=series, description=description)
+            form_type = FormType(
+                organisation=organisation,
+                name=name,
+                slug=slug,
+                series=series,
+                description=description,
+            )
             _save(form_type)
+            form_type.offices.set(organisation.offices.all())
         form_types[slug] = form_type
     return form_types
 

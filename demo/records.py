@@ -11,7 +11,6 @@ from approvals.clearance import DIRECTOR_STATEMENT
 from approvals.models import SignOff
 from core.roles import Role
 from decisions.models import (
-    DecisionMaker,
     DecisionStatus,
     DeclarationKind,
     ExpenditureLine,
@@ -21,6 +20,9 @@ from decisions.wording import APPROVAL_STATEMENT, DRAFTING_OFFICER_STATEMENT
 
 from .pcd1069 import PCD_1069
 from .spec import (
+    CHIEF_EXECUTIVE,
+    DMPC,
+    MAYOR,
     Declaration,
     Money,
     RecordSpec,
@@ -107,7 +109,7 @@ def _all_cleared(first_day: date) -> dict[str, datetime]:
     }
 
 
-def _chief_executive(when: datetime, to: DecisionMaker = DecisionMaker.DMPC) -> Signature:
+def _chief_executive(when: datetime, to: str = DMPC) -> Signature:
     return Signature(
         SignOff.Kind.CHIEF_EXECUTIVE,
         Role.CHIEF_EXECUTIVE,
@@ -129,7 +131,7 @@ NIGHT_TIME_ECONOMY = RecordSpec(
     number=1070,
     title="Night-Time Economy Safety Fund 2026/27",
     status=DecisionStatus.PUBLISHED,
-    decision_maker=DecisionMaker.DMPC,
+    decision_maker=DMPC,
     fields={
         "executive_summary": (
             "This decision seeks approval to run a third round of the Night-Time Economy Safety "
@@ -199,7 +201,7 @@ DIGITAL_FORENSICS = RecordSpec(
     number=1071,
     title="Digital Forensics: Additional Capacity for Mobile Device Examination",
     status=DecisionStatus.DECISION_MAKER,
-    decision_maker=DecisionMaker.DMPC,
+    decision_maker=DMPC,
     fields={
         "executive_summary": (
             "This decision seeks approval to buy additional capacity for the examination of "
@@ -302,7 +304,7 @@ CUSTODY_CELL_CALL = RecordSpec(
     number=1072,
     title="Custody Suites: Replacement of Cell Call Systems",
     status=DecisionStatus.CHIEF_EXECUTIVE,
-    decision_maker=DecisionMaker.DMPC,
+    decision_maker=DMPC,
     fields={
         "executive_summary": (
             "This decision seeks approval to replace the cell call systems in six custody suites, "
@@ -364,7 +366,7 @@ CUSTODY_VISITING = RecordSpec(
     number=1073,
     title="Independent Custody Visiting Scheme: Volunteer Recruitment and Training 2027",
     status=DecisionStatus.CLEARANCE,
-    decision_maker=DecisionMaker.CHIEF_EXECUTIVE,
+    decision_maker=CHIEF_EXECUTIVE,
     fields={
         "executive_summary": (
             "This decision seeks approval to recruit and train 60 new independent custody "
@@ -421,7 +423,7 @@ POLICE_AND_CRIME_PLAN = RecordSpec(
     number=1074,
     title="Police and Crime Plan for London: Annual Refresh 2027",
     status=DecisionStatus.DECISION_MAKER,
-    decision_maker=DecisionMaker.MAYOR,
+    decision_maker=MAYOR,
     fields={
         "reserved_to_mayor": True,
         "executive_summary": (
@@ -458,7 +460,7 @@ POLICE_AND_CRIME_PLAN = RecordSpec(
         cleared=_all_cleared(date(2026, 11, 17)),
         director="The Director of Strategy and Commissioning",
     ),
-    signatures=(_chief_executive(london(2026, 11, 25, 15, 0), to=DecisionMaker.MAYOR),),
+    signatures=(_chief_executive(london(2026, 11, 25, 15, 0), to=MAYOR),),
     started_at=london(2026, 10, 20, 11, 0),
 )
 

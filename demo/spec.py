@@ -7,7 +7,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from approvals.clearance import CLEARANCE_LINES
-from decisions.models import DecisionMaker
 from decisions.wording import CHIEF_EXECUTIVE_STATEMENT
 
 LONDON = ZoneInfo("Europe/London")
@@ -24,9 +23,20 @@ def advice(kind: str, number: int) -> str:
     return CLEARANCE_LINES[kind].statements[number]
 
 
-def chief_executive_statement(decision_maker: DecisionMaker) -> str:
-    """The Chief Executive's statement as the service words it for a record to `decision_maker`."""
-    return CHIEF_EXECUTIVE_STATEMENT.format(decision_maker=decision_maker.label)
+# The policing office's offices as its migration (decisions 0013) installs them: code, title.
+DMPC = "dmpc"
+MAYOR = "mayor"
+CHIEF_EXECUTIVE = "chief_executive"
+OFFICE_TITLES = {
+    DMPC: "Deputy Mayor for Policing and Crime",
+    MAYOR: "Mayor of London",
+    CHIEF_EXECUTIVE: "Chief Executive",
+}
+
+
+def chief_executive_statement(decision_maker: str) -> str:
+    """The Chief Executive's statement for a record to the office `decision_maker` (a code)."""
+    return CHIEF_EXECUTIVE_STATEMENT.replace("{decision_maker}", OFFICE_TITLES[decision_maker])
 
 
 def london(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> datetime:

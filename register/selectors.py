@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from approvals.models import SignOff
 from approvals.policies import on_register_filter
-from decisions.models import BackgroundPaper, Decision, DecisionMaker, FormType, RelatedDecision
+from decisions.models import PUBLIC_RELATIONS, BackgroundPaper, Decision, FormType, RelatedDecision
 from decisions.selectors import money_totals, public_expenditure_lines, visible_total
 
 # Longer searches are cut to this; a search of more words than this uses the first ones.
@@ -44,7 +44,7 @@ _ROW_FIELDS = (
     "executive_summary",
     "form_type__name",
     "form_type__slug",
-    "decision_maker",
+    "decision_maker__title",
     "decided_at",
     "status",
     "published_at",
@@ -70,7 +70,7 @@ def _with_date_signed(queryset: QuerySet[Decision]) -> QuerySet[Decision]:
 
 def _rows(queryset: QuerySet[Decision]) -> QuerySet[Decision]:
     return _with_date_signed(
-        queryset.select_related("series", "form_type").only(*_ROW_FIELDS)
+        queryset.select_related("series", "form_type", "decision_maker").only(*_ROW_FIELDS)
     ).order_by("-published_at", "-pk")
 
 
@@ -100,13 +100,21 @@ def published_decision_filter_options() -> RegisterFilterOptions:
         .order_by("name")
         .values_list("slug", "name")
     )
-    makers = set(_on_register().order_by().values_list("decision_maker", flat=True).distinct())
+    # By the office's code (the filter value, as in ?decision_maker=dmpc), highest office
+    # first: offices of two bodies with one code (each body's "mayor") are one choice.
+    makers: dict[str, str] = {}
+    for code, title in (
+        _on_register()
+        .order_by("-decision_maker__rank", "decision_maker__title")
+        .values_list("decision_maker__code", "decision_maker__title")
+        .distinct()
+    ):
+        if code:
+            makers.setdefault(code, title)
     return RegisterFilterOptions(
         years=years,
         form_types=list(form_types),
-        decision_makers=[
-            (value, label) for value, label in DecisionMaker.choices if value in makers
-        ],
+        decision_makers=list(makers.items()),
     )
 
 
@@ -124,8 +132,8 @@ def published_decision_list(
     the GIN index of migration 0007; matches in the title first, then in the executive
     summary, then newest first; evaluate it inside search_plan(). Elsewhere: every word
     must appear (case-insensitive), newest first. `year` is the year of publication
-    (London time), `form_type` a form type's slug, `decision_maker` a DecisionMaker
-    value. Each record carries `date_signed`. The Part 1 text itself is not loaded:
+    (London time), `form_type` a form type's slug, `decision_maker` an office's
+    code. Each record carries `date_signed`. The Part 1 text itself is not loaded:
     published_decision_get reads one record for its page.
     """
     queryset = _rows(_on_register())
@@ -134,7 +142,7 @@ def published_decision_list(
     if form_type:
         queryset = queryset.filter(form_type__slug=form_type)
     if decision_maker:
-        queryset = queryset.filter(decision_maker=decision_maker)
+        queryset = queryset.filter(decision_maker__code=decision_maker)
     q = search_terms(q)
     if q:
         queryset = _search(queryset, q)
@@ -222,7 +230,7 @@ def published_decision_get(*, slug: str) -> Decision:
     queryset = _with_date_signed(
         _on_register()
         .filter(series__prefix=prefix, number=number)
-        .select_related("series", "form_type", "report")
+        .select_related(*PUBLIC_RELATIONS, "report")
         .prefetch_related(
             "recommendations",
             "declaration_lines",
@@ -311,7 +319,7 @@ EXPORT_VALUES = (
     "published_pdf_sha256",
     "title",
     "form_type__name",
-    "decision_maker",
+    "decision_maker__title",
     "date_signed",
     "published_at",
     "status",

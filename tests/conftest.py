@@ -119,7 +119,8 @@ def restore_migration_data() -> None:
 
     for module, function in [
         ("decisions.migrations.0002_roles", "create_roles"),
-        ("approvals.migrations.0003_default_scheme", "install"),
+        ("decisions.migrations.0013_organisations_offices", "install_offices"),
+        ("approvals.migrations.0009_organisations_offices", "install_default_scheme"),
         ("approvals.migrations.0004_administrator_manages_the_scheme", "grant"),
     ]:
         getattr(import_module(module), function)(apps, None)

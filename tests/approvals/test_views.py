@@ -23,7 +23,7 @@ from decisions import services as drafting
 from decisions.canonical import decision_content_hash
 from decisions.models import Decision, DeclarationLine, ReferenceSeries
 from decisions.wording import CHIEF_EXECUTIVE_STATEMENT
-from tests.factories import PASSWORD, DecisionFactory, ExpenditureLineFactory
+from tests.factories import PASSWORD, DecisionFactory, ExpenditureLineFactory, office
 
 pytestmark = pytest.mark.django_db
 
@@ -755,7 +755,7 @@ def test_a_failing_mail_server_does_not_stop_a_decision(
 
 def test_the_chief_executive_cannot_sign_and_then_decide(client, people, at_decision):
     # The Chief Executive may also decide, but not a record they signed the statement of.
-    Decision.objects.filter(pk=at_decision.pk).update(decision_maker="chief_executive")
+    Decision.objects.filter(pk=at_decision.pk).update(decision_maker=office("chief_executive"))
     client.force_login(people[Role.CHIEF_EXECUTIVE])
     response = client.get(decide_url(at_decision))
     assert response.status_code == 403

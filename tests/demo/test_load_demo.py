@@ -78,7 +78,7 @@ def test_nothing_is_written_if_loading_fails_half_way(monkeypatch):
 
 
 def test_missing_role_groups_are_reported():
-    Group.objects.filter(name=ROLE_GROUP_NAMES[Role.MAYOR]).delete()
+    Group.objects.filter(name=ROLE_GROUP_NAMES[Role.FINANCE]).delete()
     with pytest.raises(DemoLoadError, match="migrate"):
         demo_load()
 

@@ -27,7 +27,7 @@ from django.utils.http import http_date
 from approvals.models import SignOff
 from approvals.presenters import part_one_plain_text
 from core.roles import Role
-from decisions.models import Decision, DecisionMaker, RelatedDecision
+from decisions.models import Decision, RelatedDecision
 from register import selectors as selectors_public
 from register import views as views_public
 from tests.factories import (
@@ -36,6 +36,7 @@ from tests.factories import (
     PartTwoFactory,
     RecommendationFactory,
     SupportingReportFactory,
+    office,
 )
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +71,7 @@ def on_register(
 ) -> Decision:
     """A record as publication leaves it: numbered, published, its PDF stored and hashed."""
     name, content = stored_pdf(number)
-    fields.setdefault("decision_maker", DecisionMaker.DMPC)
+    fields.setdefault("decision_maker", office("dmpc"))
     fields.setdefault("decided_at", (published_at or at(2024, 3, 1)) - datetime.timedelta(days=1))
     decision = DecisionFactory(
         number=number,
@@ -164,7 +165,7 @@ def not_on_register(officer):
             status=status,
             title=f"Hidden {status} IVMA record",
             drafting_officer=officer,
-            decision_maker=DecisionMaker.DMPC,
+            decision_maker=office("dmpc"),
             search_text="IVMA hidden record",
             published_pdf=name,
             published_pdf_sha256=hashlib.sha256(content).hexdigest(),
@@ -536,7 +537,7 @@ def test_filters_by_year_form_type_and_decision_maker_combine_with_search(client
         published_at=at(2024, 6, 1),
         search_text="fleet",
         form_type=other_form,
-        decision_maker=DecisionMaker.CHIEF_EXECUTIVE,
+        decision_maker=office("chief_executive"),
     )
     on_register(4, drafting_officer=officer, published_at=at(2024, 7, 1), search_text="horses")
 
@@ -899,7 +900,7 @@ def bulk_on_register(count: int, *, officer, start: int = 5000) -> None:
             title=f"Bulk decision {n}",
             executive_summary="Summary of a bulk decision.",
             drafting_officer=officer,
-            decision_maker=DecisionMaker.DMPC,
+            decision_maker=office("dmpc"),
             status=Status.PUBLISHED,
             published_at=at(2024, 1, 1) + datetime.timedelta(hours=n),
             decided_at=at(2023, 12, 1),
