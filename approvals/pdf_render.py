@@ -33,6 +33,8 @@ import signal
 import weasyprint
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from .pdf_tags import finish_tagging
+
 # A control message is short (an address, a log line); anything longer is refused.
 MAX_MESSAGE_BYTES = 1024 * 1024
 
@@ -172,6 +174,10 @@ def child_main(connection, parent_pid: int, timeout: float) -> None:
             url_fetcher=ParentFetcher(connection, fail_on_errors=True),
         )
         document.write_pdf(buffer, pdf_variant="pdf/ua-1", custom_metadata=True)
+        # Header cells' scopes and the margins as pagination artifacts (pdf_tags).
+        data = finish_tagging(buffer.getvalue())
+        if len(data) > max_bytes:
+            raise TooLarge
     except TooLarge:
         send(connection, "error", "too_large", "")
         return
@@ -183,6 +189,6 @@ def child_main(connection, parent_pid: int, timeout: float) -> None:
     except (Exception, FatalURLFetchingError) as error:  # noqa: BLE001 - any failure of the renderer
         send(connection, "error", "failed", str(error) or error.__class__.__name__)
         return
-    data = buffer.getbuffer()
+    buffer = None
     send(connection, "pdf", len(data))
     connection.send_bytes(data)
