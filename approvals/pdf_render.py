@@ -2,10 +2,11 @@
 and memory can be bounded (approvals/pdf.py starts it and waits for it).
 
 The child is a fork of the web process (approvals/pdf.py says why), but runs
-WeasyPrint and nothing else: this module imports neither Django nor the project's
-models, and the child never uses the database connection it was forked with nor opens
-any connection. It asks the process that started it for each file WeasyPrint needs
-(the stylesheet), through the same pipe that carries the HTML in and the PDF out:
+WeasyPrint, then approvals/pdf_tags.py on its PDF (pypdf), and nothing else: neither
+module imports Django nor the project's models, and the child never uses the database
+connection it was forked with nor opens any connection. It asks the process that
+started it for each file WeasyPrint needs (the stylesheet), through the same pipe that
+carries the HTML in and the PDF out:
 
     parent → child   ["render", html, base_url, max_bytes, max_memory]
     child → parent   ["fetch", url]                 parent → child  ["file", type], bytes

@@ -230,20 +230,64 @@ def _pagination_artifacts(
             continue
         kept = [mcid for mcid in range(len(owners)) if mcid not in margins]
         mapping = {old: new for new, old in enumerate(kept)}
+        found = _mark_artifacts(writer, page, margins, mapping)
+        if found != set(range(len(owners))):
+            # The parent tree and the page disagree: renumbering would break the tags.
+            raise ValueError(
+                f"page {page.page_number + 1}: marked content {sorted(found)} does not "
+                f"match the parent tree's {len(owners)} entries"
+            )
         renumbered[page.indirect_reference.idnum] = mapping
         nums[position] = ArrayObject(parents[mcid] for mcid in kept)
-        _mark_artifacts(writer, page, margins, mapping)
-    if not renumbered:
-        return
     for element in reachable.values():
         _renumber_kids(element, renumbered)
 
 
-def _mark_artifacts(writer, page, margins: set[int], mapping: dict[int, int]) -> None:
+def _form_xobjects(resources, seen: set[int]) -> Iterator:
+    """The Form XObjects drawn from these resources (a transparency group…), nested too."""
+    resources = resources.get_object() if resources is not None else None
+    if not isinstance(resources, DictionaryObject):
+        return
+    for reference in resources.get("/XObject", DictionaryObject()).values():
+        xobject = reference.get_object()
+        if xobject.get("/Subtype") != "/Form":
+            continue
+        if reference.idnum in seen:
+            raise ValueError("a form XObject drawn twice: its marked content cannot be renumbered")
+        seen.add(reference.idnum)
+        yield xobject
+        yield from _form_xobjects(xobject.get("/Resources"), seen)
+
+
+def _mark_artifacts(writer, page, margins: set[int], mapping: dict[int, int]) -> set[int]:
+    """The page's margins made artifacts, its other sequences renumbered, in its content
+    stream and the Form XObjects it draws (WeasyPrint draws a translucent box in one);
+    the MCIDs found."""
+    found: set[int] = set()
     content = ContentStream(page.get_contents(), writer)
-    operations = content.operations
-    heights = _text_heights(operations)
     middle = float(page.mediabox.bottom) + float(page.mediabox.height) / 2
+    _rewrite(content.operations, margins, mapping, found, _text_heights(content.operations), middle)
+    page.replace_contents(content)
+    page.compress_content_streams()
+    for xobject in _form_xobjects(page.get("/Resources"), set()):
+        inner = ContentStream(xobject, writer)
+        before = len(found)
+        # Where the XObject is drawn is not followed: a margin in it is a pagination
+        # artifact without its subtype.
+        _rewrite(inner.operations, margins, mapping, found, {}, middle)
+        if len(found) != before:
+            xobject.set_data(inner.get_data())
+    return found
+
+
+def _rewrite(
+    operations: list,
+    margins: set[int],
+    mapping: dict[int, int],
+    found: set[int],
+    heights: dict[int, float],
+    middle: float,
+) -> None:
     for index, (operands, operator) in enumerate(operations):
         if operator != b"BDC" or len(operands) != 2:
             continue
@@ -251,6 +295,7 @@ def _mark_artifacts(writer, page, margins: set[int], mapping: dict[int, int]) ->
         if not isinstance(properties, DictionaryObject) or "/MCID" not in properties:
             continue
         mcid = int(properties["/MCID"])
+        found.add(mcid)
         if mcid not in margins:
             properties[NameObject("/MCID")] = NumberObject(mapping[mcid])
             continue
@@ -262,8 +307,6 @@ def _mark_artifacts(writer, page, margins: set[int], mapping: dict[int, int]) ->
             subtype = "/Header" if height > middle else "/Footer"
             artifact[NameObject("/Subtype")] = NameObject(subtype)
         operations[index] = ([NameObject("/Artifact"), artifact], b"BDC")
-    page.replace_contents(content)
-    page.compress_content_streams()
 
 
 def _renumber_kids(element: DictionaryObject, renumbered: dict[int, dict[int, int]]) -> None:

@@ -237,3 +237,11 @@ def test_finishing_changes_no_text_and_gives_the_same_bytes_each_time():
 
     assert text(finished) == text(raw)
     assert PdfReader(BytesIO(finished)).metadata == PdfReader(BytesIO(raw)).metadata
+
+
+def test_content_drawn_in_a_transparency_group_keeps_its_tags():
+    # WeasyPrint draws a translucent box in a form XObject, its marked content in it.
+    data = pdf.html_to_pdf(html('<h1>Faint</h1><p style="opacity: 0.5">Faint <b>text</b></p>'))
+    page = PdfReader(BytesIO(data)).pages[0]
+    assert "/XObject" in page["/Resources"]
+    assert_pdf_ua(data, running_header="REF 1")
