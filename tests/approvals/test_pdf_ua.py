@@ -20,9 +20,16 @@ import pytest
 import weasyprint
 from django.db import transaction
 from pypdf import PdfReader
-from pypdf.generic import ContentStream, DictionaryObject
+from pypdf.generic import (
+    ArrayObject,
+    ContentStream,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    NumberObject,
+)
 
-from approvals import pdf
+from approvals import pdf, pdf_tags
 from approvals.pdf_tags import finish_tagging
 from approvals.selectors import decision_with_parts
 from decisions.models import Decision
@@ -245,3 +252,28 @@ def test_content_drawn_in_a_transparency_group_keeps_its_tags():
     page = PdfReader(BytesIO(data)).pages[0]
     assert "/XObject" in page["/Resources"]
     assert_pdf_ua(data, running_header="REF 1")
+
+
+def test_a_margin_drawn_before_the_body_leaves_the_body_numbered_from_0():
+    # WeasyPrint draws the margins last; were it to draw one first, the sequences after
+    # it and the elements that own them are numbered again, together.
+    def mark(mcid):
+        return (
+            [NameObject("/Span"), DictionaryObject({NameObject("/MCID"): NumberObject(mcid)})],
+            b"BDC",
+        )
+
+    operations = [mark(0), ([], b"EMC"), mark(1), ([], b"EMC"), mark(2), ([], b"EMC")]
+    found = set()
+    pdf_tags._rewrite(operations, {0}, {1: 0, 2: 1}, found, {}, 0.0)
+    assert found == {0, 1, 2}
+    assert operations[0][0][0] == "/Artifact"
+    assert operations[0][0][1] == {"/Type": "/Pagination"}
+    assert [operations[i][0][1]["/MCID"] for i in (2, 4)] == [0, 1]
+
+    page = IndirectObject(7, 0, None)
+    element = DictionaryObject(
+        {NameObject("/Pg"): page, NameObject("/K"): ArrayObject([NumberObject(2)])}
+    )
+    pdf_tags._renumber_kids(element, {7: {1: 0, 2: 1}})
+    assert element["/K"] == [1]
