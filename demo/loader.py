@@ -221,6 +221,7 @@ def _load_form_types(*, series: ReferenceSeries) -> dict[str, FormType]:
         if form_type is None:
             form_type = FormType(name=name, slug=slug, series=series, description=description)
             _save(form_type)
+            form_type.add_default_sections()
         form_types[slug] = form_type
     return form_types
 

@@ -224,6 +224,7 @@ def published_decision_get(*, slug: str) -> Decision:
         .filter(series__prefix=prefix, number=number)
         .select_related("series", "form_type", "report")
         .prefetch_related(
+            "form_type__sections",
             "recommendations",
             "declaration_lines",
             Prefetch(

@@ -57,10 +57,17 @@ class FormTypeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = FormType
         django_get_or_create = ["slug"]
+        skip_postgeneration_save = True
 
     name = "DMPC Decision"
     slug = "dmpc-decision"
     series = factory.SubFactory(ReferenceSeriesFactory)
+
+    @factory.post_generation
+    def sections(self, create, extracted, **kwargs):
+        # The 2021 PCD form's sections, as the migration gives the form types it finds.
+        if create:
+            self.add_default_sections()
 
 
 class DecisionFactory(factory.django.DjangoModelFactory):
