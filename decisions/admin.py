@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 
 from core.admin import HistoryAdmin
 from core.forms import OneLineAdminMixin
@@ -8,6 +10,7 @@ from .models import (
     Decision,
     DeclarationLine,
     ExpenditureLine,
+    FormSection,
     FormType,
     PartTwo,
     Recommendation,
@@ -35,10 +38,53 @@ class ReferenceSeriesAdmin(OneLineAdminMixin, HistoryAdmin):
     list_display = ["prefix", "name", "next_number"]
 
 
+class FormSectionFormSet(BaseInlineFormSet):
+    """A form has at least one Part I section: refused beside the list, nothing saved."""
+
+    def clean(self):
+        super().clean()
+        kept = [
+            form
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE", False)
+        ]
+        if not kept:
+            raise ValidationError(
+                "Give the form at least one section: its Part I is drawn from them."
+            )
+
+
+class FormSectionInline(OneLineAdminMixin, admin.TabularInline):
+    """The form's Part I sections: which kind, where, under which label (blank for the
+    kind's own), with what help, and whether a record may mark it not applicable."""
+
+    model = FormSection
+    formset = FormSectionFormSet
+    extra = 0
+    min_num = 1
+    fields = ["position", "kind", "label", "help_text", "may_be_not_applicable"]
+    ordering = ["position"]
+
+
 @admin.register(FormType)
 class FormTypeAdmin(OneLineAdminMixin, HistoryAdmin):
     list_display = ["name", "series"]
     prepopulated_fields = {"slug": ["name"]}
+    inlines = [FormSectionInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "series", "description", "heading_pattern"]}),
+        (
+            "Recommendations",
+            {
+                "fields": [
+                    "recommendations_heading",
+                    "pluralise_heading",
+                    "numbering_style",
+                    "recommendations_lead_in",
+                ]
+            },
+        ),
+    ]
 
 
 class RecommendationInline(ReadOnlyAdmin, admin.TabularInline):
