@@ -286,9 +286,7 @@ class Decision(models.Model):
     supporting_papers = models.TextField("Background/supporting papers", blank=True)
     # The sections of the record's form that may be marked not applicable and are, each
     # with the reason published in its place: {"commercial_issues": "No procurement."}.
-    sections_not_applicable = models.JSONField(
-        "Sections not applicable", default=dict, blank=True
-    )
+    sections_not_applicable = models.JSONField("Sections not applicable", default=dict, blank=True)
 
     # Public access to information.
     part1_deferred = models.BooleanField("Publication of Part 1 deferred", default=False)

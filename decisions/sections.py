@@ -53,14 +53,12 @@ SECTION_KINDS: list[SectionKind] = [
     SectionKind(
         "commercial_issues",
         "Commercial Issues",
-        "How the goods or services are bought: the route to market, the contract and its "
-        "value.",
+        "How the goods or services are bought: the route to market, the contract and its value.",
     ),
     SectionKind(
         "gdpr_privacy",
         "GDPR and Data Privacy",
-        "Whether personal data is used, and whether a data protection impact assessment "
-        "was done.",
+        "Whether personal data is used, and whether a data protection impact assessment was done.",
     ),
     SectionKind(
         "equality_comments",
@@ -71,8 +69,7 @@ SECTION_KINDS: list[SectionKind] = [
     SectionKind(
         "supporting_papers",
         "Background/supporting papers",
-        "The papers the decision relies on, one a paragraph. Attach them under Background "
-        "papers.",
+        "The papers the decision relies on, one a paragraph. Attach them under Background papers.",
     ),
 ]
 KINDS_BY_FIELD: dict[str, SectionKind] = {kind.field: kind for kind in SECTION_KINDS}

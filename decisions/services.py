@@ -31,8 +31,8 @@ from .models import (
     RelatedDecision,
     SupportingReport,
 )
-from .sections import NOT_APPLICABLE_REASON_MAX, form_section
 from .policies import can_start_draft, can_view_part_two, why_not_edit_draft
+from .sections import NOT_APPLICABLE_REASON_MAX, form_section
 from .signals import content_changed
 from .uploads import download_name
 from .wording import DRAFTING_OFFICER_STATEMENT

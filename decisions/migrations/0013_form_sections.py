@@ -35,139 +35,317 @@ def give_form_types_their_sections(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('decisions', '0012_paper_publication'),
+        ("decisions", "0012_paper_publication"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FormSection',
+            name="FormSection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
-                ('kind', models.CharField(choices=[('introduction', 'Introduction and background'), ('issues_for_consideration', 'Issues for consideration'), ('financial_comments', 'Financial Comments'), ('legal_comments', 'Legal Comments'), ('commercial_issues', 'Commercial Issues'), ('gdpr_privacy', 'GDPR and Data Privacy'), ('equality_comments', 'Equality Comments'), ('supporting_papers', 'Background/supporting papers')], max_length=40)),
-                ('label', models.CharField(blank=True, help_text='The printed heading; blank for the usual one.', max_length=200)),
-                ('help_text', models.TextField(blank=True, help_text='What drafters read under the heading; blank for the usual.')),
-                ('may_be_not_applicable', models.BooleanField(default=False, help_text='A record may then say, with a short reason, that the section does not apply to it.', verbose_name='May be marked not applicable')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("introduction", "Introduction and background"),
+                            ("issues_for_consideration", "Issues for consideration"),
+                            ("financial_comments", "Financial Comments"),
+                            ("legal_comments", "Legal Comments"),
+                            ("commercial_issues", "Commercial Issues"),
+                            ("gdpr_privacy", "GDPR and Data Privacy"),
+                            ("equality_comments", "Equality Comments"),
+                            ("supporting_papers", "Background/supporting papers"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                (
+                    "label",
+                    models.CharField(
+                        blank=True,
+                        help_text="The printed heading; blank for the usual one.",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "help_text",
+                    models.TextField(
+                        blank=True,
+                        help_text="What drafters read under the heading; blank for the usual.",
+                    ),
+                ),
+                (
+                    "may_be_not_applicable",
+                    models.BooleanField(
+                        default=False,
+                        help_text="A record may then say, with a short reason, that the section does not apply to it.",
+                        verbose_name="May be marked not applicable",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['form_type', 'position'],
+                "ordering": ["form_type", "position"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalFormSection',
+            name="HistoricalFormSection",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
-                ('kind', models.CharField(choices=[('introduction', 'Introduction and background'), ('issues_for_consideration', 'Issues for consideration'), ('financial_comments', 'Financial Comments'), ('legal_comments', 'Legal Comments'), ('commercial_issues', 'Commercial Issues'), ('gdpr_privacy', 'GDPR and Data Privacy'), ('equality_comments', 'Equality Comments'), ('supporting_papers', 'Background/supporting papers')], max_length=40)),
-                ('label', models.CharField(blank=True, help_text='The printed heading; blank for the usual one.', max_length=200)),
-                ('help_text', models.TextField(blank=True, help_text='What drafters read under the heading; blank for the usual.')),
-                ('may_be_not_applicable', models.BooleanField(default=False, help_text='A record may then say, with a short reason, that the section does not apply to it.', verbose_name='May be marked not applicable')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("introduction", "Introduction and background"),
+                            ("issues_for_consideration", "Issues for consideration"),
+                            ("financial_comments", "Financial Comments"),
+                            ("legal_comments", "Legal Comments"),
+                            ("commercial_issues", "Commercial Issues"),
+                            ("gdpr_privacy", "GDPR and Data Privacy"),
+                            ("equality_comments", "Equality Comments"),
+                            ("supporting_papers", "Background/supporting papers"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                (
+                    "label",
+                    models.CharField(
+                        blank=True,
+                        help_text="The printed heading; blank for the usual one.",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "help_text",
+                    models.TextField(
+                        blank=True,
+                        help_text="What drafters read under the heading; blank for the usual.",
+                    ),
+                ),
+                (
+                    "may_be_not_applicable",
+                    models.BooleanField(
+                        default=False,
+                        help_text="A record may then say, with a short reason, that the section does not apply to it.",
+                        verbose_name="May be marked not applicable",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical form section',
-                'verbose_name_plural': 'historical form sections',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical form section",
+                "verbose_name_plural": "historical form sections",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name='decision',
-            name='sections_not_applicable',
-            field=models.JSONField(blank=True, default=dict, verbose_name='Sections not applicable'),
+            model_name="decision",
+            name="sections_not_applicable",
+            field=models.JSONField(
+                blank=True, default=dict, verbose_name="Sections not applicable"
+            ),
         ),
         migrations.AddField(
-            model_name='formtype',
-            name='heading_pattern',
-            field=models.CharField(default='{form} – {reference}', help_text='The heading of the form, with {reference}, {form}, {office} or {office_short} where they go; for example Mayoral Decision {reference}.', max_length=200, validators=[decisions.validators.validate_heading_pattern]),
+            model_name="formtype",
+            name="heading_pattern",
+            field=models.CharField(
+                default="{form} – {reference}",
+                help_text="The heading of the form, with {reference}, {form}, {office} or {office_short} where they go; for example Mayoral Decision {reference}.",
+                max_length=200,
+                validators=[decisions.validators.validate_heading_pattern],
+            ),
         ),
         migrations.AddField(
-            model_name='formtype',
-            name='numbering_style',
-            field=models.CharField(choices=[('1', '1, 2, 3'), ('i', 'i, ii, iii'), ('a', 'a, b, c')], default='1', max_length=1, verbose_name='Numbering of the recommendations'),
+            model_name="formtype",
+            name="numbering_style",
+            field=models.CharField(
+                choices=[("1", "1, 2, 3"), ("i", "i, ii, iii"), ("a", "a, b, c")],
+                default="1",
+                max_length=1,
+                verbose_name="Numbering of the recommendations",
+            ),
         ),
         migrations.AddField(
-            model_name='formtype',
-            name='pluralise_heading',
-            field=models.BooleanField(default=True, help_text='Recommendation becomes Recommendations.', verbose_name='Add an s to the heading when there is more than one'),
+            model_name="formtype",
+            name="pluralise_heading",
+            field=models.BooleanField(
+                default=True,
+                help_text="Recommendation becomes Recommendations.",
+                verbose_name="Add an s to the heading when there is more than one",
+            ),
         ),
         migrations.AddField(
-            model_name='formtype',
-            name='recommendations_heading',
-            field=models.CharField(default='Recommendation', help_text='Printed above the recommendations, for example Recommendation or Decision.', max_length=100),
+            model_name="formtype",
+            name="recommendations_heading",
+            field=models.CharField(
+                default="Recommendation",
+                help_text="Printed above the recommendations, for example Recommendation or Decision.",
+                max_length=100,
+            ),
         ),
         migrations.AddField(
-            model_name='formtype',
-            name='recommendations_lead_in',
-            field=models.CharField(blank=True, help_text='For example: The Mayor is recommended to:', max_length=255, verbose_name='Line before the recommendations'),
+            model_name="formtype",
+            name="recommendations_lead_in",
+            field=models.CharField(
+                blank=True,
+                help_text="For example: The Mayor is recommended to:",
+                max_length=255,
+                verbose_name="Line before the recommendations",
+            ),
         ),
         migrations.AddField(
-            model_name='historicaldecision',
-            name='sections_not_applicable',
-            field=models.JSONField(blank=True, default=dict, verbose_name='Sections not applicable'),
+            model_name="historicaldecision",
+            name="sections_not_applicable",
+            field=models.JSONField(
+                blank=True, default=dict, verbose_name="Sections not applicable"
+            ),
         ),
         migrations.AddField(
-            model_name='historicalformtype',
-            name='heading_pattern',
-            field=models.CharField(default='{form} – {reference}', help_text='The heading of the form, with {reference}, {form}, {office} or {office_short} where they go; for example Mayoral Decision {reference}.', max_length=200, validators=[decisions.validators.validate_heading_pattern]),
+            model_name="historicalformtype",
+            name="heading_pattern",
+            field=models.CharField(
+                default="{form} – {reference}",
+                help_text="The heading of the form, with {reference}, {form}, {office} or {office_short} where they go; for example Mayoral Decision {reference}.",
+                max_length=200,
+                validators=[decisions.validators.validate_heading_pattern],
+            ),
         ),
         migrations.AddField(
-            model_name='historicalformtype',
-            name='numbering_style',
-            field=models.CharField(choices=[('1', '1, 2, 3'), ('i', 'i, ii, iii'), ('a', 'a, b, c')], default='1', max_length=1, verbose_name='Numbering of the recommendations'),
+            model_name="historicalformtype",
+            name="numbering_style",
+            field=models.CharField(
+                choices=[("1", "1, 2, 3"), ("i", "i, ii, iii"), ("a", "a, b, c")],
+                default="1",
+                max_length=1,
+                verbose_name="Numbering of the recommendations",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalformtype',
-            name='pluralise_heading',
-            field=models.BooleanField(default=True, help_text='Recommendation becomes Recommendations.', verbose_name='Add an s to the heading when there is more than one'),
+            model_name="historicalformtype",
+            name="pluralise_heading",
+            field=models.BooleanField(
+                default=True,
+                help_text="Recommendation becomes Recommendations.",
+                verbose_name="Add an s to the heading when there is more than one",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalformtype',
-            name='recommendations_heading',
-            field=models.CharField(default='Recommendation', help_text='Printed above the recommendations, for example Recommendation or Decision.', max_length=100),
+            model_name="historicalformtype",
+            name="recommendations_heading",
+            field=models.CharField(
+                default="Recommendation",
+                help_text="Printed above the recommendations, for example Recommendation or Decision.",
+                max_length=100,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalformtype',
-            name='recommendations_lead_in',
-            field=models.CharField(blank=True, help_text='For example: The Mayor is recommended to:', max_length=255, verbose_name='Line before the recommendations'),
+            model_name="historicalformtype",
+            name="recommendations_lead_in",
+            field=models.CharField(
+                blank=True,
+                help_text="For example: The Mayor is recommended to:",
+                max_length=255,
+                verbose_name="Line before the recommendations",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='formtype',
-            constraint=models.CheckConstraint(condition=models.Q(('numbering_style__in', ['1', 'i', 'a'])), name='form_type_numbering_style_valid'),
+            model_name="formtype",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("numbering_style__in", ["1", "i", "a"])),
+                name="form_type_numbering_style_valid",
+            ),
         ),
         migrations.AddField(
-            model_name='formsection',
-            name='form_type',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='decisions.formtype'),
+            model_name="formsection",
+            name="form_type",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="sections",
+                to="decisions.formtype",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalformsection',
-            name='form_type',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='decisions.formtype'),
+            model_name="historicalformsection",
+            name="form_type",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="decisions.formtype",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalformsection',
-            name='history_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicalformsection",
+            name="history_user",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='formsection',
-            constraint=models.UniqueConstraint(fields=('form_type', 'kind'), name='form_section_kind_once', violation_error_message='A form has each kind of section once'),
+            model_name="formsection",
+            constraint=models.UniqueConstraint(
+                fields=("form_type", "kind"),
+                name="form_section_kind_once",
+                violation_error_message="A form has each kind of section once",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='formsection',
-            constraint=models.UniqueConstraint(fields=('form_type', 'position'), name='form_section_position_once', violation_error_message='Two sections cannot have the same position'),
+            model_name="formsection",
+            constraint=models.UniqueConstraint(
+                fields=("form_type", "position"),
+                name="form_section_position_once",
+                violation_error_message="Two sections cannot have the same position",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='formsection',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['introduction', 'issues_for_consideration', 'financial_comments', 'legal_comments', 'commercial_issues', 'gdpr_privacy', 'equality_comments', 'supporting_papers'])), name='form_section_kind_valid'),
+            model_name="formsection",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        [
+                            "introduction",
+                            "issues_for_consideration",
+                            "financial_comments",
+                            "legal_comments",
+                            "commercial_issues",
+                            "gdpr_privacy",
+                            "equality_comments",
+                            "supporting_papers",
+                        ],
+                    )
+                ),
+                name="form_section_kind_valid",
+            ),
         ),
         migrations.RunPython(give_form_types_their_sections, migrations.RunPython.noop),
     ]

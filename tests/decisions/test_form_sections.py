@@ -191,9 +191,7 @@ def test_the_task_list_lists_the_form_s_sections_and_no_other(client, city_recor
     assert "Objectives and expected outcomes" in text
 
 
-def test_a_section_the_form_lacks_has_no_page_and_a_crafted_post_is_refused(
-    client, city_record
-):
+def test_a_section_the_form_lacks_has_no_page_and_a_crafted_post_is_refused(client, city_record):
     client.force_login(city_record.drafting_officer)
     url = reverse("approvals:task_list", args=[city_record.pk]) + "part-one/commercial-issues/"
     assert client.get(url).status_code == 404
