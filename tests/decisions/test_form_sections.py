@@ -490,3 +490,19 @@ def test_staff_without_the_admin_cannot_change_form_types(client, make_user):
     response = client.get(reverse("admin:decisions_formtype_add"))
     assert response.status_code == 302
     assert Decision.objects.count() == 0
+
+
+def test_the_history_page_says_which_sections_were_marked_and_why(client, city_record):
+    client.force_login(city_record.drafting_officer)
+    client.post(
+        section_url(city_record, "legal-comments"),
+        {
+            "lock_version": city_record.lock_version,
+            "applies": "not_applicable",
+            "not_applicable_reason": "No legal powers are exercised.",
+            "text": "",
+        },
+    )
+    text = text_of(client.get(reverse("approvals:history", args=[city_record.pk])))
+    assert "Legal Comments: No legal powers are exercised." in text
+    assert "{" not in text.split("Sections not applicable", 1)[-1][:200]
