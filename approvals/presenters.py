@@ -63,6 +63,7 @@ def part_one_context(*, decision: Decision) -> dict[str, Any]:
     if published_papers is None:
         published_papers = [paper for paper in decision.papers.all() if paper.publish]
     recommendations = list(decision.recommendations.all())
+    sections = part_one_sections(decision)
     form_type = decision.form_type
     return {
         "decision": decision,
@@ -76,7 +77,9 @@ def part_one_context(*, decision: Decision) -> dict[str, Any]:
         # links to it (register.selectors.published_decision_get), which no other has.
         "related_links": list(decision.related_links.all()),
         "linked_from": list(getattr(decision, "linked_from_on_register", ())),
-        "part_one_sections": part_one_sections(decision),
+        "part_one_sections": sections,
+        # Published papers are listed in that section, or after the sections without it.
+        "has_papers_section": any(s.field == "supporting_papers" for s, _, _ in sections),
         "declaration_lines": list(decision.declaration_lines.all()),
         "report": report,
         # Listed by title in the background papers section; never an unpublished one.

@@ -506,3 +506,20 @@ def test_the_history_page_says_which_sections_were_marked_and_why(client, city_r
     text = text_of(client.get(reverse("approvals:history", args=[city_record.pk])))
     assert "Legal Comments: No legal powers are exercised." in text
     assert "{" not in text.split("Sections not applicable", 1)[-1][:200]
+
+
+def test_a_form_without_a_papers_section_still_lists_the_published_papers(
+    client, settings, tmp_path, officer
+):
+    from tests.factories import attach_paper
+    from tests.register.test_register import on_register, page_text
+
+    settings.MEDIA_ROOT = tmp_path
+    decision = on_register(1200, drafting_officer=officer)
+    FormSection.objects.filter(form_type=decision.form_type, kind="supporting_papers").delete()
+    attach_paper(
+        decision, title="Business case", name="case.pdf", publish=True, content=b"%PDF-1.7\n"
+    )
+    text = page_text(client.get(reverse("register:detail", args=[decision.slug])))
+    assert "Background/supporting papers" not in text
+    assert "Published with this decision: Business case (" in text
