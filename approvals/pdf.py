@@ -111,7 +111,7 @@ def part_one_pdf_html(
     signoff = context["decision_signoff"]
     # As the form's heading says it before submission gives the record its number.
     reference = decision.reference or f"{decision.series.prefix} (number given on submission)"
-    title = f"{decision.form_type.name} – {reference}: {decision.title}"
+    title = f"{context['form_heading']}: {decision.title}"
     html = render_to_string(
         "decisions/pdf/part_one.html",
         {

@@ -22,6 +22,7 @@ from decisions.models import (
     SupportingReport,
 )
 from decisions.policies import can_view_part_two
+from decisions.sections import KINDS_BY_FIELD
 
 from .clearance import CLEARANCE_LINES
 from .models import Action, Rule, Scheme, SignOff
@@ -456,7 +457,7 @@ def _part_versions(
             else:
                 old = getattr(previous, field.attname) if previous is not None else None
                 new = getattr(record, field.attname)
-            if old == new or (previous is None and new in (None, "", False)):
+            if old == new or (previous is None and new in (None, "", False, {})):
                 continue
             old_text, new_text = _shown(field, old), _shown(field, new)
             old_text, new_text = _shortened(old_text, new_text)
@@ -489,6 +490,12 @@ def _shown(field: Field, value: Any) -> str:
         return f"{timezone.localtime(value):%-d %B %Y %H:%M}"
     if isinstance(value, datetime.date):
         return f"{value:%-d %B %Y}"
+    if isinstance(value, dict):
+        # The sections not applicable: "Commercial Issues: No procurement." each.
+        return "; ".join(
+            f"{KINDS_BY_FIELD[key].heading if key in KINDS_BY_FIELD else key}: {item}"
+            for key, item in sorted(value.items())
+        )
     return str(value)
 
 

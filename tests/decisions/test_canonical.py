@@ -168,8 +168,11 @@ def test_the_derived_content_is_the_hand_written_one_so_no_signature_is_voided(o
     for decision in (every_part_filled(officer), DecisionFactory()):
         assert decision_canonical_content(decision=decision) == old_canonical_content(decision)
         assert decision_content_hash(decision=decision) == old_hash(decision)
-    # decision_maker is signed too, as its office's code (canonical.DECISION_SIGNED_RELATIONS).
-    assert signed_fields(Decision) == [f for f in OLD_DECISION_FIELDS if f != "decision_maker"]
+    # Signed since (left out of the document while empty, so the hashes above stand); and
+    # decision_maker is signed as its office's code (canonical.DECISION_SIGNED_RELATIONS).
+    assert [f for f in signed_fields(Decision) if f != "sections_not_applicable"] == [
+        f for f in OLD_DECISION_FIELDS if f != "decision_maker"
+    ]
     assert sorted(signed_fields(next(p.model for p in PARTS if p.key == "report"))) == sorted(
         OLD_REPORT_FIELDS
     )
