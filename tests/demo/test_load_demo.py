@@ -38,6 +38,10 @@ def test_loading_twice_changes_nothing():
     before = snapshot()
     # Six records, each with a version for every step the workflow took it through.
     assert len(before["decisions.HistoricalDecision"]) > 6
+    # Both bodies, the second set up entirely by the loader.
+    assert len(before["decisions.Organisation"]) == 2
+    assert len(before["decisions.Office"]) == 7
+    assert len(before["approvals.Scheme"]) == 2
     out = io.StringIO()
     call_command("load_demo", "--allow-production", stdout=out)
     after = snapshot()
