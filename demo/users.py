@@ -38,7 +38,9 @@ class DemoUser:
         """What the user signs as, as load_demo prints it."""
         if self.role is not None:
             return self.role.label
-        return f"{northbridge.OFFICES[self.office]['title']} (Northbridge)"
+        title = northbridge.OFFICES[self.office]["title"]
+        body = northbridge.ORGANISATION["short_name"]
+        return title if body in title else f"{title} ({body})"
 
     @property
     def full_name(self) -> str:
