@@ -20,7 +20,7 @@ from accounts.models import User
 from approvals.models import Rule, Scheme, SignOff
 from approvals.policies import holds_office
 from approvals.selectors import awaiting_action, scheme_in_force
-from decisions.models import Decision, Office, Organisation
+from decisions.models import Decision, DecisionStatus, Office, Organisation
 from demo import northbridge
 from tests.demo.test_demo_data import demo  # noqa: F401  (the module-scoped demo)
 
@@ -252,3 +252,29 @@ def test_the_published_mayoral_decision_page_and_pdf(client, django_assert_max_n
 def test_unpublished_city_records_are_not_on_the_register(client):
     for slug in ("dd-2410", "add-1562"):
         assert client.get(f"/decisions/{slug}/").status_code == 404
+
+
+# --- The staff pages, for the city's office holders ----------------------------------
+
+
+def test_only_the_executive_director_may_open_the_directors_decision_to_decide(client):
+    record = city_record("DD")
+    address = f"/records/{record.pk}/decide/"
+    client.force_login(User.objects.get(username="nb-director"))
+    page = client.get(address)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Library self-service kiosks replacement" in text
+    assert "Executive Director" in text
+    # Holders of the city's other offices, and the policing office's deciders, are not on
+    # its route: to them the record is not there.
+    for username in ("nb-mayor", "nb-assistant", "dmpc"):
+        client.force_login(User.objects.get(username=username))
+        assert client.get(address).status_code == 404, username
+
+
+def test_the_city_drafting_officer_reads_their_draft_and_not_the_policing_draft(client):
+    client.force_login(User.objects.get(username="nb-officer"))
+    assert client.get(f"/records/{city_record('DAR').pk}/draft/").status_code == 200
+    policing_draft = Decision.objects.get(series__prefix="PCD", status=DecisionStatus.DRAFT)
+    assert client.get(f"/records/{policing_draft.pk}/draft/").status_code == 404
