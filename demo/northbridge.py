@@ -406,9 +406,27 @@ COMMUNITY_HALL_ROOF = RecordSpec(
             "Westfield Community Hall is used by fourteen community groups each week. The roof "
             "was last surveyed in 2015."
         ),
+        "issues_for_consideration": (
+            "The survey will say whether the roof can be repaired or must be replaced, so that "
+            "the work can be planned before next winter. The hall stays open meanwhile, with the "
+            "affected room closed."
+        ),
         "financial_comments": (
             "The cost of £7,500 is met from the Community Buildings maintenance budget."
         ),
+        "legal_comments": (
+            "Under the Northbridge Scheme of Delegation, spending up to £10,000 is approved by a "
+            "Head of Service and recorded in a Director's Approval Record (paragraph 7.1)."
+        ),
+        "commercial_issues": (
+            "The survey will be called off from the council's framework of building surveyors."
+        ),
+        "gdpr_privacy": "The survey involves no personal data.",
+        "equality_comments": (
+            "The survey will also report on the hall's step-free access, which the groups that "
+            "use it have asked the council to improve."
+        ),
+        "supporting_papers": "None.",
     },
     recommendations=(
         "The Head of Service is recommended to approve spending of £7,500 on a condition survey "
@@ -417,7 +435,12 @@ COMMUNITY_HALL_ROOF = RecordSpec(
     expenditure=(
         Money(REVENUE, "2026/27", Decimal("7500.00"), "Community Buildings maintenance budget"),
     ),
-    declaration=_declaration(cleared={}, reviewer="The Director of Operations"),
+    # Only the drafting officer's own line: the advisers' lines are made on submission.
+    declaration=tuple(
+        line
+        for line in _declaration(cleared={}, reviewer="The Director of Operations")
+        if line.kind == DeclarationKind.DRAFTING_OFFICER
+    ),
 )
 
 RECORDS: tuple[RecordSpec, ...] = (

@@ -275,6 +275,12 @@ def test_only_the_executive_director_may_open_the_directors_decision_to_decide(c
 
 def test_the_city_drafting_officer_reads_their_draft_and_not_the_policing_draft(client):
     client.force_login(User.objects.get(username="nb-officer"))
-    assert client.get(f"/records/{city_record('DAR').pk}/draft/").status_code == 200
+    page = client.get(f"/records/{city_record('DAR').pk}/draft/")
+    assert page.status_code == 200
+    # The live route, by the city's scheme, before submission.
+    assert (
+        "To the Head of Service: total £7,500.00, under delegation "
+        "(Northbridge Scheme of Delegation, para 7.1)"
+    ) in page.content.decode()
     policing_draft = Decision.objects.get(series__prefix="PCD", status=DecisionStatus.DRAFT)
     assert client.get(f"/records/{policing_draft.pk}/draft/").status_code == 404
