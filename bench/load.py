@@ -183,9 +183,9 @@ def prepare(records: int, approvals: int) -> None:
         f"{series.prefix.lower()}-{first + n}" for n in range(0, records, max(1, records // 50))
     ]
     demo = list(
-        Decision.objects.filter(status=Decision.Status.PUBLISHED, number__lt=first).values_list(
-            "number", flat=True
-        )
+        Decision.objects.filter(
+            series=series, status=Decision.Status.PUBLISHED, number__lt=first
+        ).values_list("number", flat=True)
     )
     slugs += [f"{series.prefix.lower()}-{number}" for number in demo]
     print(json.dumps({"waiting": waiting, "slugs": slugs}))

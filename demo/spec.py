@@ -67,7 +67,9 @@ class Declaration:
 
 @dataclass(frozen=True)
 class Signature:
-    """A Chief Executive's or decision maker's SignOff, signed by the demo user of `role`."""
+    """A statement's or decision maker's SignOff, signed by the demo user of `role` (a core
+    Role), or by the demo user `username` when the office is not a core role (a body set up
+    through data, such as Northbridge's Mayor)."""
 
     kind: str
     role: str
@@ -75,6 +77,11 @@ class Signature:
     outcome: str
     signed_at: datetime
     interests: str = ""
+    username: str = ""
+
+    def __post_init__(self) -> None:
+        if bool(self.role) == bool(self.username):
+            raise ValueError("A demo signature names either a role or a username")
 
 
 @dataclass(frozen=True)
@@ -86,7 +93,7 @@ class RecordSpec:
     dates the record's creation, so that lists ordered by it look like a real register.
     """
 
-    form_type: str
+    form_type: str  # the slug; the record is numbered from its form type's series
     title: str
     status: str
     number: int | None = None
