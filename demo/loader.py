@@ -41,6 +41,7 @@ from decisions.models import (
     SupportingReport,
 )
 
+from .clearance import POLICING_CLEARANCE_LINES, clearance_line_rows
 from .records import DEMO_RECORDS, FORM_TYPES, SERIES_NAME, SERIES_PREFIX
 from .spec import RecordSpec
 from .users import DEMO_PASSWORD, DEMO_USERS, USERNAME_FOR_ROLE, DemoUser
@@ -234,6 +235,7 @@ def _load_form_types(*, series: ReferenceSeries) -> dict[str, FormType]:
             _save(form_type)
             form_type.offices.set(organisation.offices.all())
             form_type.add_default_sections()
+            form_type.add_clearance_lines(clearance_line_rows(POLICING_CLEARANCE_LINES))
         form_types[slug] = form_type
     return form_types
 
