@@ -35,6 +35,7 @@ from decisions.models import (
     DeclarationKind,
     DeclarationLine,
     ExpenditureLine,
+    FormSection,
     FormType,
     Office,
     Organisation,
@@ -45,6 +46,7 @@ from decisions.models import (
 )
 
 from . import northbridge
+from .clearance import POLICING_CLEARANCE_LINES, clearance_line_rows
 from .records import DEMO_RECORDS, FORM_TYPES, SERIES_NAME, SERIES_PREFIX
 from .spec import RecordSpec
 from .users import DEMO_PASSWORD, DEMO_USERS, USERNAME_FOR_ROLE, DemoUser
@@ -247,6 +249,7 @@ def _load_form_types(*, series: ReferenceSeries) -> dict[str, FormType]:
             _save(form_type)
             form_type.offices.set(organisation.offices.all())
             form_type.add_default_sections()
+            form_type.add_clearance_lines(clearance_line_rows(POLICING_CLEARANCE_LINES))
         form_types[slug] = form_type
     return form_types
 
@@ -320,15 +323,32 @@ def _load_northbridge(*, result: DemoResult, say: Say) -> dict[str, Group]:
 
     for name, slug, prefix, code, description in northbridge.FORM_TYPES:
         if not FormType.objects.filter(slug=slug).exists():
+            setup = northbridge.FORM_SETUP[slug]
             form_type = FormType(
                 organisation=organisation,
                 name=name,
                 slug=slug,
                 series=series[prefix],
                 description=description,
+                **{k: v for k, v in setup.items() if k not in ("sections", "lines")},
             )
             _save(form_type)
             form_type.offices.set([offices[code]])
+            for position, (kind, label, may_not_apply) in enumerate(setup["sections"], start=1):
+                _save(
+                    FormSection(
+                        form_type=form_type,
+                        position=position,
+                        kind=kind,
+                        label=label,
+                        may_be_not_applicable=may_not_apply,
+                    )
+                )
+            form_type.add_clearance_lines(
+                clearance_line_rows(
+                    {kind: northbridge.CLEARANCE_LINES[kind] for kind in setup["lines"]}
+                )
+            )
             result.created_setup.append(name)
             say(f"Created the form type {name} ({prefix})")
 

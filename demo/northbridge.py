@@ -9,12 +9,11 @@ as an administrator (and, for the offices, a superuser) would in the admin.
 from datetime import date
 from decimal import Decimal
 
-from approvals.clearance import DIRECTOR_STATEMENT
 from approvals.models import SignOff
 from decisions.models import DecisionStatus, DeclarationKind, ExpenditureLine
 from decisions.wording import APPROVAL_STATEMENT
 
-from .spec import Declaration, Money, RecordSpec, Signature, advice, london, paragraphs
+from .spec import Declaration, Money, RecordSpec, Signature, london, paragraphs
 
 ORGANISATION = {
     "name": "City of Northbridge Council",
@@ -121,6 +120,111 @@ FORM_TYPES: tuple[tuple[str, str, str, str, str], ...] = (
     ),
 )
 
+# The council's Part I sections: (kind, label, may be marked not applicable). The
+# approval record is a shorter, older form: no procurement, data or equalities sections.
+SECTIONS = (
+    ("introduction", "Introduction and background", False),
+    ("issues_for_consideration", "Issues for consideration", False),
+    ("financial_comments", "Financial implications", False),
+    ("legal_comments", "Legal implications", False),
+    ("commercial_issues", "Procurement", True),
+    ("gdpr_privacy", "Data protection", True),
+    ("equality_comments", "Equalities implications", False),
+    ("supporting_papers", "Background papers", False),
+)
+APPROVAL_RECORD_SECTIONS = (
+    ("introduction", "Background", False),
+    ("issues_for_consideration", "Proposal", False),
+    ("financial_comments", "Financial implications", False),
+    ("legal_comments", "Legal implications", False),
+    ("supporting_papers", "Background papers", False),
+)
+
+# The council's Originating Officer Declaration, in its own words: kind: (statements, not
+# applicable wording). {reviewer}: who reviewed it.
+REVIEWER_STATEMENT = (
+    "{reviewer} has reviewed the request and is satisfied it is correct and consistent with the "
+    "council's plans and priorities."
+)
+REVIEWERS = ("The Director of Operations", "The Director of Resources")
+CLEARANCE_LINES: dict[str, tuple[tuple[str, ...], str]] = {
+    "financial": (
+        (
+            "Corporate Finance has been consulted and the cost is met from the budget named "
+            "in this form.",
+            "There are no financial implications.",
+        ),
+        "",
+    ),
+    "legal": (
+        (
+            "Northbridge Legal Services has been consulted on the proposal.",
+            "Legal advice is not required.",
+        ),
+        "",
+    ),
+    "equalities": (("Equality issues are covered in the body of the report.",), ""),
+    "commercial": (
+        ("The proposal follows the council's Contract Procedure Rules.",),
+        "Not applicable: nothing is bought.",
+    ),
+    "privacy": (
+        ("Data protection issues are covered in the body of the report.",),
+        "Not applicable: no personal data is processed.",
+    ),
+    "director": (tuple(REVIEWER_STATEMENT.format(reviewer=r) for r in REVIEWERS), ""),
+}
+ALL_LINES = tuple(CLEARANCE_LINES)
+APPROVAL_RECORD_LINES = ("financial", "legal", "director")
+
+# slug: how each form reads (decisions.models.FormType), its sections and its lines.
+FORM_SETUP: dict[str, dict] = {
+    "nb-mayoral-decision": {
+        "heading_pattern": "{form} {reference}",
+        "recommendations_heading": "Decision",
+        "pluralise_heading": False,
+        "numbering_style": "i",
+        "recommendations_lead_in": "The Mayor of Northbridge is recommended to:",
+        "sections": SECTIONS,
+        "lines": ALL_LINES,
+    },
+    "nb-directors-decision": {
+        "heading_pattern": "{form} {reference}",
+        "recommendations_heading": "Decision",
+        "pluralise_heading": False,
+        "numbering_style": "i",
+        "recommendations_lead_in": "The Executive Director is recommended to:",
+        "sections": SECTIONS,
+        "lines": ALL_LINES,
+    },
+    "nb-assistant-directors-decision": {
+        "heading_pattern": "{form} {reference}",
+        "recommendations_heading": "Decision",
+        "pluralise_heading": False,
+        "numbering_style": "a",
+        "recommendations_lead_in": "The Assistant Director is recommended to:",
+        "sections": SECTIONS,
+        "lines": ALL_LINES,
+    },
+    "nb-directors-approval-record": {
+        "heading_pattern": "{form} {reference}",
+        "recommendations_heading": "Approval",
+        "pluralise_heading": False,
+        "numbering_style": "1",
+        "recommendations_lead_in": "",
+        "sections": APPROVAL_RECORD_SECTIONS,
+        "lines": APPROVAL_RECORD_LINES,
+    },
+}
+
+
+def statement(kind: str, number: int = 0) -> str:
+    """The council's statement numbered `number` of the line `kind` (the not applicable
+    wording after its statements)."""
+    statements, not_applicable = CLEARANCE_LINES[kind]
+    return (*statements, not_applicable)[number]
+
+
 SCHEME = {
     "name": "Northbridge Scheme of Delegation",
     "version": "2024",
@@ -160,28 +264,32 @@ OFFICER = "nb-officer"
 OFFICER_NAME = "Fiona Marsden"
 
 
-def _declaration(*, cleared: dict[str, object], reviewer: str) -> tuple[Declaration, ...]:
-    """The drafting officer's line and the advisers' lines; `cleared` says who confirmed
-    theirs, when. The clearance lines are shared by every body for now (approvals.clearance),
-    so the advisers choose among the same statements."""
+def _declaration(
+    *,
+    cleared: dict[str, object],
+    reviewer: int = 0,
+    lines: tuple[str, ...] = ALL_LINES,
+    not_applicable: tuple[str, ...] = (),
+) -> tuple[Declaration, ...]:
+    """The drafting officer's line and the advisers' lines of the form (`lines`), in the
+    council's words; `cleared` says who confirmed theirs, when; `not_applicable`, the lines
+    confirmed with their not applicable wording."""
     statements = {
-        DeclarationKind.FINANCIAL: advice(DeclarationKind.FINANCIAL, 0),
-        DeclarationKind.LEGAL: advice(DeclarationKind.LEGAL, 2),
-        DeclarationKind.EQUALITIES: advice(DeclarationKind.EQUALITIES, 0),
-        DeclarationKind.COMMERCIAL: advice(DeclarationKind.COMMERCIAL, 1),
-        DeclarationKind.PRIVACY: advice(DeclarationKind.PRIVACY, 1),
-        DeclarationKind.DRAFTING_OFFICER: (
-            f"{OFFICER_NAME} has drafted this report in accordance with "
-            f"{ORGANISATION['short_name']} procedures."
-        ),
-        DeclarationKind.DIRECTOR: DIRECTOR_STATEMENT.format(reviewer=reviewer),
+        kind: statement(kind, len(CLEARANCE_LINES[kind][0]) if kind in not_applicable else 0)
+        for kind in lines
     }
-    lines = []
-    for kind, statement in statements.items():
+    statements[DeclarationKind.DIRECTOR] = statement(DeclarationKind.DIRECTOR, reviewer)
+    statements = {k: v for k, v in statements.items() if k in lines}
+    statements[DeclarationKind.DRAFTING_OFFICER] = (
+        f"{OFFICER_NAME} has drafted this report in accordance with "
+        f"{ORGANISATION['short_name']} procedures."
+    )
+    found = []
+    for kind, text in statements.items():
         cleared_at = cleared.get(kind)
         ticked = cleared_at is not None or kind == DeclarationKind.DRAFTING_OFFICER
-        lines.append(Declaration(kind, statement, ticked=ticked, cleared_at=cleared_at))
-    return tuple(lines)
+        found.append(Declaration(kind, text, ticked=ticked, cleared_at=cleared_at))
+    return tuple(found)
 
 
 def _cleared(year: int, month: int, day: int) -> dict[str, object]:
@@ -237,7 +345,10 @@ RIVERSIDE_CYCLE_ROUTE = RecordSpec(
             "The contract is a fixed-price contract with a twelve-month defects period and "
             "retention of 5% until the defects period ends."
         ),
-        "gdpr_privacy": "The contract involves no processing of personal data.",
+        "gdpr_privacy": "",
+        "sections_not_applicable": {
+            "gdpr_privacy": "The contract involves no processing of personal data."
+        },
         "equality_comments": (
             "The path is 4 metres wide with level access at every entrance, so that it can be "
             "used by adapted cycles, wheelchairs and mobility scooters."
@@ -251,7 +362,7 @@ RIVERSIDE_CYCLE_ROUTE = RecordSpec(
         "contract within the approved budget.",
     ),
     expenditure=(Money(CAPITAL, "2026/27", Decimal("240000.00"), "Active Travel capital grant"),),
-    declaration=_declaration(cleared=_cleared(2026, 4, 14), reviewer="The Director of Operations"),
+    declaration=_declaration(cleared=_cleared(2026, 4, 14), not_applicable=("privacy",)),
     signatures=(
         Signature(
             SignOff.Kind.CHIEF_EXECUTIVE,
@@ -325,9 +436,7 @@ LIBRARY_KIOSKS = RecordSpec(
     expenditure=(
         Money(REVENUE, "2026/27", Decimal("95000.00"), "Libraries equipment renewal budget"),
     ),
-    declaration=_declaration(
-        cleared=_cleared(2026, 11, 18), reviewer="The Director of Strategy and Commissioning"
-    ),
+    declaration=_declaration(cleared=_cleared(2026, 11, 18), reviewer=1),
     started_at=london(2026, 10, 27, 14, 30),
 )
 
@@ -385,7 +494,7 @@ PARKS_LICENSING = RecordSpec(
             DeclarationKind.FINANCIAL: london(2026, 11, 26, 10, 0),
             DeclarationKind.LEGAL: london(2026, 11, 26, 15, 0),
         },
-        reviewer="The Director of Operations",
+        reviewer=0,
     ),
     submitted_at=london(2026, 11, 25, 9, 0),
     started_at=london(2026, 11, 16, 11, 0),
@@ -418,14 +527,6 @@ COMMUNITY_HALL_ROOF = RecordSpec(
             "Under the Northbridge Scheme of Delegation, spending up to £10,000 is approved by a "
             "Head of Service and recorded in a Director's Approval Record (paragraph 7.1)."
         ),
-        "commercial_issues": (
-            "The survey will be called off from the council's framework of building surveyors."
-        ),
-        "gdpr_privacy": "The survey involves no personal data.",
-        "equality_comments": (
-            "The survey will also report on the hall's step-free access, which the groups that "
-            "use it have asked the council to improve."
-        ),
         "supporting_papers": "None.",
     },
     recommendations=(
@@ -438,7 +539,7 @@ COMMUNITY_HALL_ROOF = RecordSpec(
     # Only the drafting officer's own line: the advisers' lines are made on submission.
     declaration=tuple(
         line
-        for line in _declaration(cleared={}, reviewer="The Director of Operations")
+        for line in _declaration(cleared={}, lines=APPROVAL_RECORD_LINES)
         if line.kind == DeclarationKind.DRAFTING_OFFICER
     ),
 )

@@ -7,7 +7,6 @@ numbers continue the series after 1069 in order of submission; the draft has non
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from approvals.clearance import DIRECTOR_STATEMENT
 from approvals.models import SignOff
 from core.roles import Role
 from decisions.models import (
@@ -18,6 +17,7 @@ from decisions.models import (
 )
 from decisions.wording import APPROVAL_STATEMENT, DRAFTING_OFFICER_STATEMENT
 
+from .clearance import DIRECTOR_STATEMENT
 from .pcd1069 import PCD_1069
 from .spec import (
     CHIEF_EXECUTIVE,

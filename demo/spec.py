@@ -6,8 +6,9 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from approvals.clearance import CLEARANCE_LINES
 from decisions.wording import CHIEF_EXECUTIVE_STATEMENT
+
+from .clearance import POLICING_CLEARANCE_LINES
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -19,8 +20,8 @@ def paragraphs(*texts: str) -> str:
 
 def advice(kind: str, number: int) -> str:
     """The adviser's statement numbered `number` (from 0) of the line `kind`, as offered
-    to them (approvals.clearance.CLEARANCE_LINES)."""
-    return CLEARANCE_LINES[kind].statements[number]
+    to them (demo.clearance: the policing office's form)."""
+    return POLICING_CLEARANCE_LINES[kind][0][number]
 
 
 # The policing office's offices as its migration (decisions 0013) installs them: code, title.

@@ -122,6 +122,7 @@ def restore_migration_data() -> None:
         ("decisions.migrations.0013_organisations_offices", "install_offices"),
         ("approvals.migrations.0009_organisations_offices", "install_default_scheme"),
         ("approvals.migrations.0004_administrator_manages_the_scheme", "grant"),
+        ("decisions.migrations.0015_clearance_lines", "grant"),
     ]:
         getattr(import_module(module), function)(apps, None)
 
