@@ -236,7 +236,7 @@ def _load_form_types(*, series: ReferenceSeries) -> dict[str, FormType]:
     if organisation is None:
         raise DemoLoadError("The policing office (mopac) is missing: run migrate first.")
     form_types = {}
-    for name, slug, description in FORM_TYPES:
+    for name, slug, description, codes, heading_pattern in FORM_TYPES:
         form_type = FormType.objects.filter(slug=slug).first()
         if form_type is None:
             form_type = FormType(
@@ -245,9 +245,10 @@ def _load_form_types(*, series: ReferenceSeries) -> dict[str, FormType]:
                 slug=slug,
                 series=series,
                 description=description,
+                heading_pattern=heading_pattern,
             )
             _save(form_type)
-            form_type.offices.set(organisation.offices.all())
+            form_type.offices.set(organisation.offices.filter(code__in=codes))
             form_type.add_default_sections()
             form_type.add_clearance_lines(clearance_line_rows(POLICING_CLEARANCE_LINES))
         form_types[slug] = form_type

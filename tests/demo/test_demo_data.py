@@ -581,3 +581,21 @@ def test_every_demo_user_has_something_waiting():
             continue  # the city's offices: only the Director has a record waiting (test_second_body)
         user = User.objects.get(username=demo_user.username)
         assert awaiting_action(user=user, today=today), demo_user.username
+
+
+def test_each_policing_record_is_headed_by_the_office_it_goes_to():
+    """Why: "DMPC Decision – PCD 1077" was decided by the Mayor. The PCD form's heading
+    names the office the record goes to; a Chief Executive's decision is on its own form."""
+    from approvals.presenters import part_one_context
+
+    records = Decision.objects.filter(series__prefix="PCD", number__isnull=False)
+    assert {d.decision_maker.code for d in records} == {"dmpc", "mayor", "chief_executive"}
+    for decision in records:
+        heading = part_one_context(decision=decision)["form_heading"]
+        expected = {
+            "dmpc": f"DMPC Decision – {decision.reference}",
+            "mayor": f"Mayor Decision – {decision.reference}",
+            "chief_executive": f"Chief Executive Decision – {decision.reference}",
+        }[decision.decision_maker.code]
+        assert heading == expected
+        assert decision.decision_maker in decision.form_type.offices.all()
