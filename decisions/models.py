@@ -62,7 +62,7 @@ class Organisation(models.Model):
     """
 
     name = models.CharField(max_length=200, unique=True)
-    short_name = models.CharField(max_length=50, help_text="As forms print it, for example MOPAC")
+    short_name = models.CharField(max_length=50, help_text="As forms print it, for example the initials of the body")
     slug = models.SlugField(max_length=50, unique=True)
     website = models.URLField(blank=True)
     public_access_paragraph = models.TextField(
@@ -78,7 +78,7 @@ class Organisation(models.Model):
     legal_team_name = models.CharField(
         max_length=200,
         blank=True,
-        help_text="As advice names it, for example the MOPAC legal team",
+        help_text="As advice names it, for example the council's legal team",
     )
     history = HistoricalRecords()
 
@@ -607,7 +607,7 @@ class SupportingReport(models.Model):
         "Name of the police and crime plan",
         max_length=200,
         blank=True,
-        help_text="As the heading prints it, for example MOPAC Police & Crime Plan 2017-2021",
+        help_text="As the heading prints it, for example Police and Crime Plan 2021-2025",
     )
     police_crime_plan = models.TextField("Contributes to the Police and Crime Plan", blank=True)
     financial_comments = models.TextField(
