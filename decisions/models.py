@@ -62,7 +62,9 @@ class Organisation(models.Model):
     """
 
     name = models.CharField(max_length=200, unique=True)
-    short_name = models.CharField(max_length=50, help_text="As forms print it, for example the initials of the body")
+    short_name = models.CharField(
+        max_length=50, help_text="As forms print it, for example the initials of the body"
+    )
     slug = models.SlugField(max_length=50, unique=True)
     website = models.URLField(blank=True)
     public_access_paragraph = models.TextField(

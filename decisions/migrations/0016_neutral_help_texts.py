@@ -4,40 +4,61 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('decisions', '0015_clearance_lines'),
+        ("decisions", "0015_clearance_lines"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicalorganisation',
-            name='legal_team_name',
-            field=models.CharField(blank=True, help_text="As advice names it, for example the council's legal team", max_length=200),
+            model_name="historicalorganisation",
+            name="legal_team_name",
+            field=models.CharField(
+                blank=True,
+                help_text="As advice names it, for example the council's legal team",
+                max_length=200,
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalorganisation',
-            name='short_name',
-            field=models.CharField(help_text='As forms print it, for example the initials of the body', max_length=50),
+            model_name="historicalorganisation",
+            name="short_name",
+            field=models.CharField(
+                help_text="As forms print it, for example the initials of the body", max_length=50
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalsupportingreport',
-            name='police_crime_plan_name',
-            field=models.CharField(blank=True, help_text='As the heading prints it, for example Police and Crime Plan 2021-2025', max_length=200, verbose_name='Name of the police and crime plan'),
+            model_name="historicalsupportingreport",
+            name="police_crime_plan_name",
+            field=models.CharField(
+                blank=True,
+                help_text="As the heading prints it, for example Police and Crime Plan 2021-2025",
+                max_length=200,
+                verbose_name="Name of the police and crime plan",
+            ),
         ),
         migrations.AlterField(
-            model_name='organisation',
-            name='legal_team_name',
-            field=models.CharField(blank=True, help_text="As advice names it, for example the council's legal team", max_length=200),
+            model_name="organisation",
+            name="legal_team_name",
+            field=models.CharField(
+                blank=True,
+                help_text="As advice names it, for example the council's legal team",
+                max_length=200,
+            ),
         ),
         migrations.AlterField(
-            model_name='organisation',
-            name='short_name',
-            field=models.CharField(help_text='As forms print it, for example the initials of the body', max_length=50),
+            model_name="organisation",
+            name="short_name",
+            field=models.CharField(
+                help_text="As forms print it, for example the initials of the body", max_length=50
+            ),
         ),
         migrations.AlterField(
-            model_name='supportingreport',
-            name='police_crime_plan_name',
-            field=models.CharField(blank=True, help_text='As the heading prints it, for example Police and Crime Plan 2021-2025', max_length=200, verbose_name='Name of the police and crime plan'),
+            model_name="supportingreport",
+            name="police_crime_plan_name",
+            field=models.CharField(
+                blank=True,
+                help_text="As the heading prints it, for example Police and Crime Plan 2021-2025",
+                max_length=200,
+                verbose_name="Name of the police and crime plan",
+            ),
         ),
     ]

@@ -33,6 +33,7 @@ from approvals import pdf, pdf_tags
 from approvals.pdf_tags import finish_tagging
 from approvals.selectors import decision_with_parts
 from decisions.models import Decision
+from demo import northbridge, records
 from demo.loader import demo_load
 from tests.pdf_ua import assert_pdf_ua, runs, structure
 
@@ -81,6 +82,10 @@ def test_every_demo_record_keeps_pdf_ua(demo_pdfs):
     names = " ".join(record.name for record in demo_pdfs)
     assert "(published)" in names
     assert "(draft preview)" in names
+    # One PDF of each form type of both demo bodies, at least.
+    assert {record.form_type for record in demo_pdfs} == {
+        name for name, *_ in (*records.FORM_TYPES, *northbridge.FORM_TYPES)
+    }
 
 
 # --- The independent checker -------------------------------------------------------------
