@@ -18,6 +18,8 @@ from decisions.models import (
     DECISION_RELATIONS,
     Decision,
     ExpenditureLine,
+    FormType,
+    Office,
     PartTwo,
     SupportingReport,
 )
@@ -81,6 +83,43 @@ def live_route(*, decision: Decision) -> Route | None:
         return route_decision(decision=decision, scheme=scheme, rules=list(scheme.rules.all()))
     except NoRuleApplies:
         return None
+
+
+def _a(name: str) -> str:
+    return f"an {name}" if name[:1].upper() in "AEIOU" else f"a {name}"
+
+
+def _either(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def form_type_mismatch(*, decision: Decision, office: Office) -> str:
+    """Why a record on its form type cannot go to this office, naming the form types of
+    the same body that serve it; "" when its form type serves the office. Two queries."""
+    form_type = decision.form_type
+    served = list(form_type.offices.all())
+    if any(served_office.pk == office.pk for served_office in served):
+        return ""
+    if served:
+        goes = "goes only to " + _either([f"the {o.title}" for o in served])
+    else:
+        goes = "goes to no office"
+    fitting = [
+        other.name
+        for other in FormType.objects.filter(
+            organisation_id=form_type.organisation_id, offices=office
+        ).order_by("name")
+    ]
+    if fitting:
+        start = f"Start it on {_a(_either(fitting))} form."
+    else:
+        start = (
+            f"No form of {form_type.organisation.name} goes to the {office.title}: "
+            "ask an administrator."
+        )
+    return (
+        f"This record goes to the {office.title}, but {_a(form_type.name)} form {goes}. {start}"
+    )
 
 
 def with_live_office(decision: Decision) -> Decision:

@@ -31,7 +31,7 @@ from . import notifications, policies
 from .clearance import CLEARANCE_LINES
 from .models import Action, ApprovalCycle, SignOff
 from .routing import ROUTE_FIELDS, NoRuleApplies, route_decision
-from .selectors import scheme_in_force
+from .selectors import form_type_mismatch, scheme_in_force
 from .tasks import enqueue_after_commit, publish_decision
 from .workflow import next_stage, record_action, transition
 
@@ -131,6 +131,8 @@ def decision_submit(
             route = route_decision(decision=decision, scheme=scheme)
         except NoRuleApplies as error:
             raise DomainError(str(error)) from None
+        if mismatch := form_type_mismatch(decision=decision, office=route.decision_maker):
+            raise DomainError(mismatch)
         fields = [*ROUTE_FIELDS, "submitted_at"]
         if decision.number is None:
             # The series row is locked too: concurrent submissions queue here and

@@ -85,12 +85,15 @@ class TaskListView(DraftMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        route = selectors.live_route(decision=self.decision)
+        may_see_part_two = decision_policies.can_view_part_two(self.request.user, self.decision)
         return {
             **context,
             "groups": task_groups(self.decision),
-            "route_reason": selectors.live_route_reason(
-                user=self.request.user, decision=self.decision
-            ),
+            "route_reason": route.reason_for(may_see_part_two=may_see_part_two) if route else "",
+            # Said before submission, in the words submission would refuse with.
+            "form_mismatch": route
+            and selectors.form_type_mismatch(decision=self.decision, office=route.decision_maker),
         }
 
 
