@@ -44,7 +44,10 @@ def scheme_in_force(*, organisation_id: int, on: datetime.date) -> Scheme | None
         Scheme.objects.filter(organisation_id=organisation_id, effective_from__lte=on)
         .exclude(effective_until__lt=on)
         .select_related("organisation")
-        .prefetch_related(Prefetch("rules", queryset=Rule.objects.select_related("decision_maker")))
+        .prefetch_related(
+            Prefetch("rules", queryset=Rule.objects.select_related("decision_maker")),
+            "organisation__escalation_flags",
+        )
         .order_by("-effective_from", "-pk")
         .first()
     )
@@ -117,9 +120,7 @@ def form_type_mismatch(*, decision: Decision, office: Office) -> str:
             f"No form of {form_type.organisation.name} goes to the {office.title}: "
             "ask an administrator."
         )
-    return (
-        f"This record goes to the {office.title}, but {_a(form_type.name)} form {goes}. {start}"
-    )
+    return f"This record goes to the {office.title}, but {_a(form_type.name)} form {goes}. {start}"
 
 
 def with_live_office(decision: Decision) -> Decision:

@@ -24,7 +24,13 @@ from accounts.models import User
 from core.errors import DomainError, StaleRecord, WrongPassword
 from decisions.canonical import decision_content_hash
 from decisions.locking import decision_lock, decision_lock_content, stale_record
-from decisions.models import Decision, DeclarationLine, ReferenceSeries
+from decisions.models import (
+    Decision,
+    DeclarationLine,
+    EscalationFlag,
+    RecordFlag,
+    ReferenceSeries,
+)
 from decisions.part_one_size import part_one_too_large
 
 from . import notifications, policies
@@ -99,6 +105,14 @@ def submission_gaps(*, decision: Decision) -> list[str]:
         gaps.append("Recommendations")
     if not decision.publication_answered:
         gaps.append("Publication and Part 2")
+    set_flags = [code for code in RecordFlag.values if getattr(decision, code)]
+    justified = decision.flag_justifications or {}
+    if EscalationFlag.objects.filter(
+        organisation_id=decision.form_type.organisation_id,
+        code__in=[code for code in set_flags if not justified.get(code)],
+        requires_justification=True,
+    ).exists():
+        gaps.append("Reserved and significant matters")
     if not decision.declaration_lines.filter(
         kind=DeclarationLine.Kind.DRAFTING_OFFICER, ticked=True
     ).exists():

@@ -7,6 +7,7 @@ from .models import (
     BackgroundPaper,
     Decision,
     DeclarationLine,
+    EscalationFlag,
     ExpenditureLine,
     FormType,
     Organisation,
@@ -40,6 +41,12 @@ class ReferenceSeriesAdmin(OneLineAdminMixin, HistoryAdmin):
 class OrganisationAdmin(OneLineAdminMixin, HistoryAdmin):
     list_display = ["name", "short_name", "website"]
     prepopulated_fields = {"slug": ["short_name"]}
+
+
+@admin.register(EscalationFlag)
+class EscalationFlagAdmin(OneLineAdminMixin, HistoryAdmin):
+    list_display = ["label", "organisation", "code", "requires_justification"]
+    list_filter = ["organisation"]
 
 
 @admin.register(FormType)

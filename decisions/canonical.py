@@ -126,6 +126,8 @@ def signed_fields(model: type[Model]) -> list[str]:
 def _plain(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | str):
         return value
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
     return str(value)
 
 
@@ -138,6 +140,7 @@ def _fields(obj: Model, names: list[str]) -> Any:
 # so the hash its sign-offs hold, is unchanged by their migration.
 SIGNED_WHEN_SET: dict[type[Model], dict[str, Any]] = {
     BackgroundPaper: {"publish": False},
+    Decision: {"flag_justifications": {}},
 }
 
 
@@ -165,7 +168,7 @@ def decision_canonical_content(*, decision: Decision) -> dict[str, Any]:
     Excludes the workflow's own state (UNSIGNED), so that moving the record along
     never changes what was signed.
     """
-    fields = _fields(decision, signed_fields(Decision))
+    fields = _signed_values(decision, signed_fields(Decision))
     fields["decision_maker"] = decision.decision_maker.code if decision.decision_maker_id else ""
     content = {
         "form_type": decision.form_type.name,

@@ -11,6 +11,7 @@ from django.db.models import ForeignObjectRel
 from decisions.canonical import (
     DECISION_SIGNED_RELATIONS,
     PARTS,
+    SIGNED_WHEN_SET,
     UNSIGNED,
     decision_canonical_content,
     decision_content_hash,
@@ -169,10 +170,25 @@ def test_the_derived_content_is_the_hand_written_one_so_no_signature_is_voided(o
         assert decision_canonical_content(decision=decision) == old_canonical_content(decision)
         assert decision_content_hash(decision=decision) == old_hash(decision)
     # decision_maker is signed too, as its office's code (canonical.DECISION_SIGNED_RELATIONS).
-    assert signed_fields(Decision) == [f for f in OLD_DECISION_FIELDS if f != "decision_maker"]
+    # Fields added since are signed only once set (canonical.SIGNED_WHEN_SET).
+    assert [f for f in signed_fields(Decision) if f not in SIGNED_WHEN_SET[Decision]] == [
+        f for f in OLD_DECISION_FIELDS if f != "decision_maker"
+    ]
     assert sorted(signed_fields(next(p.model for p in PARTS if p.key == "report"))) == sorted(
         OLD_REPORT_FIELDS
     )
+
+
+def test_a_flag_justification_is_signed_once_given(officer):
+    decision = DecisionFactory(significant_public_interest=True)
+    before = decision_content_hash(decision=decision)
+    decision.flag_justifications = {"significant_public_interest": "A new delegation."}
+    assert decision_content_hash(decision=decision) != before
+    assert decision_canonical_content(decision=decision)["decision"]["flag_justifications"] == {
+        "significant_public_interest": "A new delegation."
+    }
+    decision.flag_justifications = {}
+    assert decision_content_hash(decision=decision) == before
 
 
 def _covered(model) -> set[str]:
