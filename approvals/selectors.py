@@ -123,6 +123,19 @@ def form_type_mismatch(*, decision: Decision, office: Office) -> str:
     return f"This record goes to the {office.title}, but {_a(form_type.name)} form {goes}. {start}"
 
 
+def higher_offices(*, decision: Decision) -> list[Office]:
+    """The offices a record can be referred up to: of its body, ranked above its decision
+    maker, served by its form type; lowest first. One query."""
+    if not decision.decision_maker_id:
+        return []
+    maker = decision.decision_maker
+    return list(
+        decision.form_type.offices.filter(
+            organisation_id=maker.organisation_id, rank__gt=maker.rank
+        ).order_by("rank", "title")
+    )
+
+
 def with_live_office(decision: Decision) -> Decision:
     """A draft as its Part 1 would read on submission today: naming the office its live
     route gives (its declaration and signature block), in memory only, never saved."""

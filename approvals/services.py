@@ -37,7 +37,7 @@ from . import notifications, policies
 from .clearance import CLEARANCE_LINES
 from .models import Action, ApprovalCycle, SignOff
 from .routing import ROUTE_FIELDS, NoRuleApplies, route_decision
-from .selectors import form_type_mismatch, scheme_in_force
+from .selectors import form_type_mismatch, higher_offices, scheme_in_force
 from .tasks import enqueue_after_commit, publish_decision
 from .workflow import next_stage, record_action, transition
 
@@ -432,6 +432,58 @@ def decision_pass_back(
             detail=reason,
         )
         notifications.notify_returned(decision=decision, reason=reason, by=user)
+    return decision
+
+
+def decision_refer_up(
+    *,
+    decision_id: int,
+    user: User,
+    lock_version: int,
+    office_id: int,
+    reason: str,
+    now: datetime.datetime | None = None,
+) -> Decision:
+    """The office that signs the statement before the decision, or the decision maker,
+    refers the record up to a higher office of its body, with the reason.
+
+    The record's decision maker becomes that office, and its route's sentence says who
+    referred it and why (the route's rule and facts stay as frozen). The decision maker is
+    signed content: sign-offs given for the old one no longer stand, and the record goes
+    to the first stage whose sign-offs are missing.
+    """
+    now = now or timezone.now()
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("Give the reason for referring the record up.")
+    with transaction.atomic():
+        decision = decision_lock(decision_id=decision_id, lock_version=lock_version, user=user)
+        higher = higher_offices(decision=decision)
+        policies.require(policies.why_not_refer_up(user, decision, higher))
+        office = next((o for o in higher if o.pk == office_id), None)
+        if office is None:
+            raise DomainError("Choose a higher office this record's form goes to.")
+        referrer = policies.referring_office(user, decision)
+        role = policies.role_for_office(referrer)
+        decision.decision_maker = office
+        decision.route_reason = (
+            f"To the {office.title}: referred up by the {referrer.title}: {reason}"
+        )
+        signoffs_void_stale(decision=decision, user=user, now=now)
+        transition(
+            decision=decision,
+            verb=Action.Verb.REFERRED_UP,
+            to=next_stage(decision=decision, signoffs=_standing_signoffs(decision)),
+            user=user,
+            reason=f"Referred up to the {office.title}",
+            fields=["decision_maker", "route_reason"],
+            now=now,
+            cycle=_open_cycle(decision),
+            role=role,
+            rule=decision.route_reason,
+            detail=reason,
+        )
+        notifications.notify_next(decision=decision)
     return decision
 
 

@@ -42,7 +42,7 @@ from decisions.views_drafting import DraftMixin
 
 from . import lockout, policies, previews, selectors, services
 from .clearance import CLEARANCE_LINES
-from .forms import ClearanceForm, DecisionForm, ReturnForm, SigningForm
+from .forms import ClearanceForm, DecisionForm, ReferUpForm, ReturnForm, SigningForm
 from .presenters import part_one_context
 
 NO_ROLE = "Your role does not allow you to read decision records."
@@ -366,6 +366,30 @@ class ReturnView(StepView):
     def act(self, form):
         services.decision_return(**self.versioned(form), reason=form.cleaned_data["reason"])
         return f"{self.decision.reference} was returned to the drafting officer."
+
+
+class ReferUpView(StepView):
+    form_class = ReferUpForm
+    template_name = "approvals/refer_up.html"
+    title = "Refer up to a higher office"
+    button = "Refer up"
+
+    def prepare(self) -> None:
+        super().prepare()
+        self.higher = selectors.higher_offices(decision=self.decision)
+
+    def form_kwargs(self):
+        return {"offices": self.higher}
+
+    def why_not(self):
+        return policies.why_not_refer_up(self.request.user, self.decision, self.higher)
+
+    def act(self, form):
+        data = form.cleaned_data
+        decision = services.decision_refer_up(
+            **self.versioned(form), office_id=data["office"], reason=data["reason"]
+        )
+        return f"{decision.reference} was referred up to the {decision.decision_maker.title}."
 
 
 class HistoryView(WorkingsMixin, TemplateView):
