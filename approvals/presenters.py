@@ -7,7 +7,14 @@ from typing import Any
 from django.template.loader import render_to_string
 
 from decisions.models import Decision
-from decisions.sections import PART_ONE_SECTIONS, REPORT_SECTIONS, Section
+from decisions.sections import (
+    REPORT_SECTIONS,
+    PartOneSection,
+    Section,
+    form_heading,
+    form_sections,
+    recommendations_heading,
+)
 
 from .models import SignOff
 from .policies import statement_office
@@ -26,6 +33,20 @@ def report_sections(report) -> list[tuple[Section, str]]:
     return found
 
 
+def part_one_sections(decision: Decision) -> list[tuple[PartOneSection, str, str]]:
+    """The record's Part I sections as its form type has them, in order: each with its
+    text and, when marked not applicable, the reason (printed in place of paragraphs)."""
+    not_applicable = decision.sections_not_applicable or {}
+    return [
+        (
+            section,
+            getattr(decision, section.field),
+            not_applicable.get(section.field, "") if section.may_be_not_applicable else "",
+        )
+        for section in form_sections(decision.form_type)
+    ]
+
+
 def part_one_context(*, decision: Decision) -> dict[str, Any]:
     """The public Part 1 of a record: the decision form and its supporting report.
 
@@ -41,14 +62,28 @@ def part_one_context(*, decision: Decision) -> dict[str, Any]:
     published_papers = getattr(decision, "published_papers", None)
     if published_papers is None:
         published_papers = [paper for paper in decision.papers.all() if paper.publish]
+    recommendations = list(decision.recommendations.all())
+    sections = part_one_sections(decision)
+    form_type = decision.form_type
     return {
         "decision": decision,
-        "recommendations": list(decision.recommendations.all()),
+        # The lead line of the form; the office's names are filled in where given.
+        "form_heading": form_heading(
+            decision,
+            office_title=office.title if office else "",
+            office_short=office.short_title if office else "",
+        ),
+        "recommendations": recommendations,
+        "recommendations_heading": recommendations_heading(form_type, len(recommendations)),
+        "recommendations_lead_in": form_type.recommendations_lead_in,
+        "numbering_style": form_type.numbering_style,
         # Its links to earlier records; the register's page adds the later records'
         # links to it (register.selectors.published_decision_get), which no other has.
         "related_links": list(decision.related_links.all()),
         "linked_from": list(getattr(decision, "linked_from_on_register", ())),
-        "part_one_sections": [(s, getattr(decision, s.field)) for s in PART_ONE_SECTIONS],
+        "part_one_sections": sections,
+        # Published papers are listed in that section, or after the sections without it.
+        "has_papers_section": any(s.field == "supporting_papers" for s, _, _ in sections),
         "declaration_lines": list(decision.declaration_lines.all()),
         "report": report,
         # Listed by title in the background papers section; never an unpublished one.

@@ -24,6 +24,7 @@ from decisions.models import (
     SupportingReport,
 )
 from decisions.policies import can_view_part_two
+from decisions.sections import KINDS_BY_FIELD
 
 from .clearance import CLEARANCE_LINES
 from .models import Action, Rule, Scheme, SignOff
@@ -98,29 +99,31 @@ def _either(names: list[str]) -> str:
 
 def form_type_mismatch(*, decision: Decision, office: Office) -> str:
     """Why a record on its form type cannot go to this office, naming the form types of
-    the same body that serve it; "" when its form type serves the office. Two queries."""
+    the same body that serve it; "" when its form type serves the office. Two queries,
+    whichever the answer (the task list costs the same for every form)."""
     form_type = decision.form_type
     served = list(form_type.offices.all())
+    fitting = list(
+        FormType.objects.filter(organisation_id=form_type.organisation_id, offices=office)
+        .select_related("organisation")
+        .order_by("name")
+    )
     if any(served_office.pk == office.pk for served_office in served):
         return ""
     if served:
         goes = "goes only to " + _either([f"the {o.title}" for o in served])
     else:
         goes = "goes to no office"
-    fitting = [
-        other.name
-        for other in FormType.objects.filter(
-            organisation_id=form_type.organisation_id, offices=office
-        ).order_by("name")
-    ]
     if fitting:
-        start = f"Start it on {_a(_either(fitting))} form."
+        start = f"Start it on {_a(_either([other.name for other in fitting]))} form."
     else:
         start = (
             f"No form of {form_type.organisation.name} goes to the {office.title}: "
             "ask an administrator."
         )
-    return f"This record goes to the {office.title}, but {_a(form_type.name)} form {goes}. {start}"
+    return (
+        f"This record goes to the {office.title}, but {_a(form_type.name)} form {goes}. {start}"
+    )
 
 
 def higher_offices(*, decision: Decision) -> list[Office]:
@@ -509,7 +512,7 @@ def _part_versions(
             else:
                 old = getattr(previous, field.attname) if previous is not None else None
                 new = getattr(record, field.attname)
-            if old == new or (previous is None and new in (None, "", False)):
+            if old == new or (previous is None and new in (None, "", False, {})):
                 continue
             old_text, new_text = _shown(field, old), _shown(field, new)
             old_text, new_text = _shortened(old_text, new_text)
@@ -542,6 +545,12 @@ def _shown(field: Field, value: Any) -> str:
         return f"{timezone.localtime(value):%-d %B %Y %H:%M}"
     if isinstance(value, datetime.date):
         return f"{value:%-d %B %Y}"
+    if isinstance(value, dict):
+        # The sections not applicable: "Commercial Issues: No procurement." each.
+        return "; ".join(
+            f"{KINDS_BY_FIELD[key].heading if key in KINDS_BY_FIELD else key}: {item}"
+            for key, item in sorted(value.items())
+        )
     return str(value)
 
 

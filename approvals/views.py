@@ -308,7 +308,8 @@ class ChiefExecutiveView(StepView):
         services.chief_executive_sign(
             **self.versioned(form), password=form.cleaned_data["password"]
         )
-        return f"You signed the statement on {self.decision.reference}."
+        who = self.stating.title if self.stating else "office"
+        return f"You signed the {who}'s statement on {self.decision.reference}."
 
 
 class DecideView(StepView):

@@ -93,6 +93,8 @@ def make_register(records: int, seed: int = 1069) -> None:
             series=series,
         ),
     ]
+    for form_type in form_types:
+        form_type.add_default_sections()
     officer = User.objects.create_user(username="bench-officer")
     pdf = b"%PDF-1.7\n% register benchmark\n%%EOF\n"
     name = default_storage.save("published/bench.pdf", ContentFile(pdf))

@@ -1,4 +1,7 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 
 from core.admin import HistoryAdmin
 from core.forms import OneLineAdminMixin
@@ -9,6 +12,7 @@ from .models import (
     DeclarationLine,
     EscalationFlag,
     ExpenditureLine,
+    FormSection,
     FormType,
     Organisation,
     PartTwo,
@@ -49,13 +53,87 @@ class EscalationFlagAdmin(OneLineAdminMixin, HistoryAdmin):
     list_filter = ["organisation"]
 
 
+class FormSectionFormSet(BaseInlineFormSet):
+    """A form has at least one Part I section: refused beside the list, nothing saved."""
+
+    def clean(self):
+        super().clean()
+        kept = [
+            form
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE", False)
+        ]
+        if not kept:
+            raise ValidationError(
+                "Give the form at least one section: its Part I is drawn from them."
+            )
+
+
+class FormSectionInline(OneLineAdminMixin, admin.TabularInline):
+    """The form's Part I sections: which kind, where, under which label (blank for the
+    kind's own), with what help, and whether a record may mark it not applicable."""
+
+    model = FormSection
+    formset = FormSectionFormSet
+    extra = 0
+    min_num = 1
+    fields = ["position", "kind", "label", "help_text", "may_be_not_applicable"]
+    ordering = ["position"]
+
+
+class FormTypeForm(forms.ModelForm):
+    """The admin's form (the admin gives it its model and fields): a form type serves
+    offices of its own body only."""
+
+    def clean(self):
+        data = super().clean()
+        organisation, offices = data.get("organisation"), data.get("offices")
+        if organisation and offices:
+            foreign = [o.title for o in offices if o.organisation_id != organisation.pk]
+            if foreign:
+                self.add_error(
+                    "offices",
+                    f"Choose offices of {organisation}: not {', '.join(foreign)}",
+                )
+        return data
+
+
 @admin.register(FormType)
 class FormTypeAdmin(OneLineAdminMixin, HistoryAdmin):
+    form = FormTypeForm
     list_display = ["name", "organisation", "series"]
     list_filter = ["organisation"]
     list_select_related = ["organisation", "series"]
     prepopulated_fields = {"slug": ["name"]}
+    inlines = [FormSectionInline]
     filter_horizontal = ["offices"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "organisation",
+                    "name",
+                    "slug",
+                    "series",
+                    "offices",
+                    "description",
+                    "heading_pattern",
+                ]
+            },
+        ),
+        (
+            "Recommendations",
+            {
+                "fields": [
+                    "recommendations_heading",
+                    "pluralise_heading",
+                    "numbering_style",
+                    "recommendations_lead_in",
+                ]
+            },
+        ),
+    ]
 
 
 class RecommendationInline(ReadOnlyAdmin, admin.TabularInline):

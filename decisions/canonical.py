@@ -127,6 +127,8 @@ def _plain(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, dict):
+        # A mapping (the sections not applicable, kind → reason) as JSON holds it, its
+        # keys sorted by the document's dump whatever order the database kept them in.
         return {str(key): _plain(item) for key, item in value.items()}
     return str(value)
 
@@ -140,7 +142,12 @@ def _fields(obj: Model, names: list[str]) -> Any:
 # so the hash its sign-offs hold, is unchanged by their migration.
 SIGNED_WHEN_SET: dict[type[Model], dict[str, Any]] = {
     BackgroundPaper: {"publish": False},
-    Decision: {"flag_justifications": {}},
+    Decision: {
+        # The sections a record says do not apply, with the reason published for each.
+        "sections_not_applicable": {},
+        # Why each escalation flag set is set, by the flag's code.
+        "flag_justifications": {},
+    },
 }
 
 

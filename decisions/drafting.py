@@ -12,7 +12,7 @@ from core.forms import VersionedForm, section_size_message
 
 from .forms import ReportDetailsForm, ReportSummaryForm
 from .models import Decision
-from .sections import PART_ONE_SECTIONS, REPORT_SECTIONS
+from .sections import KINDS_BY_SLUG, PART_ONE_SECTIONS, REPORT_SECTIONS, form_sections
 
 NOT_STARTED = "Not started"
 IN_PROGRESS = "In progress"
@@ -65,19 +65,26 @@ class DraftTask(NamedTuple):
         return f"{prefix}{self.slug}/"
 
 
-PART_ONE_BY_SLUG = {section.field.replace("_", "-"): section for section in PART_ONE_SECTIONS}
+# Every kind of section a form may have, by the slug of its page.
+PART_ONE_BY_SLUG = KINDS_BY_SLUG
+
+
+def _part_one_status(field: str) -> Callable[[Decision], str]:
+    def status(decision: Decision) -> str:
+        text = getattr(decision, field)
+        if _too_long([text]):
+            return TOO_LONG
+        # A section marked not applicable is done: its reason stands for its text.
+        if not text and (decision.sections_not_applicable or {}).get(field):
+            return COMPLETED
+        return _filled([text])
+
+    return status
 
 
 def _part_one_task(field: str, heading: str) -> DraftTask:
     return DraftTask(
-        field.replace("_", "-"),
-        heading,
-        "Part I: facts and advice",
-        lambda decision: (
-            TOO_LONG
-            if _too_long([getattr(decision, field)])
-            else _filled([getattr(decision, field)])
-        ),
+        field.replace("_", "-"), heading, "Part I: facts and advice", _part_one_status(field)
     )
 
 
@@ -93,7 +100,7 @@ REPORT_SUMMARY_FIELDS = _form_fields(ReportSummaryForm)
 # (Not the form's fields: the plan's name is optional, and the form builds its sections.)
 REPORT_ADVICE_REQUIRED = [s.field for s in REPORT_SECTIONS if s.field != "background_papers"]
 
-TASKS: list[DraftTask] = [
+_BEFORE_PART_ONE: list[DraftTask] = [
     DraftTask(
         "title-summary",
         "Title and executive summary",
@@ -113,7 +120,8 @@ TASKS: list[DraftTask] = [
     DraftTask("money", "Money", "The decision", lambda d: _any(d.expenditure_lines.all())),
     # Two questions with "no" for an answer by default: nothing to complete.
     DraftTask("route", "Reserved and significant matters", "The decision", lambda d: COMPLETED),
-    *[_part_one_task(section.field, section.heading) for section in PART_ONE_SECTIONS],
+]
+_AFTER_PART_ONE: list[DraftTask] = [
     DraftTask(
         "report-details",
         "Report details",
@@ -157,12 +165,29 @@ TASKS: list[DraftTask] = [
         ),
     ),
 ]
-TASKS_BY_SLUG = {task.slug: task for task in TASKS}
+
+
+def tasks_for(form_type) -> list[DraftTask]:
+    """The tasks of a draft on this form type: its Part I sections, in its order under its
+    labels, among the rest (a section the form lacks is no task)."""
+    return [
+        *_BEFORE_PART_ONE,
+        *[_part_one_task(section.field, section.heading) for section in form_sections(form_type)],
+        *_AFTER_PART_ONE,
+    ]
+
+
+# The tasks of a form with every section (the 2021 PCD form's).
+TASKS: list[DraftTask] = [
+    *_BEFORE_PART_ONE,
+    *[_part_one_task(section.field, section.heading) for section in PART_ONE_SECTIONS],
+    *_AFTER_PART_ONE,
+]
 
 
 def task_groups(decision: Decision) -> list[tuple[str, list[tuple[DraftTask, str]]]]:
-    """[(group, [(task, status), …]), …] in the order of the form."""
+    """[(group, [(task, status), …]), …] in the order of the record's form."""
     groups: dict[str, list[tuple[DraftTask, str]]] = {}
-    for task in TASKS:
+    for task in tasks_for(decision.form_type):
         groups.setdefault(task.group, []).append((task, task.status(decision)))
     return list(groups.items())

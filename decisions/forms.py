@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from core.forms import (
+    PARAGRAPHS_HINT,
     GovukForm,
     OneLineField,
     VersionedForm,
@@ -11,6 +12,7 @@ from core.forms import (
 from core.govuk import GovukDateField, GovukFormMixin, MoneyField
 
 from .models import EscalationFlag, ExpenditureLine, FormType, PartTwo, RelatedDecision
+from .sections import NOT_APPLICABLE_REASON_MAX
 from .uploads import MAX_UPLOAD_BYTES, UnsafeArchive, detect_document_type
 from .validators import validate_financial_year
 
@@ -100,13 +102,74 @@ class RouteFlagsForm(VersionedForm):
 
 
 class SectionTextForm(VersionedForm):
-    """One Part I section: its only field is the page's heading."""
+    """One Part I section: its text under the page's heading, with the section's help.
+
+    Where the record's form allows the section to be marked not applicable, the drafter
+    chooses to write it or to say it does not apply, with a short reason (published in
+    its place); a reason is then required, and the text must be removed (it is kept on
+    the page, with a message beside it, until it is)."""
 
     label_size = "l"
+    APPLIES = "applies"
+    DOES_NOT_APPLY = "not_applicable"
 
-    def __init__(self, *args, heading: str, **kwargs):
+    def __init__(
+        self,
+        *args,
+        heading: str,
+        help_text: str = "",
+        may_be_not_applicable: bool = False,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
-        self.fields["text"] = long_text(heading)
+        hint = f"{help_text} {PARAGRAPHS_HINT}" if help_text else PARAGRAPHS_HINT
+        self.fields["text"] = long_text(heading, help_text=hint)
+        self.may_be_not_applicable = may_be_not_applicable
+        if may_be_not_applicable:
+            # The page's heading stands above the choice; the text's label is smaller.
+            self.label_size = "m"
+            self.fields["applies"] = forms.ChoiceField(
+                label=f"Does {heading} apply to this decision?",
+                choices=[
+                    (self.APPLIES, "Write this section"),
+                    (self.DOES_NOT_APPLY, "This section does not apply"),
+                ],
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": "Select whether to write this section or say it does not apply",
+                    "invalid_choice": "Select whether to write this section or say it does "
+                    "not apply",
+                },
+            )
+            self.fields["not_applicable_reason"] = OneLineField(
+                label="Why it does not apply",
+                help_text="Published in place of the section, for example: No procurement "
+                "is involved.",
+                max_length=NOT_APPLICABLE_REASON_MAX,
+                required=False,
+                error_messages={
+                    "max_length": f"The reason must be {NOT_APPLICABLE_REASON_MAX} characters "
+                    "or fewer",
+                },
+            )
+
+    def clean(self):
+        data = super().clean()
+        if not self.may_be_not_applicable:
+            data["not_applicable_reason"] = ""
+            return data
+        if data.get("applies") == self.DOES_NOT_APPLY:
+            if not data.get("not_applicable_reason") and "not_applicable_reason" not in self.errors:
+                self.add_error("not_applicable_reason", "Enter why this section does not apply")
+            if data.get("text"):
+                self.add_error(
+                    "text",
+                    "Remove the text of this section, or choose to write it: a section that "
+                    "does not apply is published with its reason only",
+                )
+        else:
+            data["not_applicable_reason"] = ""
+        return data
 
 
 class RecommendationForm(GovukFormMixin, forms.Form):

@@ -13,7 +13,12 @@ from django.db.models import Case, F, Q, Value, When
 from simple_history.models import HistoricalRecords
 
 from . import wording
-from .validators import validate_financial_year, validate_series_prefix
+from .sections import DEFAULT_HEADING_PATTERN, PART_ONE_SECTIONS, SECTION_KIND_CHOICES
+from .validators import (
+    validate_financial_year,
+    validate_heading_pattern,
+    validate_series_prefix,
+)
 
 
 class ReferenceSeries(models.Model):
@@ -178,6 +183,12 @@ class Office(models.Model):
         return self.statement_wording.replace("{decision_maker}", decision_maker.title)
 
 
+class NumberingStyle(models.TextChoices):
+    ARABIC = "1", "1, 2, 3"
+    LOWER_ROMAN = "i", "i, ii, iii"
+    LOWER_ALPHA = "a", "a, b, c"
+
+
 class FormType(models.Model):
     """A kind of decision form of one body, such as "DMPC Decision", numbered from one series."""
 
@@ -195,6 +206,35 @@ class FormType(models.Model):
         help_text="The offices a record on this form can go to. A record the scheme routes "
         "to another office must be drafted on a form that serves it.",
     )
+    heading_pattern = models.CharField(
+        max_length=200,
+        default=DEFAULT_HEADING_PATTERN,
+        validators=[validate_heading_pattern],
+        help_text="The heading of the form, with {reference}, {form}, {office} or "
+        "{office_short} where they go; for example Mayoral Decision {reference}.",
+    )
+    recommendations_heading = models.CharField(
+        max_length=100,
+        default="Recommendation",
+        help_text="Printed above the recommendations, for example Recommendation or Decision.",
+    )
+    pluralise_heading = models.BooleanField(
+        "Add an s to the heading when there is more than one",
+        default=True,
+        help_text="Recommendation becomes Recommendations.",
+    )
+    numbering_style = models.CharField(
+        "Numbering of the recommendations",
+        max_length=1,
+        choices=NumberingStyle.choices,
+        default=NumberingStyle.ARABIC,
+    )
+    recommendations_lead_in = models.CharField(
+        "Line before the recommendations",
+        max_length=255,
+        blank=True,
+        help_text="For example: The Mayor is recommended to:",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -205,10 +245,66 @@ class FormType(models.Model):
                 name="form_type_name_once_per_body",
                 violation_error_message="The body already has a form type with this name",
             ),
+            models.CheckConstraint(
+                condition=Q(numbering_style__in=["1", "i", "a"]),
+                name="form_type_numbering_style_valid",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def add_default_sections(self) -> None:
+        """Give a form type without sections those of the 2021 PCD form."""
+        if not self.sections.exists():
+            FormSection.objects.bulk_create(
+                FormSection(form_type=self, position=position, kind=section.field)
+                for position, section in enumerate(PART_ONE_SECTIONS, start=1)
+            )
+
+
+class FormSection(models.Model):
+    """A Part I section of a form type: which kind (decisions.sections), where, and under
+    which label. Its records are numbered 1, 2 … over the sections their form has."""
+
+    form_type = models.ForeignKey(FormType, on_delete=models.CASCADE, related_name="sections")
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=40, choices=SECTION_KIND_CHOICES)
+    label = models.CharField(
+        max_length=200, blank=True, help_text="The printed heading; blank for the usual one."
+    )
+    help_text = models.TextField(
+        blank=True, help_text="What drafters read under the heading; blank for the usual."
+    )
+    may_be_not_applicable = models.BooleanField(
+        "May be marked not applicable",
+        default=False,
+        help_text="A record may then say, with a short reason, that the section does not "
+        "apply to it.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["form_type", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["form_type", "kind"],
+                name="form_section_kind_once",
+                violation_error_message="A form has each kind of section once",
+            ),
+            models.UniqueConstraint(
+                fields=["form_type", "position"],
+                name="form_section_position_once",
+                violation_error_message="Two sections cannot have the same position",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=[field for field, _ in SECTION_KIND_CHOICES]),
+                name="form_section_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.label or self.get_kind_display()}"
 
 
 class RecordFlag(models.TextChoices):
@@ -375,6 +471,9 @@ class Decision(models.Model):
     gdpr_privacy = models.TextField("GDPR and data privacy", blank=True)
     equality_comments = models.TextField("Equality comments", blank=True)
     supporting_papers = models.TextField("Background/supporting papers", blank=True)
+    # The sections of the record's form that may be marked not applicable and are, each
+    # with the reason published in its place: {"commercial_issues": "No procurement."}.
+    sections_not_applicable = models.JSONField("Sections not applicable", default=dict, blank=True)
 
     # Public access to information.
     part1_deferred = models.BooleanField("Publication of Part 1 deferred", default=False)

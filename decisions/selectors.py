@@ -136,6 +136,7 @@ def decision_with_parts(*, pk: int, also: Sequence[Prefetch] = ()) -> Decision:
 
 def _with_parts(queryset: QuerySet[Decision], also: Sequence[Prefetch]) -> QuerySet[Decision]:
     return queryset.select_related("report").prefetch_related(
+        "form_type__sections",
         "recommendations",
         "expenditure_lines",
         "papers",

@@ -64,7 +64,7 @@ from .policies import (
     may_draft,
     why_not_edit_draft,
 )
-from .sections import PART_ONE_SECTIONS, REPORT_SECTIONS
+from .sections import REPORT_SECTIONS, form_section
 from .uploads import download_name
 
 
@@ -171,31 +171,54 @@ class RouteFlagsView(SectionFormView):
 
 
 class PartOneSectionView(SectionFormView):
+    """One Part I section of the record's form. A page of a kind of section no form has
+    is not found (404); a section the record's form lacks is not found to GET, and a
+    POST to it is refused by the service with a message (400)."""
+
     form_class = SectionTextForm
     template_name = "decisions/drafting/part_one_form.html"
 
     def dispatch(self, request, *args, section: str, **kwargs):
         if section not in PART_ONE_BY_SLUG:
             raise Http404("No such section")
-        self.section = PART_ONE_BY_SLUG[section]
-        self.title = self.section.heading
+        self.kind = PART_ONE_BY_SLUG[section]
         return super().dispatch(request, *args, **kwargs)
 
+    def prepare(self) -> None:
+        super().prepare()
+        self.section = form_section(self.decision.form_type, self.kind.field)
+        if self.section is None and self.request.method != "POST":
+            raise Http404("This record's form has no such section")
+        self.title = self.section.heading if self.section else self.kind.heading
+
     def form_kwargs(self):
-        return {"heading": self.section.heading}
+        return {
+            "heading": self.title,
+            "help_text": self.section.help_text if self.section else self.kind.help_text,
+            "may_be_not_applicable": bool(self.section and self.section.may_be_not_applicable),
+        }
 
     def get_initial(self):
-        return {"text": getattr(self.decision, self.section.field)}
+        reason = (self.decision.sections_not_applicable or {}).get(self.kind.field, "")
+        initial = {"text": getattr(self.decision, self.kind.field)}
+        if self.section and self.section.may_be_not_applicable:
+            initial["not_applicable_reason"] = reason
+            if reason:
+                initial["applies"] = SectionTextForm.DOES_NOT_APPLY
+            elif initial["text"]:
+                initial["applies"] = SectionTextForm.APPLIES
+        return initial
 
     def get_context_data(self, **kwargs):
-        number = [s.field for s in PART_ONE_SECTIONS].index(self.section.field) + 1
+        number = self.section.number if self.section else None
         return {**super().get_context_data(**kwargs), "number": number}
 
     def act(self, form):
-        return services.decision_update(
+        return services.decision_set_section(
             **self.versioned(form),
-            values={self.section.field: form.cleaned_data["text"]},
-            reason=f"{self.section.heading} changed",
+            field=self.kind.field,
+            text=form.cleaned_data["text"],
+            not_applicable_reason=form.cleaned_data.get("not_applicable_reason", ""),
         )
 
 

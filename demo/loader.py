@@ -233,6 +233,7 @@ def _load_form_types(*, series: ReferenceSeries) -> dict[str, FormType]:
             )
             _save(form_type)
             form_type.offices.set(organisation.offices.all())
+            form_type.add_default_sections()
         form_types[slug] = form_type
     return form_types
 

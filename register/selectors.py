@@ -216,8 +216,9 @@ def search_plan(*, q: str, using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
 
 def published_decision_get(*, slug: str) -> Decision:
     """One record on the register by its public address ("pcd-1069"), with every part
-    Part 1 shows loaded (report, recommendations, declaration lines, standing sign-offs)
-    and its related decisions in six queries, ready for presenters.part_one_context.
+    Part 1 shows loaded (report, its form's sections, recommendations, declaration lines,
+    standing sign-offs) and its related decisions in seven queries, ready for
+    presenters.part_one_context.
 
     Its links to earlier records carry `target_on_register` (the page links those, and
     names the others by reference only); `linked_from_on_register` holds the links to it
@@ -232,6 +233,7 @@ def published_decision_get(*, slug: str) -> Decision:
         .filter(series__prefix=prefix, number=number)
         .select_related(*PUBLIC_RELATIONS, "report")
         .prefetch_related(
+            "form_type__sections",
             "recommendations",
             "declaration_lines",
             Prefetch(

@@ -84,6 +84,12 @@ class FormTypeFactory(factory.django.DjangoModelFactory):
                 extracted if extracted is not None else self.organisation.offices.all()
             )
 
+    @factory.post_generation
+    def sections(self, create, extracted, **kwargs):
+        # The 2021 PCD form's sections, as the migration gives the form types it finds.
+        if create:
+            self.add_default_sections()
+
 
 class DecisionFactory(factory.django.DjangoModelFactory):
     class Meta:

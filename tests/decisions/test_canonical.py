@@ -169,8 +169,9 @@ def test_the_derived_content_is_the_hand_written_one_so_no_signature_is_voided(o
     for decision in (every_part_filled(officer), DecisionFactory()):
         assert decision_canonical_content(decision=decision) == old_canonical_content(decision)
         assert decision_content_hash(decision=decision) == old_hash(decision)
-    # decision_maker is signed too, as its office's code (canonical.DECISION_SIGNED_RELATIONS).
-    # Fields added since are signed only once set (canonical.SIGNED_WHEN_SET).
+    # Signed since (left out of the document while empty, so the hashes above stand:
+    # canonical.SIGNED_WHEN_SET); and decision_maker is signed as its office's code
+    # (canonical.DECISION_SIGNED_RELATIONS).
     assert [f for f in signed_fields(Decision) if f not in SIGNED_WHEN_SET[Decision]] == [
         f for f in OLD_DECISION_FIELDS if f != "decision_maker"
     ]

@@ -1,0 +1,237 @@
+"""Bodies, their offices and their schemes are data (issue 10 items 1, 2 and 4).
+
+A second body is set up here as an administrator would: its own office (held by its own
+group), form type and scheme. Nothing in code names it, and the first body's records
+route, and are signed, as before.
+"""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
+
+from approvals import policies
+from approvals.models import Rule, Scheme
+from approvals.selectors import awaiting_action, live_route
+from approvals.services import decision_submit
+from core.roles import Role
+from decisions.models import Office, Organisation, ReferenceSeries
+from tests.approvals.test_admin import scheme_form
+from tests.factories import (
+    DecisionFactory,
+    ExpenditureLineFactory,
+    FormTypeFactory,
+    office,
+    policing_office,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def city():
+    """A city authority: one office (its Executive Director, held by its own group), one
+    form type, and a scheme that sends everything to that office."""
+    body = Organisation.objects.create(
+        name="City of Northbridge Council",
+        short_name="Northbridge",
+        slug="northbridge",
+        public_access_paragraph="This form will be published on the {short_name} website.",
+    )
+    group = Group.objects.create(name="Northbridge Executive Director")
+    group.permissions.add(Permission.objects.get(codename="take_decisions"))
+    director = Office.objects.create(
+        organisation=body,
+        code="director",
+        title="Executive Director of Place",
+        short_title="Director",
+        group=group,
+        rank=30,
+    )
+    series = ReferenceSeries.objects.create(prefix="DD", name="Director's Decisions")
+    form_type = FormTypeFactory(
+        organisation=body,
+        name="Director's Decision",
+        slug="directors-decision",
+        series=series,
+        offices=[director],
+    )
+    scheme = Scheme.objects.create(
+        organisation=body,
+        name="Scheme of Delegation",
+        version="2024",
+        effective_from=datetime.date(2024, 4, 1),
+    )
+    Rule.objects.create(
+        scheme=scheme, priority=1, paragraph="D1", decision_maker=director, condition="otherwise"
+    )
+    return {"body": body, "director": director, "group": group, "form_type": form_type}
+
+
+def draft_of(amount: str, **fields):
+    decision = DecisionFactory(**fields)
+    ExpenditureLineFactory(decision=decision, amount=Decimal(amount))
+    return decision
+
+
+def test_a_second_body_s_scheme_never_reroutes_the_first_body_s_drafts(city):
+    """Why: adding a second body's scheme switched a £620,000 draft from the DMPC."""
+    draft = draft_of("620000.00")
+    route = live_route(decision=draft)
+    assert route.decision_maker == office("dmpc")
+    assert route.rule.scheme.organisation == policing_office()
+    assert "Deputy Mayor for Policing and Crime" in route.reason
+
+
+def test_a_record_of_the_second_body_routes_by_its_own_scheme(city):
+    draft = draft_of("620000.00", form_type=city["form_type"])
+    route = live_route(decision=draft)
+    assert route.decision_maker == city["director"]
+    assert route.reason == (
+        "To the Executive Director of Place: total £620,000.00, under delegation "
+        "(Scheme of Delegation, para D1)"
+    )
+
+
+def test_submission_without_a_scheme_of_the_body_names_the_body(officer, ready_draft, city):
+    Scheme.objects.filter(organisation=city["body"]).delete()
+    draft = ready_draft()
+    draft.form_type = city["form_type"]
+    draft.series = city["form_type"].series
+    draft.save()
+    with pytest.raises(Exception, match="No scheme of delegation of City of Northbridge Council"):
+        decision_submit(decision_id=draft.pk, user=officer, lock_version=draft.lock_version)
+
+
+def test_only_a_member_of_the_office_s_group_holding_the_permission_decides(make_user, city):
+    record = DecisionFactory(
+        form_type=city["form_type"],
+        status="decision_maker",
+        decision_maker=city["director"],
+        submitted_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
+    )
+    director = make_user(username="director")
+    director.groups.add(city["group"])
+    dmpc = make_user(Role.DMPC, username="dmpc-user")
+    assert policies.why_not_decide(director, record, []) is None
+    assert policies.why_not_decide(dmpc, record, []) == (
+        "Only the Executive Director of Place decides this record."
+    )
+    # In the group but without the permission: a group an administrator made is not enough.
+    plain_group = Group.objects.create(name="Look-alike")
+    lookalike = Office.objects.create(
+        organisation=city["body"],
+        code="lookalike",
+        title="Look-alike",
+        short_title="L",
+        group=plain_group,
+    )
+    record.decision_maker = lookalike
+    member = make_user(username="member")
+    member.groups.add(plain_group)
+    assert policies.why_not_decide(member, record, []) is not None
+    # The queue offers the record to the office's holder only.
+    record.decision_maker = city["director"]
+    record.save()
+    titles = {
+        g.title: [i.decision.title for i in g.items]
+        for g in awaiting_action(
+            user=type(director).objects.get(pk=director.pk), today=datetime.date(2026, 1, 2)
+        )
+    }
+    assert titles == {"Decisions to take": [record.title]}
+    assert awaiting_action(user=dmpc, today=datetime.date(2026, 1, 2)) == [] or all(
+        record.title not in [i.decision.title for i in g.items]
+        for g in awaiting_action(user=dmpc, today=datetime.date(2026, 1, 2))
+    )
+
+
+def test_the_statement_is_signed_by_the_office_that_precedes_the_decision_maker(make_user):
+    record = DecisionFactory(
+        status="chief_executive",
+        decision_maker=office("mayor"),
+        submitted_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
+    )
+    ceo = make_user(Role.CHIEF_EXECUTIVE, username="ceo")
+    dmpc = make_user(Role.DMPC, username="dmpc-user")
+    assert policies.statement_office(record) == office("chief_executive")
+    assert policies.why_not_sign_chief_executive(ceo, record, []) is None
+    assert policies.why_not_sign_chief_executive(dmpc, record, []) == (
+        "Only the Chief Executive signs this statement."
+    )
+    # The Chief Executive decides with no statement before: next_stage skips it.
+    assert (
+        policies.statement_office(DecisionFactory(decision_maker=office("chief_executive"))) is None
+    )
+
+
+# The admin: offices are a superuser's; a scheme must route every value to its own offices.
+
+
+@pytest.fixture
+def administrator_client(client, make_user):
+    client.force_login(make_user(Role.ADMINISTRATOR, username="admin", is_staff=True))
+    return client
+
+
+def test_an_administrator_cannot_add_or_change_an_office(administrator_client):
+    assert administrator_client.get(reverse("admin:decisions_office_add")).status_code == 403
+    dmpc = office("dmpc")
+    change = reverse("admin:decisions_office_change", args=[dmpc.pk])
+    # They may see it, not change it (a change would say who signs).
+    page = administrator_client.get(change)
+    assert page.status_code == 200
+    response = administrator_client.post(change, {"title": "Anyone", "group": dmpc.group_id})
+    assert response.status_code == 403
+    dmpc.refresh_from_db()
+    assert dmpc.title == "Deputy Mayor for Policing and Crime"
+
+
+def test_an_administrator_sets_up_a_body(administrator_client):
+    response = administrator_client.post(
+        reverse("admin:decisions_organisation_add"),
+        {
+            "name": "City of Northbridge Council",
+            "short_name": "Northbridge",
+            "slug": "northbridge",
+            "website": "https://northbridge.example",
+            "public_access_paragraph": "Published on the {short_name} website.",
+            "legal_team_name": "the Northbridge legal team",
+        },
+    )
+    assert response.status_code == 302
+    body = Organisation.objects.get(slug="northbridge")
+    assert body.public_access_text == "Published on the Northbridge website."
+
+
+def test_a_scheme_that_leaves_values_unrouted_is_refused_beside_the_rules(administrator_client):
+    scheme = Scheme.objects.get()
+    url = reverse("admin:approvals_scheme_change", args=[scheme.pk])
+    data = scheme_form(scheme)
+    # Delete the "otherwise" rule (the last): records under £500,000 have no office.
+    last = scheme.rules.count() - 1
+    data[f"rules-{last}-DELETE"] = "on"
+    response = administrator_client.post(url, data)
+    assert response.status_code == 200
+    errors = " ".join(
+        str(e)
+        for formset in response.context["inline_admin_formsets"]
+        for e in formset.formset.non_form_errors()
+    )
+    assert "Some records would have no decision maker" in errors
+    assert scheme.rules.count() == last + 1
+
+
+def test_a_rule_naming_another_body_s_office_is_refused_beside_it(administrator_client, city):
+    scheme = Scheme.objects.get(organisation=policing_office())
+    url = reverse("admin:approvals_scheme_change", args=[scheme.pk])
+    data = scheme_form(scheme, **{"rules-0-decision_maker": city["director"].pk})
+    response = administrator_client.post(url, data)
+    assert response.status_code == 200
+    formset = response.context["inline_admin_formsets"][0].formset
+    assert formset.forms[0].errors["decision_maker"] == [
+        "Choose an office of Mayor's Office for Policing and Crime"
+    ]
+    assert scheme.rules.get(priority=10).decision_maker == office("mayor")
