@@ -121,9 +121,7 @@ def form_type_mismatch(*, decision: Decision, office: Office) -> str:
             f"No form of {form_type.organisation.name} goes to the {office.title}: "
             "ask an administrator."
         )
-    return (
-        f"This record goes to the {office.title}, but {_a(form_type.name)} form {goes}. {start}"
-    )
+    return f"This record goes to the {office.title}, but {_a(form_type.name)} form {goes}. {start}"
 
 
 def higher_offices(*, decision: Decision) -> list[Office]:
