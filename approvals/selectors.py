@@ -124,6 +124,23 @@ def form_type_mismatch(*, decision: Decision, office: Office) -> str:
     return f"This record goes to the {office.title}, but {_a(form_type.name)} form {goes}. {start}"
 
 
+def form_type_following(*, decision: Decision, office: Office) -> FormType | None:
+    """The form a record moves to on submission when its own does not serve the office its
+    route names and says it follows the route (FormType.follows_route): the body's form
+    serving that office numbered from the record's series; None when there is none."""
+    form_type = decision.form_type
+    if not form_type.follows_route:
+        return None
+    return (
+        FormType.objects.filter(
+            organisation_id=form_type.organisation_id, offices=office, series_id=decision.series_id
+        )
+        .exclude(pk=form_type.pk)
+        .order_by("name", "pk")
+        .first()
+    )
+
+
 def higher_offices(*, decision: Decision) -> list[Office]:
     """The offices a record can be referred up to: of its body, ranked above its decision
     maker, served by its form type; lowest first. One query."""

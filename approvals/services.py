@@ -37,7 +37,7 @@ from . import notifications, policies
 from .clearance import CLEARANCE_LINES
 from .models import Action, ApprovalCycle, SignOff
 from .routing import ROUTE_FIELDS, NoRuleApplies, route_decision
-from .selectors import form_type_mismatch, higher_offices, scheme_in_force
+from .selectors import form_type_following, form_type_mismatch, higher_offices, scheme_in_force
 from .tasks import enqueue_after_commit, publish_decision
 from .workflow import next_stage, record_action, transition
 
@@ -145,9 +145,14 @@ def decision_submit(
             route = route_decision(decision=decision, scheme=scheme)
         except NoRuleApplies as error:
             raise DomainError(str(error)) from None
-        if mismatch := form_type_mismatch(decision=decision, office=route.decision_maker):
-            raise DomainError(mismatch)
         fields = [*ROUTE_FIELDS, "submitted_at"]
+        if mismatch := form_type_mismatch(decision=decision, office=route.decision_maker):
+            following = form_type_following(decision=decision, office=route.decision_maker)
+            if following is None:
+                raise DomainError(mismatch)
+            # The form follows the route: the same series, so the same numbering.
+            decision.form_type = following
+            fields.append("form_type")
         if decision.number is None:
             # The series row is locked too: concurrent submissions queue here and
             # each takes the next number; a number is never given twice.

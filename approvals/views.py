@@ -92,9 +92,21 @@ class TaskListView(DraftMixin, TemplateView):
             "groups": task_groups(self.decision),
             "route_reason": route.reason_for(may_see_part_two=may_see_part_two) if route else "",
             # Said before submission, in the words submission would refuse with.
-            "form_mismatch": route
-            and selectors.form_type_mismatch(decision=self.decision, office=route.decision_maker),
+            **self.form_mismatch(route),
         }
+
+    def form_mismatch(self, route) -> dict:
+        office = route.decision_maker if route else None
+        mismatch = office and selectors.form_type_mismatch(decision=self.decision, office=office)
+        if not mismatch:
+            return {"form_mismatch": ""}
+        following = selectors.form_type_following(decision=self.decision, office=office)
+        if following is not None:
+            return {
+                "form_follows": f"This record goes to the {office.title}: on submission it "
+                f"moves to the {following.name} form, which goes to that office."
+            }
+        return {"form_mismatch": mismatch}
 
 
 class CheckAnswersMixin(DraftMixin):

@@ -117,6 +117,7 @@ class FormTypeAdmin(OneLineAdminMixin, HistoryAdmin):
                     "slug",
                     "series",
                     "offices",
+                    "follows_route",
                     "description",
                     "heading_pattern",
                 ]

@@ -206,6 +206,12 @@ class FormType(models.Model):
         help_text="The offices a record on this form can go to. A record the scheme routes "
         "to another office must be drafted on a form that serves it.",
     )
+    follows_route = models.BooleanField(
+        default=False,
+        help_text="When the scheme routes a record on this form to an office it does not "
+        "serve, submission moves the record to this body's form that serves that office and "
+        "numbers from the same series. Otherwise submission is refused.",
+    )
     heading_pattern = models.CharField(
         max_length=200,
         default=DEFAULT_HEADING_PATTERN,

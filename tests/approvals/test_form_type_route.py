@@ -110,3 +110,57 @@ def test_the_check_page_refuses_submission_beside_the_button(client, officer, re
     assert f'<a href="#submit-for-clearance">{TO_THE_MAYOR}</a>' in page
     decision.refresh_from_db()
     assert decision.status == Decision.Status.DRAFT
+
+
+# A form that follows the route (FormType.follows_route).
+
+
+@pytest.fixture
+def following(forms):
+    """The DMPC form follows the route; a Mayoral form of the same series serves the Mayor."""
+    dmpc_form, mayoral = forms
+    dmpc_form.follows_route = True
+    dmpc_form.save(update_fields=["follows_route"])
+    same_series = FormTypeFactory(
+        name="Mayoral Decision (PCD)",
+        slug="mayoral-decision-pcd",
+        series=dmpc_form.series,
+        offices=[office("mayor")],
+    )
+    return dmpc_form, mayoral, same_series
+
+
+def test_a_form_that_follows_the_route_moves_on_submission(officer, ready_draft, following):
+    dmpc_form, mayoral, same_series = following
+    decision = ready_draft(form_type=dmpc_form, reserved_to_mayor=True)
+    decision_submit(decision_id=decision.pk, user=officer, lock_version=decision.lock_version)
+    decision.refresh_from_db()
+    assert decision.form_type == same_series  # never the Mayoral form of another series
+    assert decision.series == dmpc_form.series
+    assert decision.reference == "PCD 1070"
+    assert decision.decision_maker == office("mayor")
+    assert decision.status == Decision.Status.CLEARANCE
+
+
+def test_the_task_list_says_where_a_following_form_moves(client, officer, ready_draft, following):
+    dmpc_form, _, _ = following
+    decision = ready_draft(form_type=dmpc_form, reserved_to_mayor=True)
+    client.force_login(officer)
+    page = text_of(client.get(reverse("approvals:task_list", args=[decision.pk])))
+    assert "form-type-mismatch" not in page
+    assert (
+        "This record goes to the Mayor of London: on submission it moves to the Mayoral "
+        "Decision (PCD) form, which goes to that office." in page
+    )
+
+
+def test_a_following_form_without_a_form_of_its_series_is_refused(officer, ready_draft, forms):
+    dmpc_form, _ = forms
+    dmpc_form.follows_route = True
+    dmpc_form.save(update_fields=["follows_route"])
+    decision = ready_draft(form_type=dmpc_form, reserved_to_mayor=True)
+    with pytest.raises(DomainError) as refused:
+        decision_submit(decision_id=decision.pk, user=officer, lock_version=decision.lock_version)
+    assert str(refused.value) == TO_THE_MAYOR
+    decision.refresh_from_db()
+    assert decision.form_type == dmpc_form
