@@ -399,10 +399,20 @@ class ReferUpView(StepView):
 
     def act(self, form):
         data = form.cleaned_data
-        decision = services.decision_refer_up(
+        self.referred = services.decision_refer_up(
             **self.versioned(form), office_id=data["office"], reason=data["reason"]
         )
-        return f"{decision.reference} was referred up to the {decision.decision_maker.title}."
+        return (
+            f"{self.referred.reference} was referred up to the "
+            f"{self.referred.decision_maker.title}."
+        )
+
+    def get_success_url(self) -> str:
+        # An office no longer on the record's route (the DMPC, referring to the Mayor) no
+        # longer reads it: back to the records, not to a page it would not find.
+        if decision_policies.can_read_record(self.request.user, self.referred):
+            return super().get_success_url()
+        return reverse("approvals:home")
 
 
 class HistoryView(WorkingsMixin, TemplateView):

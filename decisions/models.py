@@ -419,7 +419,7 @@ class Decision(models.Model):
     )
     # Why each flag set is set, by its code (RecordFlag): required where the body's
     # EscalationFlag says so, and put in the route's reason.
-    flag_justifications = models.JSONField(default=dict, blank=True)
+    flag_justifications = models.JSONField("Why the flags are set", default=dict, blank=True)
     # The route as frozen on submission, as facts: which rule of which scheme version,
     # on what total, and the flags that were set. approvals.routing.Route composes the
     # sentence from them for each reader (with the total only for those who may see it).

@@ -68,12 +68,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="decision",
             name="flag_justifications",
-            field=models.JSONField(blank=True, default=dict),
+            field=models.JSONField(blank=True, default=dict, verbose_name="Why the flags are set"),
         ),
         migrations.AddField(
             model_name="historicaldecision",
             name="flag_justifications",
-            field=models.JSONField(blank=True, default=dict),
+            field=models.JSONField(blank=True, default=dict, verbose_name="Why the flags are set"),
         ),
         migrations.CreateModel(
             name="HistoricalEscalationFlag",

@@ -99,3 +99,53 @@ def test_the_published_record_shows_the_reason_with_its_justification(
     response = client.get(reverse("register:detail", args=[decision.slug]))
     assert response.status_code == 200
     assert f"Why this decision maker {TO_THE_DMPC}" in page_text(response)
+
+
+# The admin: an administrator words a body's flags.
+
+
+@pytest.fixture
+def administrator_client(client, make_user):
+    from core.roles import Role
+
+    client.force_login(make_user(Role.ADMINISTRATOR, username="admin", is_staff=True))
+    return client
+
+
+def flag_form(**overrides) -> dict:
+    from tests.factories import policing_office
+
+    return {
+        "organisation": policing_office().pk,
+        "code": "reserved_to_mayor",
+        "label": "Reserved",
+        "reason": "it is reserved",
+        "help_text": "",
+        **overrides,
+    }
+
+
+def test_an_administrator_words_a_flag(administrator_client):
+    flag = EscalationFlag.objects.get(code="significant_public_interest")
+    url = reverse("admin:decisions_escalationflag_change", args=[flag.pk])
+    response = administrator_client.post(
+        url,
+        flag_form(
+            code="significant_public_interest",
+            label="Novel or contentious",
+            reason="the matter is novel or contentious",
+        ),
+    )
+    assert response.status_code == 302
+    flag.refresh_from_db()
+    assert (flag.reason, flag.requires_justification) == (
+        "the matter is novel or contentious",
+        False,
+    )
+
+
+def test_a_body_words_a_flag_once(administrator_client):
+    response = administrator_client.post(reverse("admin:decisions_escalationflag_add"), flag_form())
+    assert response.status_code == 200
+    assert "The body already has wording for this flag" in response.content.decode()
+    assert EscalationFlag.objects.filter(code="reserved_to_mayor").count() == 1

@@ -269,6 +269,21 @@ def test_the_office_holder_refers_the_record_up(client, people, ce_decides):
     assert TO_THE_DMPC in page
 
 
+def test_an_office_that_leaves_the_route_goes_back_to_its_records(client, people, at_decision):
+    client.force_login(people[Role.DMPC])
+    response = client.post(
+        url_of(at_decision),
+        {
+            "lock_version": at_decision.lock_version,
+            "office": office("mayor").pk,
+            "reason": "A senior appointment.",
+        },
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("approvals:home")
+    assert "was referred up to the Mayor of London" in text_of(client.get(response.url))
+
+
 def test_a_referral_from_an_old_page_says_who_acted(client, people, ce_decides):
     stale = ce_decides.lock_version
     Decision.objects.filter(pk=ce_decides.pk).update(lock_version=stale + 1)
