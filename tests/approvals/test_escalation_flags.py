@@ -149,3 +149,17 @@ def test_a_body_words_a_flag_once(administrator_client):
     assert response.status_code == 200
     assert "The body already has wording for this flag" in response.content.decode()
     assert EscalationFlag.objects.filter(code="reserved_to_mayor").count() == 1
+
+
+def test_the_task_list_says_a_flag_waits_for_its_justification(client, officer, ready_draft):
+    decision = ready_draft(significant_public_interest=True)
+    client.force_login(officer)
+    url = reverse("approvals:task_list", args=[decision.pk])
+    status = 'id="task-route-status">'
+    page = client.get(url).content.decode()
+    assert "In progress" in page.split(status, 1)[1].split("</div>", 1)[0]
+    Decision.objects.filter(pk=decision.pk).update(
+        flag_justifications={"significant_public_interest": WHY}
+    )
+    page = client.get(url).content.decode()
+    assert "Completed" in page.split(status, 1)[1].split("</div>", 1)[0]
