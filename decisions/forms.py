@@ -89,6 +89,10 @@ class RouteFlagsForm(VersionedForm):
                     self.add_error(field, f"Enter why {flag.reason}")
         return cleaned
 
+    def flag_fields(self) -> list:
+        """Each flag's box and the justification it reveals, for the page's template."""
+        return [(self[flag.code], self[f"{flag.code}_justification"]) for flag in self.flags]
+
     def values(self) -> dict:
         """The record's fields: each flag, and the reasons for those set."""
         cleaned = self.cleaned_data

@@ -149,6 +149,7 @@ class TitleSummaryView(SectionFormView):
 
 class RouteFlagsView(SectionFormView):
     form_class = RouteFlagsForm
+    template_name = "decisions/drafting/route_form.html"
     title = "Reserved and significant matters"
 
     def form_kwargs(self):

@@ -796,8 +796,11 @@ def test_a_flag_that_needs_a_reason_is_refused_without_one_and_the_input_kept(
     reason = "the matter is of significant public interest, contentious or novel"
     assert errors_in(page) == [f"Enter why {reason}"]
     assert 'id="id_significant_public_interest_justification-error"' in page
-    assert 'name="significant_public_interest" value="on"' in page or re.search(
-        r'name="significant_public_interest"[^>]*checked', page
+    # The box stays ticked, and the justification it reveals stays open.
+    assert re.search(r'name="significant_public_interest" type="checkbox"[^>]*checked', page)
+    assert (
+        'class="govuk-checkboxes__conditional" id="conditional-id_significant_public_interest"'
+        in page
     )
     draft.refresh_from_db()
     assert draft.significant_public_interest is False
