@@ -18,7 +18,7 @@ from core.roles import ROLE_GROUP_NAMES, Role
 from decisions.models import Decision, Office
 from decisions.policies import can_edit_draft, can_view_decisions
 
-from .clearance import CLEARANCE_LINES
+from .clearance import CLEARANCE_LINES, form_line_kinds
 from .models import OFFICE_HOLDER, SignOff
 
 Status = Decision.Status
@@ -126,6 +126,8 @@ def why_not_confirm(
 ) -> str | None:
     """Why this user may not confirm this declaration line now, or None if they may."""
     line = CLEARANCE_LINES[kind]
+    if kind not in form_line_kinds(decision):
+        return f"This record's form has no {line.kind.label} line."
     if not user.is_authenticated or not user.has_perm(line.permission):
         return f"Only {line.role.label} confirms the {line.kind.label} line."
     if decision.status != Status.CLEARANCE:
@@ -261,7 +263,9 @@ def next_actors(decision: Decision) -> list[Actor]:
     if decision.status == Status.CLEARANCE:
         ticked = {line.kind for line in decision.declaration_lines.all() if line.ticked}
         return [
-            (line.permission, None) for kind, line in CLEARANCE_LINES.items() if kind not in ticked
+            (CLEARANCE_LINES[kind].permission, None)
+            for kind in form_line_kinds(decision)
+            if kind not in ticked
         ]
     if decision.status == Status.CHIEF_EXECUTIVE:
         return [(STATEMENT_PERMISSION, statement_office(decision))]
@@ -285,7 +289,9 @@ def route_reviewers(decision: Decision) -> list[Actor]:
     """
     if decision.submitted_at is None and decision.status == Status.DRAFT:
         return []
-    actors: list[Actor] = [(line.permission, None) for line in CLEARANCE_LINES.values()]
+    actors: list[Actor] = [
+        (CLEARANCE_LINES[kind].permission, None) for kind in form_line_kinds(decision)
+    ]
     stating = statement_office(decision)
     if stating is not None:
         actors.append((STATEMENT_PERMISSION, stating))

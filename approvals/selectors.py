@@ -26,7 +26,7 @@ from decisions.models import (
 from decisions.policies import can_view_part_two
 from decisions.sections import KINDS_BY_FIELD
 
-from .clearance import CLEARANCE_LINES
+from .clearance import CLEARANCE_LINES, form_line_kinds
 from .models import Action, Rule, Scheme, SignOff
 from .policies import (
     DECIDING_PERMISSION,
@@ -337,14 +337,17 @@ def awaiting_action(*, user: User, today: datetime.date) -> list[QueueGroup]:
         standing = SignOff.objects.filter(kind=SignOff.Kind.CLEARANCE, voided_at__isnull=True)
         at_clearance = list(
             _waiting_for(user, Action.Verb.CONFIRMED).prefetch_related(
-                Prefetch("signoffs", queryset=standing, to_attr="clearance_signoffs")
+                Prefetch("signoffs", queryset=standing, to_attr="clearance_signoffs"),
+                "form_type__clearance_lines",
             )
         )
         for line in lines:
+            # Records whose form has the line, not yet confirmed.
             waiting = [
                 decision
                 for decision in at_clearance
-                if all(s.declaration_kind != line.kind for s in decision.clearance_signoffs)
+                if line.kind in form_line_kinds(decision)
+                and all(s.declaration_kind != line.kind for s in decision.clearance_signoffs)
             ]
             groups.append(
                 QueueGroup(

@@ -34,7 +34,7 @@ from decisions.models import (
 from decisions.part_one_size import part_one_too_large
 
 from . import notifications, policies
-from .clearance import CLEARANCE_LINES
+from .clearance import CLEARANCE_LINES, form_line, form_line_kinds
 from .models import Action, ApprovalCycle, SignOff
 from .routing import ROUTE_FIELDS, NoRuleApplies, route_decision
 from .selectors import form_type_following, form_type_mismatch, higher_offices, scheme_in_force
@@ -164,7 +164,7 @@ def decision_submit(
             series._history_user = user
             series.save(update_fields=["next_number"])
             fields.append("number")
-        for kind in CLEARANCE_LINES:
+        for kind in form_line_kinds(decision):
             DeclarationLine.objects.get_or_create(
                 decision=decision, kind=kind, defaults={"statement": "", "ticked": False}
             )
@@ -215,8 +215,8 @@ def clearance_confirm(
             decision_id=decision_id, user=user, content_hash=content_hash
         )
         line = CLEARANCE_LINES.get(kind)
-        if line is None:
-            raise DomainError("There is no such line of the declaration.")
+        if line is None or form_line(decision, kind) is None:
+            raise DomainError("There is no such line of the declaration on this record's form.")
         signoffs = _standing_signoffs(decision)
         if user.has_perm(line.permission):
             # The page was loaded at clearance, with the line open: if either changed
@@ -230,7 +230,7 @@ def clearance_confirm(
             if decision.status != Decision.Status.CLEARANCE and decision.submitted_at:
                 raise stale_record(decision=decision, user=user)
         policies.require(policies.why_not_confirm(user, decision, kind, signoffs))
-        if statement not in line.statements:
+        if statement not in form_line(decision, kind).options:
             raise DomainError("Choose one of the statements of this line.")
         _check_password(user, password)
         cycle = _open_cycle(decision)

@@ -41,7 +41,7 @@ from decisions.part_one_size import part_one_too_large
 from decisions.views_drafting import DraftMixin
 
 from . import lockout, policies, previews, selectors, services
-from .clearance import CLEARANCE_LINES
+from .clearance import CLEARANCE_LINES, form_line
 from .forms import ClearanceForm, DecisionForm, ReferUpForm, ReturnForm, SigningForm
 from .presenters import part_one_context
 
@@ -258,13 +258,14 @@ class ClearanceView(StepView):
     def prepare(self) -> None:
         super().prepare()
         kind = self.kwargs["kind"]
-        if kind not in CLEARANCE_LINES:
-            raise Http404("No such line of the declaration")
+        self.form_line = form_line(self.decision, kind) if kind in CLEARANCE_LINES else None
+        if self.form_line is None:
+            raise Http404("No such line of the declaration on this record's form")
         self.line = CLEARANCE_LINES[kind]
         self.title = f"Confirm the {self.line.kind.label} line"
 
     def form_kwargs(self):
-        return {**super().form_kwargs(), "statements": self.line.statements}
+        return {**super().form_kwargs(), "statements": self.form_line.options}
 
     def get_initial(self):
         # What the adviser reads is what they sign (services.clearance_confirm).

@@ -20,7 +20,7 @@ from decisions.policies import can_edit_draft, can_view_part_two
 
 from . import notifications, policies
 from . import selectors as approval_selectors
-from .clearance import CLEARANCE_LINES
+from .clearance import form_lines
 from .models import SignOff
 from .presenters import part_one_context
 from .views import StaffRecordMixin
@@ -40,7 +40,8 @@ def record_actions(user, decision: Decision, signoffs: list[SignOff]) -> list[tu
     pk, actions = decision.pk, []
     if can_edit_draft(user, decision):
         actions.append(("Continue drafting", reverse("approvals:task_list", args=[pk])))
-    for kind, line in CLEARANCE_LINES.items():
+    for line, _ in form_lines(decision):
+        kind = line.kind
         if policies.why_not_confirm(user, decision, kind, signoffs) is None:
             url = reverse("approvals:clear", args=[pk, kind])
             actions.append((f"Confirm the {line.kind.label} line", url))

@@ -24,7 +24,7 @@ from decisions.canonical import decision_content_hash
 from decisions.models import Decision
 
 from . import policies
-from .clearance import CLEARANCE_LINES
+from .clearance import form_line_kinds
 from .models import Action, ApprovalCycle, SignOff
 
 Status = Decision.Status
@@ -109,7 +109,7 @@ def next_stage(*, decision: Decision, signoffs: list[SignOff]) -> str:
     current = decision_content_hash(decision=decision)
     signoffs = [s for s in signoffs if s.content_hash == current]
     confirmed = {s.declaration_kind for s in signoffs if s.kind == SignOff.Kind.CLEARANCE}
-    if any(kind not in confirmed for kind in CLEARANCE_LINES):
+    if any(kind not in confirmed for kind in form_line_kinds(decision)):
         return Status.CLEARANCE
     needs_statement = policies.statement_office(decision) is not None
     if needs_statement and not any(s.kind == SignOff.Kind.CHIEF_EXECUTIVE for s in signoffs):

@@ -12,6 +12,7 @@ from .models import (
     DeclarationLine,
     EscalationFlag,
     ExpenditureLine,
+    FormClearanceLine,
     FormSection,
     FormType,
     Organisation,
@@ -98,6 +99,26 @@ class FormTypeForm(forms.ModelForm):
         return data
 
 
+class FormClearanceLineInline(OneLineAdminMixin, admin.StackedInline):
+    """The lines of the form's Originating Officer Declaration that advisers confirm, with
+    the statements (in the body's words) each chooses from. A line left out is not asked."""
+
+    model = FormClearanceLine
+    extra = 0
+    fields = ["position", "kind", "statements", "not_applicable_statement"]
+    ordering = ["position"]
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "kind":
+            # The drafting officer's own line is not an adviser's to confirm.
+            kwargs["choices"] = [
+                choice
+                for choice in db_field.get_choices()
+                if choice[0] in ("", *FormClearanceLine.ADVISER_KINDS)
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+
 @admin.register(FormType)
 class FormTypeAdmin(OneLineAdminMixin, HistoryAdmin):
     form = FormTypeForm
@@ -105,7 +126,7 @@ class FormTypeAdmin(OneLineAdminMixin, HistoryAdmin):
     list_filter = ["organisation"]
     list_select_related = ["organisation", "series"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [FormSectionInline]
+    inlines = [FormSectionInline, FormClearanceLineInline]
     filter_horizontal = ["offices"]
     fieldsets = [
         (

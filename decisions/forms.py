@@ -181,7 +181,7 @@ class RecommendationForm(GovukFormMixin, forms.Form):
     text = long_text(
         "Recommendation",
         required=True,
-        help_text="For example: The Deputy Mayor for Policing and Crime is recommended to approve …",
+        help_text="For example: Approve expenditure of £250,000 on …",
         rows=4,
         max_chars=5_000,
         required_message="Enter the recommendation, or remove it",
@@ -216,7 +216,7 @@ class ExpenditureLineForm(GovukFormMixin, forms.Form):
     funding_source = OneLineField(
         label="Funding source",
         max_length=255,
-        help_text="For example, MOPAC Approved Digital Policing (DP) Capital Budget",
+        help_text="For example, Approved Capital Budget",
         error_messages={
             "required": "Enter where the money comes from",
             "max_length": "The funding source must be 255 characters or fewer",
@@ -234,7 +234,7 @@ class ReportDetailsForm(VersionedForm):
         label="Meeting it went to",
         max_length=255,
         required=False,
-        help_text="For example, MOPAC Investment Advisory & Monitoring meeting",
+        help_text="For example, Investment Advisory and Monitoring meeting",
     )
     meeting_date = GovukDateField(
         label="Date of the meeting", required=False, help_text="For example, 7 10 2021"
@@ -263,8 +263,8 @@ class ReportSummaryForm(VersionedForm):
     executive_summary = long_text("Executive summary")
     recommendations_intro = long_text(
         "Introduction to the recommendations",
-        help_text="For example: The Deputy Mayor for Policing and Crime, via the Investment "
-        "Advisory and Monitoring meeting (IAM), is asked to:",
+        help_text="For example: The decision maker, via the Investment Advisory and "
+        "Monitoring meeting (IAM), is asked to:",
         rows=3,
     )
     recommendations = long_text(
@@ -291,7 +291,7 @@ class ReportSummaryForm(VersionedForm):
 class ReportAdviceForm(VersionedForm):
     police_crime_plan_name = OneLineField(
         label="Name of the police and crime plan the report contributes to",
-        help_text="As the heading prints it, for example MOPAC Police & Crime Plan 2017-2021",
+        help_text="As the heading prints it, for example Police and Crime Plan 2021-2025",
         max_length=200,
         required=False,
     )

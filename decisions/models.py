@@ -62,7 +62,9 @@ class Organisation(models.Model):
     """
 
     name = models.CharField(max_length=200, unique=True)
-    short_name = models.CharField(max_length=50, help_text="As forms print it, for example MOPAC")
+    short_name = models.CharField(
+        max_length=50, help_text="As forms print it, for example the initials of the body"
+    )
     slug = models.SlugField(max_length=50, unique=True)
     website = models.URLField(blank=True)
     public_access_paragraph = models.TextField(
@@ -78,7 +80,7 @@ class Organisation(models.Model):
     legal_team_name = models.CharField(
         max_length=200,
         blank=True,
-        help_text="As advice names it, for example the MOPAC legal team",
+        help_text="As advice names it, for example the council's legal team",
     )
     history = HistoricalRecords()
 
@@ -259,6 +261,13 @@ class FormType(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def add_clearance_lines(self, rows: list[dict]) -> None:
+        """Give a form type without clearance lines these (FormClearanceLine fields)."""
+        if not self.clearance_lines.exists():
+            FormClearanceLine.objects.bulk_create(
+                FormClearanceLine(form_type=self, **row) for row in rows
+            )
 
     def add_default_sections(self) -> None:
         """Give a form type without sections those of the 2021 PCD form."""
@@ -661,7 +670,7 @@ class SupportingReport(models.Model):
         "Name of the police and crime plan",
         max_length=200,
         blank=True,
-        help_text="As the heading prints it, for example MOPAC Police & Crime Plan 2017-2021",
+        help_text="As the heading prints it, for example Police and Crime Plan 2021-2025",
     )
     police_crime_plan = models.TextField("Contributes to the Police and Crime Plan", blank=True)
     financial_comments = models.TextField(
@@ -854,3 +863,75 @@ class DeclarationLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {'✓' if self.ticked else '–'}"
+
+
+class FormClearanceLine(models.Model):
+    """A line of a form type's Originating Officer Declaration that an adviser confirms
+    (the kind says which adviser: approvals.clearance), and the statements, in the body's
+    own words, they choose the true one from. A form without a line is never asked it."""
+
+    form_type = models.ForeignKey(
+        FormType, on_delete=models.CASCADE, related_name="clearance_lines"
+    )
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=20, choices=DeclarationKind.choices)
+    statements = models.TextField(
+        help_text="The statements the adviser chooses from, separated by a blank line; one "
+        "statement may run over several lines."
+    )
+    not_applicable_statement = models.CharField(
+        "Not applicable wording",
+        max_length=255,
+        blank=True,
+        help_text="Offered as well, for a record to which the line does not apply: for "
+        "example There are no commercial issues.",
+    )
+    history = HistoricalRecords()
+
+    # The lines an adviser confirms: every kind but the drafting officer's own.
+    ADVISER_KINDS = [k for k in DeclarationKind.values if k != DeclarationKind.DRAFTING_OFFICER]
+
+    class Meta:
+        ordering = ["form_type", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["form_type", "kind"],
+                name="form_clearance_line_once",
+                violation_error_message="A form has each line of the declaration once",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=[
+                        "financial",
+                        "legal",
+                        "equalities",
+                        "commercial",
+                        "privacy",
+                        "director",
+                    ]
+                ),
+                name="form_clearance_line_kind_valid",
+                violation_error_message="The drafting officer's own line is not confirmed by an "
+                "adviser",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    @property
+    def options(self) -> tuple[str, ...]:
+        """The statements offered, in order: each of `statements`, then the not
+        applicable wording if there is one."""
+        found = [
+            "\n".join(line.strip() for line in block.strip().splitlines())
+            for block in self.statements.replace("\r\n", "\n").split("\n\n")
+            if block.strip()
+        ]
+        if self.not_applicable_statement.strip():
+            found.append(self.not_applicable_statement.strip())
+        return tuple(found)
+
+    def clean(self) -> None:
+        if not self.options:
+            raise ValidationError({"statements": "Give at least one statement"})

@@ -193,6 +193,9 @@ def form_heading(decision: Any, office_title: str = "", office_short: str = "") 
     if heading_pattern_errors(pattern):
         # Saved past the admin's check: the default rather than a broken heading.
         pattern = DEFAULT_HEADING_PATTERN
+    if "{office" in pattern and not office_title:
+        # Not routed yet: the office is not known, so the form's name stands for it.
+        pattern = DEFAULT_HEADING_PATTERN
     return " ".join(pattern.format_map(values).split())
 
 

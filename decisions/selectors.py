@@ -29,6 +29,8 @@ def decision_list_for_user(*, user: User) -> QuerySet[Decision]:
         return Decision.objects.none()
     return (
         Decision.objects.select_related(*DECISION_RELATIONS)
+        # Who reads a record depends on its form's clearance lines (its reviewers).
+        .prefetch_related("form_type__clearance_lines")
         .defer(*Decision.SEARCH_FIELDS)
         .annotate(
             total_value=Coalesce(Sum("expenditure_lines__amount"), _ZERO),
@@ -137,6 +139,7 @@ def decision_with_parts(*, pk: int, also: Sequence[Prefetch] = ()) -> Decision:
 def _with_parts(queryset: QuerySet[Decision], also: Sequence[Prefetch]) -> QuerySet[Decision]:
     return queryset.select_related("report").prefetch_related(
         "form_type__sections",
+        "form_type__clearance_lines",
         "recommendations",
         "expenditure_lines",
         "papers",

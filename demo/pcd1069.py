@@ -8,12 +8,12 @@ bullets are left out, because the published version numbers the paragraphs itsel
 from datetime import date
 from decimal import Decimal
 
-from approvals.clearance import DIRECTOR_STATEMENT
 from approvals.models import SignOff
 from core.roles import Role
 from decisions.models import DecisionStatus, DeclarationKind, ExpenditureLine
 from decisions.wording import APPROVAL_STATEMENT, DRAFTING_OFFICER_STATEMENT
 
+from .clearance import DIRECTOR_STATEMENT
 from .spec import (
     DMPC,
     Declaration,

@@ -7,7 +7,6 @@ numbers continue the series after 1069 in order of submission; the draft has non
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from approvals.clearance import DIRECTOR_STATEMENT
 from approvals.models import SignOff
 from core.roles import Role
 from decisions.models import (
@@ -18,6 +17,7 @@ from decisions.models import (
 )
 from decisions.wording import APPROVAL_STATEMENT, DRAFTING_OFFICER_STATEMENT
 
+from .clearance import DIRECTOR_STATEMENT
 from .pcd1069 import PCD_1069
 from .spec import (
     CHIEF_EXECUTIVE,
@@ -37,16 +37,24 @@ SERIES_PREFIX = "PCD"
 SERIES_NAME = "Police and Crime Decisions"
 
 # (name, slug, description): both forms are numbered from the PCD series.
-FORM_TYPES: tuple[tuple[str, str, str], ...] = (
+# (name, slug, description, the offices it serves, heading pattern). The PCD form goes to
+# the DMPC or, for a reserved matter, the Mayor, and is headed by the office it goes to:
+# "DMPC Decision – PCD 1069", "Mayor Decision – PCD 1073".
+FORM_TYPES: tuple[tuple[str, str, str, tuple[str, ...], str], ...] = (
     (
         "DMPC Decision",
         "dmpc-decision",
-        "A decision taken by the Deputy Mayor for Policing and Crime.",
+        "A decision taken by the Deputy Mayor for Policing and Crime, or by the Mayor on a "
+        "matter reserved to the Mayor.",
+        (DMPC, MAYOR),
+        "{office_short} Decision – {reference}",
     ),
     (
         "Chief Executive Decision",
         "chief-executive-decision",
         "A decision the scheme of delegation leaves to the Chief Executive.",
+        (CHIEF_EXECUTIVE,),
+        "{form} – {reference}",
     ),
 )
 

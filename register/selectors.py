@@ -101,16 +101,25 @@ def published_decision_filter_options() -> RegisterFilterOptions:
         .values_list("slug", "name")
     )
     # By the office's code (the filter value, as in ?decision_maker=dmpc), highest office
-    # first: offices of two bodies with one code (each body's "mayor") are one choice.
-    makers: dict[str, str] = {}
-    for code, title in (
-        _on_register()
+    # first. Where two bodies' offices share a code (each body's "mayor"), each is its own
+    # choice, by body and code ("northbridge.mayor"); the code alone still filters.
+    offices = [
+        row
+        for row in _on_register()
         .order_by("-decision_maker__rank", "decision_maker__title")
-        .values_list("decision_maker__code", "decision_maker__title")
+        .values_list(
+            "decision_maker__organisation__slug", "decision_maker__code", "decision_maker__title"
+        )
         .distinct()
-    ):
-        if code:
-            makers.setdefault(code, title)
+        if row[1]
+    ]
+    bodies_of: dict[str, set[str]] = {}
+    for slug, code, _ in offices:
+        bodies_of.setdefault(code, set()).add(slug)
+    makers: dict[str, str] = {}
+    for slug, code, title in offices:
+        value = code if len(bodies_of[code]) == 1 else f"{slug}.{code}"
+        makers.setdefault(value, title)
     return RegisterFilterOptions(
         years=years,
         form_types=list(form_types),
@@ -142,7 +151,10 @@ def published_decision_list(
     if form_type:
         queryset = queryset.filter(form_type__slug=form_type)
     if decision_maker:
-        queryset = queryset.filter(decision_maker__code=decision_maker)
+        slug, _, code = decision_maker.rpartition(".")
+        queryset = queryset.filter(decision_maker__code=code)
+        if slug:
+            queryset = queryset.filter(decision_maker__organisation__slug=slug)
     q = search_terms(q)
     if q:
         queryset = _search(queryset, q)

@@ -20,6 +20,7 @@ from decisions.models import (
     ReferenceSeries,
     SupportingReport,
 )
+from demo.clearance import POLICING_CLEARANCE_LINES, clearance_line_rows
 
 PASSWORD = "correct horse battery staple"
 
@@ -89,6 +90,7 @@ class FormTypeFactory(factory.django.DjangoModelFactory):
         # The 2021 PCD form's sections, as the migration gives the form types it finds.
         if create:
             self.add_default_sections()
+            self.add_clearance_lines(clearance_line_rows(POLICING_CLEARANCE_LINES))
 
 
 class DecisionFactory(factory.django.DjangoModelFactory):

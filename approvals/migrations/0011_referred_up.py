@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("approvals", "0010_acting_roles"),
-        ("decisions", "0015_escalation_flags"),
+        ("decisions", "0017_escalation_flags"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -80,7 +80,7 @@ def test_the_task_list_warns_before_submission(
     decision = ready_draft(form_type=dmpc_form, reserved_to_mayor=True)
     client.force_login(officer)
     # With a flag set and no justification given, one for whether the body needs one.
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(18):
         response = client.get(reverse("approvals:task_list", args=[decision.pk]))
     assert response.status_code == 200
     page = text_of(response)

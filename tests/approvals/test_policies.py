@@ -14,7 +14,7 @@ from approvals.models import SignOff
 from core.roles import Role
 from decisions import policies as drafting
 from decisions.models import Decision
-from tests.factories import office
+from tests.factories import FormTypeFactory, office
 
 Status = Decision.Status
 TODAY = datetime.date(2027, 6, 1)
@@ -44,6 +44,7 @@ def users(make_user):
 def record(user, status: str, own: bool, **fields) -> Decision:
     """A record in this status (decided by the DMPC), drafted by `user` if own."""
     fields.setdefault("decision_maker", office("dmpc"))
+    fields.setdefault("form_type", FormTypeFactory())
     return Decision(status=status, drafting_officer_id=user.pk if own else 0, **fields)
 
 

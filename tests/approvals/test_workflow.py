@@ -18,7 +18,7 @@ from decisions import services as drafting
 from decisions.canonical import decision_content_hash
 from decisions.models import Decision, DeclarationLine, ReferenceSeries
 from tests.factories import PASSWORD
-from tests.workflow import clear_all
+from tests.workflow import clear_all, statements
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,7 @@ def confirm(decision, user, kind="financial", statement=None, password=PASSWORD)
         user=user,
         content_hash=decision_content_hash(decision=decision),
         kind=kind,
-        statement=statement or CLEARANCE_LINES[kind].statements[0],
+        statement=statement or statements(kind)[0],
         password=password,
     )
 

@@ -423,6 +423,10 @@ def admin_form(**overrides) -> dict:
         "sections-INITIAL_FORMS": "0",
         "sections-MIN_NUM_FORMS": "0",
         "sections-MAX_NUM_FORMS": "1000",
+        "clearance_lines-TOTAL_FORMS": "0",
+        "clearance_lines-INITIAL_FORMS": "0",
+        "clearance_lines-MIN_NUM_FORMS": "0",
+        "clearance_lines-MAX_NUM_FORMS": "1000",
     }
     return {**data, **overrides}
 

@@ -35,6 +35,7 @@ from tests.factories import (
     FormTypeFactory,
     PartTwoFactory,
     RecommendationFactory,
+    ReferenceSeriesFactory,
     SupportingReportFactory,
     office,
 )
@@ -970,3 +971,50 @@ def test_the_detail_page_loads_its_parts_in_a_fixed_number_of_queries(client, iv
         re.search("part ?two|parttwo", " ".join(q["sql"] for q in queries.captured_queries), re.I)
         is None
     )
+
+
+def test_two_bodies_offices_of_one_code_are_told_apart_in_the_filter(client):
+    """Each body's "mayor": two choices, by body; ?decision_maker=mayor still finds both."""
+    from django.contrib.auth.models import Group
+
+    from decisions.models import Office, Organisation
+
+    city = Organisation.objects.create(name="City Council", short_name="City", slug="city")
+    city_mayor = Office.objects.create(
+        organisation=city,
+        code="mayor",
+        title="Mayor of the City",
+        short_title="Mayor",
+        group=Group.objects.create(name="City Mayor"),
+        rank=40,
+    )
+    city_form = FormTypeFactory(
+        organisation=city,
+        name="City decision",
+        slug="city-decision",
+        series=ReferenceSeriesFactory(prefix="CD", name="City decisions"),
+        offices=[city_mayor],
+    )
+    london = on_register(9001, title="London reserved matter", decision_maker=office("mayor"))
+    local = on_register(
+        9002,
+        title="City matter",
+        decision_maker=city_mayor,
+        form_type=city_form,
+        series=city_form.series,
+    )
+    options = selectors_public.published_decision_filter_options()
+    assert ("mopac.mayor", "Mayor of London") in options.decision_makers
+    assert ("city.mayor", "Mayor of the City") in options.decision_makers
+    assert "mayor" not in dict(options.decision_makers)
+
+    def titles(query: str) -> set[str]:
+        return {d.title for d in selectors_public.published_decision_list(decision_maker=query)}
+
+    assert titles("city.mayor") == {local.title}
+    assert titles("mopac.mayor") == {london.title}
+    assert titles("mayor") == {local.title, london.title}
+    page = client.get("/decisions/?decision_maker=city.mayor")
+    assert page.status_code == 200
+    assert "City matter" in page.content.decode()
+    assert "London reserved matter" not in page.content.decode()

@@ -60,7 +60,7 @@ def install_flags(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("decisions", "0014_form_sections"),
+        ("decisions", "0016_neutral_help_texts"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

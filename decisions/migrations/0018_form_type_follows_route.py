@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("decisions", "0015_escalation_flags"),
+        ("decisions", "0017_escalation_flags"),
     ]
 
     operations = [
