@@ -188,6 +188,7 @@ class ActionVerb(models.TextChoices):
     NOT_APPROVED = "not_approved", "Did not approve"
     RETURNED = "returned", "Returned to the drafting officer"
     PASSED_BACK = "passed_back", "Passed back on a declared interest"
+    REFERRED_UP = "referred_up", "Referred up to a higher office"
     SIGNOFFS_VOIDED = "signoffs_voided", "Sign-offs voided by a change of content"
     PUBLISHED = "published", "Published Part 1"
     PUBLICATION_FAILED = "publication_failed", "Publication failed"

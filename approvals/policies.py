@@ -171,6 +171,39 @@ def why_not_pass_back(user: User, decision: Decision, signoffs: list[SignOff]) -
     return why_not_decide(user, decision, signoffs)
 
 
+def referring_office(user: User, decision: Decision) -> Office | None:
+    """The office this user may refer the record up from, or None: the office that signs
+    the statement before the decision, while the record waits for it; the decision maker,
+    while the record waits for its decision."""
+    if decision.status == Status.CHIEF_EXECUTIVE:
+        stating = statement_office(decision)
+        if holds_office(user, stating, permission=STATEMENT_PERMISSION):
+            return stating
+    if decision.status == Status.DECISION_MAKER and decision.decision_maker_id:
+        if holds_office(user, decision.decision_maker):
+            return decision.decision_maker
+    return None
+
+
+def why_not_refer_up(user: User, decision: Decision, higher: list[Office]) -> str | None:
+    """Why this user may not refer this record up to a higher office now, or None if they
+    may. `higher`: the offices it could go to (selectors.higher_offices)."""
+    if decision.status == Status.CHIEF_EXECUTIVE:
+        office = statement_office(decision)
+    elif decision.status == Status.DECISION_MAKER:
+        office = decision.decision_maker if decision.decision_maker_id else None
+    else:
+        return "Only a record waiting for a statement or a decision can be referred up."
+    if referring_office(user, decision) is None:
+        who = f"the {office.title}" if office else "the office it waits for"
+        return f"Only {who} can refer this record up."
+    if decision.drafting_officer_id == user.pk:
+        return "You drafted this record, so you cannot refer it up."
+    if not higher:
+        return "No higher office of this body takes decisions on this record's form."
+    return None
+
+
 def drafting_side_role(user: User, decision: Decision) -> str:
     """The role in which someone acts on a record from the drafting side (submitting,
     extending its deferral): its drafting officer, or else an administrator."""

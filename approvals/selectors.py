@@ -18,6 +18,8 @@ from decisions.models import (
     DECISION_RELATIONS,
     Decision,
     ExpenditureLine,
+    FormType,
+    Office,
     PartTwo,
     SupportingReport,
 )
@@ -43,7 +45,10 @@ def scheme_in_force(*, organisation_id: int, on: datetime.date) -> Scheme | None
         Scheme.objects.filter(organisation_id=organisation_id, effective_from__lte=on)
         .exclude(effective_until__lt=on)
         .select_related("organisation")
-        .prefetch_related(Prefetch("rules", queryset=Rule.objects.select_related("decision_maker")))
+        .prefetch_related(
+            Prefetch("rules", queryset=Rule.objects.select_related("decision_maker")),
+            "organisation__escalation_flags",
+        )
         .order_by("-effective_from", "-pk")
         .first()
     )
@@ -82,6 +87,71 @@ def live_route(*, decision: Decision) -> Route | None:
         return route_decision(decision=decision, scheme=scheme, rules=list(scheme.rules.all()))
     except NoRuleApplies:
         return None
+
+
+def _a(name: str) -> str:
+    return f"an {name}" if name[:1].upper() in "AEIOU" else f"a {name}"
+
+
+def _either(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def form_type_mismatch(*, decision: Decision, office: Office) -> str:
+    """Why a record on its form type cannot go to this office, naming the form types of
+    the same body that serve it; "" when its form type serves the office. Two queries,
+    whichever the answer (the task list costs the same for every form)."""
+    form_type = decision.form_type
+    served = list(form_type.offices.all())
+    fitting = list(
+        FormType.objects.filter(organisation_id=form_type.organisation_id, offices=office)
+        .select_related("organisation")
+        .order_by("name")
+    )
+    if any(served_office.pk == office.pk for served_office in served):
+        return ""
+    if served:
+        goes = "goes only to " + _either([f"the {o.title}" for o in served])
+    else:
+        goes = "goes to no office"
+    if fitting:
+        start = f"Start it on {_a(_either([other.name for other in fitting]))} form."
+    else:
+        start = (
+            f"No form of {form_type.organisation.name} goes to the {office.title}: "
+            "ask an administrator."
+        )
+    return f"This record goes to the {office.title}, but {_a(form_type.name)} form {goes}. {start}"
+
+
+def form_type_following(*, decision: Decision, office: Office) -> FormType | None:
+    """The form a record moves to on submission when its own does not serve the office its
+    route names and says it follows the route (FormType.follows_route): the body's form
+    serving that office numbered from the record's series; None when there is none."""
+    form_type = decision.form_type
+    if not form_type.follows_route:
+        return None
+    return (
+        FormType.objects.filter(
+            organisation_id=form_type.organisation_id, offices=office, series_id=decision.series_id
+        )
+        .exclude(pk=form_type.pk)
+        .order_by("name", "pk")
+        .first()
+    )
+
+
+def higher_offices(*, decision: Decision) -> list[Office]:
+    """The offices a record can be referred up to: of its body, ranked above its decision
+    maker, served by its form type; lowest first. One query."""
+    if not decision.decision_maker_id:
+        return []
+    maker = decision.decision_maker
+    return list(
+        decision.form_type.offices.filter(
+            organisation_id=maker.organisation_id, rank__gt=maker.rank
+        ).order_by("rank", "title")
+    )
 
 
 def with_live_office(decision: Decision) -> Decision:

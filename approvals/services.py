@@ -24,14 +24,20 @@ from accounts.models import User
 from core.errors import DomainError, StaleRecord, WrongPassword
 from decisions.canonical import decision_content_hash
 from decisions.locking import decision_lock, decision_lock_content, stale_record
-from decisions.models import Decision, DeclarationLine, ReferenceSeries
+from decisions.models import (
+    Decision,
+    DeclarationLine,
+    EscalationFlag,
+    RecordFlag,
+    ReferenceSeries,
+)
 from decisions.part_one_size import part_one_too_large
 
 from . import notifications, policies
 from .clearance import CLEARANCE_LINES, form_line, form_line_kinds
 from .models import Action, ApprovalCycle, SignOff
 from .routing import ROUTE_FIELDS, NoRuleApplies, route_decision
-from .selectors import scheme_in_force
+from .selectors import form_type_following, form_type_mismatch, higher_offices, scheme_in_force
 from .tasks import enqueue_after_commit, publish_decision
 from .workflow import next_stage, record_action, transition
 
@@ -99,6 +105,14 @@ def submission_gaps(*, decision: Decision) -> list[str]:
         gaps.append("Recommendations")
     if not decision.publication_answered:
         gaps.append("Publication and Part 2")
+    set_flags = [code for code in RecordFlag.values if getattr(decision, code)]
+    justified = decision.flag_justifications or {}
+    if EscalationFlag.objects.filter(
+        organisation_id=decision.form_type.organisation_id,
+        code__in=[code for code in set_flags if not justified.get(code)],
+        requires_justification=True,
+    ).exists():
+        gaps.append("Reserved and significant matters")
     if not decision.declaration_lines.filter(
         kind=DeclarationLine.Kind.DRAFTING_OFFICER, ticked=True
     ).exists():
@@ -132,6 +146,13 @@ def decision_submit(
         except NoRuleApplies as error:
             raise DomainError(str(error)) from None
         fields = [*ROUTE_FIELDS, "submitted_at"]
+        if mismatch := form_type_mismatch(decision=decision, office=route.decision_maker):
+            following = form_type_following(decision=decision, office=route.decision_maker)
+            if following is None:
+                raise DomainError(mismatch)
+            # The form follows the route: the same series, so the same numbering.
+            decision.form_type = following
+            fields.append("form_type")
         if decision.number is None:
             # The series row is locked too: concurrent submissions queue here and
             # each takes the next number; a number is never given twice.
@@ -416,6 +437,58 @@ def decision_pass_back(
             detail=reason,
         )
         notifications.notify_returned(decision=decision, reason=reason, by=user)
+    return decision
+
+
+def decision_refer_up(
+    *,
+    decision_id: int,
+    user: User,
+    lock_version: int,
+    office_id: int,
+    reason: str,
+    now: datetime.datetime | None = None,
+) -> Decision:
+    """The office that signs the statement before the decision, or the decision maker,
+    refers the record up to a higher office of its body, with the reason.
+
+    The record's decision maker becomes that office, and its route's sentence says who
+    referred it and why (the route's rule and facts stay as frozen). The decision maker is
+    signed content: sign-offs given for the old one no longer stand, and the record goes
+    to the first stage whose sign-offs are missing.
+    """
+    now = now or timezone.now()
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("Give the reason for referring the record up.")
+    with transaction.atomic():
+        decision = decision_lock(decision_id=decision_id, lock_version=lock_version, user=user)
+        higher = higher_offices(decision=decision)
+        policies.require(policies.why_not_refer_up(user, decision, higher))
+        office = next((o for o in higher if o.pk == office_id), None)
+        if office is None:
+            raise DomainError("Choose a higher office this record's form goes to.")
+        referrer = policies.referring_office(user, decision)
+        role = policies.role_for_office(referrer)
+        decision.decision_maker = office
+        decision.route_reason = (
+            f"To the {office.title}: referred up by the {referrer.title}: {reason}"
+        )
+        signoffs_void_stale(decision=decision, user=user, now=now)
+        transition(
+            decision=decision,
+            verb=Action.Verb.REFERRED_UP,
+            to=next_stage(decision=decision, signoffs=_standing_signoffs(decision)),
+            user=user,
+            reason=f"Referred up to the {office.title}",
+            fields=["decision_maker", "route_reason"],
+            now=now,
+            cycle=_open_cycle(decision),
+            role=role,
+            rule=decision.route_reason,
+            detail=reason,
+        )
+        notifications.notify_next(decision=decision)
     return decision
 
 

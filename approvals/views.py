@@ -42,7 +42,7 @@ from decisions.views_drafting import DraftMixin
 
 from . import lockout, policies, previews, selectors, services
 from .clearance import CLEARANCE_LINES, form_line
-from .forms import ClearanceForm, DecisionForm, ReturnForm, SigningForm
+from .forms import ClearanceForm, DecisionForm, ReferUpForm, ReturnForm, SigningForm
 from .presenters import part_one_context
 
 NO_ROLE = "Your role does not allow you to read decision records."
@@ -85,13 +85,28 @@ class TaskListView(DraftMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        route = selectors.live_route(decision=self.decision)
+        may_see_part_two = decision_policies.can_view_part_two(self.request.user, self.decision)
         return {
             **context,
             "groups": task_groups(self.decision),
-            "route_reason": selectors.live_route_reason(
-                user=self.request.user, decision=self.decision
-            ),
+            "route_reason": route.reason_for(may_see_part_two=may_see_part_two) if route else "",
+            # Said before submission, in the words submission would refuse with.
+            **self.form_mismatch(route),
         }
+
+    def form_mismatch(self, route) -> dict:
+        office = route.decision_maker if route else None
+        mismatch = office and selectors.form_type_mismatch(decision=self.decision, office=office)
+        if not mismatch:
+            return {"form_mismatch": ""}
+        following = selectors.form_type_following(decision=self.decision, office=office)
+        if following is not None:
+            return {
+                "form_follows": f"This record goes to the {office.title}: on submission it "
+                f"moves to the {following.name} form, which goes to that office."
+            }
+        return {"form_mismatch": mismatch}
 
 
 class CheckAnswersMixin(DraftMixin):
@@ -365,6 +380,40 @@ class ReturnView(StepView):
     def act(self, form):
         services.decision_return(**self.versioned(form), reason=form.cleaned_data["reason"])
         return f"{self.decision.reference} was returned to the drafting officer."
+
+
+class ReferUpView(StepView):
+    form_class = ReferUpForm
+    template_name = "approvals/refer_up.html"
+    title = "Refer up to a higher office"
+    button = "Refer up"
+
+    def prepare(self) -> None:
+        super().prepare()
+        self.higher = selectors.higher_offices(decision=self.decision)
+
+    def form_kwargs(self):
+        return {"offices": self.higher}
+
+    def why_not(self):
+        return policies.why_not_refer_up(self.request.user, self.decision, self.higher)
+
+    def act(self, form):
+        data = form.cleaned_data
+        self.referred = services.decision_refer_up(
+            **self.versioned(form), office_id=data["office"], reason=data["reason"]
+        )
+        return (
+            f"{self.referred.reference} was referred up to the "
+            f"{self.referred.decision_maker.title}."
+        )
+
+    def get_success_url(self) -> str:
+        # An office no longer on the record's route (the DMPC, referring to the Mayor) no
+        # longer reads it: back to the records, not to a page it would not find.
+        if decision_policies.can_read_record(self.request.user, self.referred):
+            return super().get_success_url()
+        return reverse("approvals:home")
 
 
 class HistoryView(WorkingsMixin, TemplateView):

@@ -50,6 +50,15 @@ def record_actions(user, decision: Decision, signoffs: list[SignOff]) -> list[tu
         actions.append((f"Sign as {policies.statement_office(decision).title}", url))
     if policies.why_not_decide(user, decision, signoffs) is None:
         actions.append(("Take the decision", reverse("approvals:decide", args=[pk])))
+    # Only an office holder the record waits for may refer it: the offices are read then.
+    if policies.referring_office(user, decision) is not None and (
+        policies.why_not_refer_up(
+            user, decision, approval_selectors.higher_offices(decision=decision)
+        )
+        is None
+    ):
+        url = reverse("approvals:refer_up", args=[pk])
+        actions.append(("Refer up to a higher office", url))
     if policies.why_not_return(user, decision) is None:
         actions.append(("Return to the drafting officer", reverse("approvals:return", args=[pk])))
     return actions

@@ -68,6 +68,14 @@ TRANSITIONS: tuple[Transition, ...] = (
         Status.DECISION_MAKER, Verb.NOT_APPROVED, Status.NOT_APPROVED, policies.why_not_decide
     ),
     Transition(Status.DECISION_MAKER, Verb.PASSED_BACK, Status.DRAFT, policies.why_not_pass_back),
+    # A referral names a new decision maker, which every sign-off signed for (it is signed
+    # content): none stands after it, so the record goes back to clearance (next_stage).
+    *_moves(
+        [Status.CHIEF_EXECUTIVE, Status.DECISION_MAKER],
+        Verb.REFERRED_UP,
+        [Status.CLEARANCE],
+        policies.why_not_refer_up,
+    ),
     *_moves(STAGES, Verb.RETURNED, [Status.DRAFT], policies.why_not_return),
     Transition(Status.APPROVED, Verb.PUBLISHED, Status.PUBLISHED, policies.why_not_publish),
     Transition(

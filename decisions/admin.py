@@ -10,6 +10,7 @@ from .models import (
     BackgroundPaper,
     Decision,
     DeclarationLine,
+    EscalationFlag,
     ExpenditureLine,
     FormClearanceLine,
     FormSection,
@@ -45,6 +46,12 @@ class ReferenceSeriesAdmin(OneLineAdminMixin, HistoryAdmin):
 class OrganisationAdmin(OneLineAdminMixin, HistoryAdmin):
     list_display = ["name", "short_name", "website"]
     prepopulated_fields = {"slug": ["short_name"]}
+
+
+@admin.register(EscalationFlag)
+class EscalationFlagAdmin(OneLineAdminMixin, HistoryAdmin):
+    list_display = ["label", "organisation", "code", "requires_justification"]
+    list_filter = ["organisation"]
 
 
 class FormSectionFormSet(BaseInlineFormSet):
@@ -131,6 +138,7 @@ class FormTypeAdmin(OneLineAdminMixin, HistoryAdmin):
                     "slug",
                     "series",
                     "offices",
+                    "follows_route",
                     "description",
                     "heading_pattern",
                 ]

@@ -142,8 +142,12 @@ def _fields(obj: Model, names: list[str]) -> Any:
 # so the hash its sign-offs hold, is unchanged by their migration.
 SIGNED_WHEN_SET: dict[type[Model], dict[str, Any]] = {
     BackgroundPaper: {"publish": False},
-    # The sections a record says do not apply, with the reason published for each.
-    Decision: {"sections_not_applicable": {}},
+    Decision: {
+        # The sections a record says do not apply, with the reason published for each.
+        "sections_not_applicable": {},
+        # Why each escalation flag set is set, by the flag's code.
+        "flag_justifications": {},
+    },
 }
 
 

@@ -11,7 +11,7 @@ from typing import NamedTuple
 from core.forms import VersionedForm, section_size_message
 
 from .forms import ReportDetailsForm, ReportSummaryForm
-from .models import Decision
+from .models import Decision, EscalationFlag, RecordFlag
 from .sections import KINDS_BY_SLUG, PART_ONE_SECTIONS, REPORT_SECTIONS, form_sections
 
 NOT_STARTED = "Not started"
@@ -35,6 +35,22 @@ def _any(items) -> str:
 
 def _report(decision: Decision):
     return getattr(decision, "report", None)
+
+
+def _route_status(decision: Decision) -> str:
+    # A query only when a flag is set without a justification.
+    justified = decision.flag_justifications or {}
+    unjustified = [c for c in RecordFlag.values if getattr(decision, c) and not justified.get(c)]
+    if (
+        unjustified
+        and EscalationFlag.objects.filter(
+            organisation_id=decision.form_type.organisation_id,
+            code__in=unjustified,
+            requires_justification=True,
+        ).exists()
+    ):
+        return IN_PROGRESS
+    return COMPLETED
 
 
 def _too_long(values: list) -> bool:
@@ -118,8 +134,9 @@ _BEFORE_PART_ONE: list[DraftTask] = [
         lambda d: _any(d.recommendations.all()),
     ),
     DraftTask("money", "Money", "The decision", lambda d: _any(d.expenditure_lines.all())),
-    # Two questions with "no" for an answer by default: nothing to complete.
-    DraftTask("route", "Reserved and significant matters", "The decision", lambda d: COMPLETED),
+    # Questions with "no" for an answer by default: complete unless a flag is set
+    # without the justification its body requires.
+    DraftTask("route", "Reserved and significant matters", "The decision", _route_status),
 ]
 _AFTER_PART_ONE: list[DraftTask] = [
     DraftTask(

@@ -11,10 +11,13 @@ from core.forms import (
 )
 from core.govuk import GovukDateField, GovukFormMixin, MoneyField
 
-from .models import ExpenditureLine, FormType, PartTwo, RelatedDecision
+from .models import EscalationFlag, ExpenditureLine, FormType, PartTwo, RelatedDecision
 from .sections import NOT_APPLICABLE_REASON_MAX
 from .uploads import MAX_UPLOAD_BYTES, UnsafeArchive, detect_document_type
 from .validators import validate_financial_year
+
+# A sentence or two: it is put in the reason for the route.
+MAX_JUSTIFICATION_CHARS = 1000
 
 
 class StartDecisionForm(GovukForm):
@@ -55,17 +58,51 @@ class TitleSummaryForm(VersionedForm):
 
 
 class RouteFlagsForm(VersionedForm):
-    reserved_to_mayor = forms.BooleanField(
-        label="The matter is reserved to the Mayor",
-        help_text="Issuing the police and crime plan; appointing or removing the most senior "
-        "officers.",
-        required=False,
-    )
-    significant_public_interest = forms.BooleanField(
-        label="The matter is of significant public interest, contentious or novel",
-        help_text="It then goes to the Deputy Mayor for Policing and Crime whatever its value.",
-        required=False,
-    )
+    """The flags of the record's body (EscalationFlag), each with the reason for setting it,
+    which the route's reason shows: required where the body's flag says so."""
+
+    def __init__(self, *args, flags: list[EscalationFlag], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.flags = flags
+        for flag in flags:
+            self.fields[flag.code] = forms.BooleanField(
+                label=flag.label, help_text=flag.help_text, required=False
+            )
+            self.fields[f"{flag.code}_justification"] = long_text(
+                f"Why {flag.reason}",
+                help_text=(
+                    "Needed if you tick the box above. "
+                    if flag.requires_justification
+                    else "Optional. "
+                )
+                + "It is given in the reason for the route and published with the record.",
+                rows=3,
+                max_chars=MAX_JUSTIFICATION_CHARS,
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        for flag in self.flags:
+            field = f"{flag.code}_justification"
+            if cleaned.get(flag.code) and flag.requires_justification and not cleaned.get(field):
+                if field not in self.errors:
+                    self.add_error(field, f"Enter why {flag.reason}")
+        return cleaned
+
+    def flag_fields(self) -> list:
+        """Each flag's box and the justification it reveals, for the page's template."""
+        return [(self[flag.code], self[f"{flag.code}_justification"]) for flag in self.flags]
+
+    def values(self) -> dict:
+        """The record's fields: each flag, and the reasons for those set."""
+        cleaned = self.cleaned_data
+        values = {flag.code: cleaned[flag.code] for flag in self.flags}
+        values["flag_justifications"] = {
+            flag.code: cleaned[f"{flag.code}_justification"]
+            for flag in self.flags
+            if cleaned[flag.code] and cleaned[f"{flag.code}_justification"]
+        }
+        return values
 
 
 class SectionTextForm(VersionedForm):

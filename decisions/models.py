@@ -208,6 +208,12 @@ class FormType(models.Model):
         help_text="The offices a record on this form can go to. A record the scheme routes "
         "to another office must be drafted on a form that serves it.",
     )
+    follows_route = models.BooleanField(
+        default=False,
+        help_text="When the scheme routes a record on this form to an office it does not "
+        "serve, submission moves the record to this body's form that serves that office and "
+        "numbers from the same series. Otherwise submission is refused.",
+    )
     heading_pattern = models.CharField(
         max_length=200,
         default=DEFAULT_HEADING_PATTERN,
@@ -316,6 +322,58 @@ class FormSection(models.Model):
         return f"{self.position}. {self.label or self.get_kind_display()}"
 
 
+class RecordFlag(models.TextChoices):
+    """The flags a record can carry for the scheme of delegation to route on (its fields of
+    the same names). What each says, to the drafter and in a route's reason, is data of
+    each body: EscalationFlag."""
+
+    RESERVED_TO_MAYOR = "reserved_to_mayor", "Reserved to the Mayor"
+    SIGNIFICANT_PUBLIC_INTEREST = (
+        "significant_public_interest",
+        "Of significant public interest, contentious or novel",
+    )
+
+
+class EscalationFlag(models.Model):
+    """A body's wording of a flag that escalates a record whatever its value: what the
+    drafter ticks, what the route's reason says, and whether the drafter must say why."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="escalation_flags"
+    )
+    code = models.CharField(max_length=40, choices=RecordFlag.choices)
+    label = models.CharField(
+        max_length=255,
+        help_text="What the drafter ticks: The matter is of significant public interest, "
+        "contentious or novel",
+    )
+    reason = models.CharField(
+        max_length=255,
+        help_text="In the route's reason, after the office: the matter is of significant "
+        "public interest, contentious or novel",
+    )
+    help_text = models.CharField(max_length=255, blank=True)
+    requires_justification = models.BooleanField(
+        default=False,
+        help_text="The drafter must say why the flag is set; the route's reason and the "
+        "published record show it.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "code"],
+                name="escalation_flag_once_per_body",
+                violation_error_message="The body already has wording for this flag",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
 class DecisionStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     CLEARANCE = "clearance", "Clearance"
@@ -368,6 +426,9 @@ class Decision(models.Model):
     significant_public_interest = models.BooleanField(
         "Of significant public interest, contentious or novel", default=False
     )
+    # Why each flag set is set, by its code (RecordFlag): required where the body's
+    # EscalationFlag says so, and put in the route's reason.
+    flag_justifications = models.JSONField("Why the flags are set", default=dict, blank=True)
     # The route as frozen on submission, as facts: which rule of which scheme version,
     # on what total, and the flags that were set. approvals.routing.Route composes the
     # sentence from them for each reader (with the total only for those who may see it).

@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import User
 
-from .models import DECISION_RELATIONS, Decision, ExpenditureLine, PartTwo
+from .models import DECISION_RELATIONS, Decision, EscalationFlag, ExpenditureLine, PartTwo
 from .policies import can_read_record, can_view_decisions, can_view_part_two
 
 _ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
@@ -152,3 +152,12 @@ def _with_parts(queryset: QuerySet[Decision], also: Sequence[Prefetch]) -> Query
 def decision_part_two(*, decision: Decision):
     """The Part 2 of a record, or None. Callers must have checked can_view_part_two."""
     return PartTwo.objects.filter(decision=decision).first()
+
+
+def escalation_flags_for(*, decision: Decision) -> list[EscalationFlag]:
+    """The flags the record's body offers its drafters, each with its wording."""
+    return list(
+        EscalationFlag.objects.filter(organisation_id=decision.form_type.organisation_id).order_by(
+            "code"
+        )
+    )

@@ -55,7 +55,7 @@ from .forms import (
     TitleSummaryForm,
     VersionedForm,
 )
-from .models import BackgroundPaper, RelatedDecision
+from .models import BackgroundPaper, RecordFlag, RelatedDecision
 from .policies import (
     can_read_workings,
     can_start_draft,
@@ -149,18 +149,24 @@ class TitleSummaryView(SectionFormView):
 
 class RouteFlagsView(SectionFormView):
     form_class = RouteFlagsForm
+    template_name = "decisions/drafting/route_form.html"
     title = "Reserved and significant matters"
 
+    def form_kwargs(self):
+        return {"flags": selectors.escalation_flags_for(decision=self.decision)}
+
     def get_initial(self):
-        return {
-            "reserved_to_mayor": self.decision.reserved_to_mayor,
-            "significant_public_interest": self.decision.significant_public_interest,
-        }
+        justifications = self.decision.flag_justifications or {}
+        initial = {}
+        for code in RecordFlag.values:
+            initial[code] = getattr(self.decision, code)
+            initial[f"{code}_justification"] = justifications.get(code, "")
+        return initial
 
     def act(self, form):
         return services.decision_update(
             **self.versioned(form),
-            values={name: form.cleaned_data[name] for name in self.get_initial()},
+            values=form.values(),
             reason="Reserved and significant matters changed",
         )
 

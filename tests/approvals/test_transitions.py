@@ -126,6 +126,18 @@ def test_every_move_the_services_make_is_in_the_table_and_every_entry_is_made(
     routed = submitted()
     Decision.objects.filter(pk=routed.pk).update(decision_maker=office("chief_executive"))
     assert clear_all(routed, people).status == Status.DECISION_MAKER
+    # Referred up by the Chief Executive before their statement, and by the DMPC.
+    for referrer, stage in [(Role.CHIEF_EXECUTIVE, clear_all), (Role.DMPC, sign_to_approval)]:
+        referred = clear_all(submitted(), people)
+        if stage is sign_to_approval:
+            referred = sign_to_approval(referred, people)
+        services.decision_refer_up(
+            decision_id=referred.pk,
+            user=people[referrer],
+            lock_version=referred.lock_version,
+            office_id=office("mayor").pk,
+            reason="A matter for the Mayor.",
+        )
     made = set(moves)
     assert made <= TABLE
     assert made == TABLE

@@ -864,6 +864,7 @@ def test_the_chief_executive_and_the_dmpc_are_offered_their_steps(
     ceo, dmpc = people[Role.CHIEF_EXECUTIVE], people[Role.DMPC]
     assert action_links(detail(client, ceo, at_chief_executive)) == [
         "Sign as Chief Executive",
+        "Refer up to a higher office",
         "Return to the drafting officer",
     ]
     assert action_links(detail(client, dmpc, at_chief_executive)) == [
@@ -877,6 +878,7 @@ def test_the_chief_executive_and_the_dmpc_are_offered_their_steps(
     )
     assert action_links(detail(client, dmpc, at_chief_executive)) == [
         "Take the decision",
+        "Refer up to a higher office",
         "Return to the drafting officer",
     ]
 
