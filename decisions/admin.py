@@ -45,6 +45,11 @@ class ReferenceSeriesAdmin(OneLineAdminMixin, HistoryAdmin):
 @admin.register(Organisation)
 class OrganisationAdmin(OneLineAdminMixin, HistoryAdmin):
     list_display = ["name", "short_name", "website"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "website":
+            kwargs["assume_scheme"] = "https"
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
     prepopulated_fields = {"slug": ["short_name"]}
 
 
