@@ -175,6 +175,19 @@ class Office(models.Model):
                 and self.statement_by.organisation_id != self.organisation_id
             ):
                 raise ValidationError({"statement_by": "Choose an office of the same body"})
+            # Never round in a circle: A's statement by B, B's by A.
+            seen, office = {self.pk}, self.statement_by
+            while office is not None:
+                if office.pk in seen:
+                    raise ValidationError(
+                        {
+                            "statement_by": f"{office.title} already signs, directly or "
+                            "through others, after this office: the statements would go "
+                            "round in a circle"
+                        }
+                    )
+                seen.add(office.pk)
+                office = office.statement_by
 
     @property
     def statement_heading_text(self) -> str:

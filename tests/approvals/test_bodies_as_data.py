@@ -235,3 +235,74 @@ def test_a_rule_naming_another_body_s_office_is_refused_beside_it(administrator_
         "Choose an office of Mayor's Office for Policing and Crime"
     ]
     assert scheme.rules.get(priority=10).decision_maker == office("mayor")
+
+
+@pytest.fixture
+def superuser_client(client, make_user):
+    client.force_login(make_user(username="root", is_staff=True, is_superuser=True))
+    return client
+
+
+def office_form(office: Office, **changes) -> dict:
+    data = {
+        "organisation": office.organisation_id,
+        "code": office.code,
+        "title": office.title,
+        "short_title": office.short_title,
+        "group": office.group_id,
+        "rank": office.rank,
+        "statement_by": office.statement_by_id or "",
+        "statement_heading": office.statement_heading,
+        "statement_wording": office.statement_wording,
+        "declaration": office.declaration,
+        "approval_statement": office.approval_statement,
+        "refusal_statement": office.refusal_statement,
+    }
+    data.update(changes)
+    return data
+
+
+def test_a_circle_of_statements_is_refused_beside_the_field(superuser_client):
+    """The DMPC's statement is the Chief Executive's: the Chief Executive's cannot be the
+    DMPC's, directly or through a third office."""
+    ceo = office("chief_executive")
+    url = reverse("admin:decisions_office_change", args=[ceo.pk])
+    response = superuser_client.post(url, office_form(ceo, statement_by=office("dmpc").pk))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["statement_by"]
+    assert "round in a circle" in errors[0]
+    ceo.refresh_from_db()
+    assert ceo.statement_by is None
+    # Itself, too.
+    response = superuser_client.post(url, office_form(ceo, statement_by=ceo.pk))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["statement_by"]
+
+
+def test_a_form_type_serving_another_body_s_office_is_refused(superuser_client, city):
+    form_type = FormTypeFactory()
+    url = reverse("admin:decisions_formtype_change", args=[form_type.pk])
+    page = superuser_client.get(url)
+    data = {
+        key: value
+        for key, value in page.context["adminform"].form.initial.items()
+        if value is not None
+    }
+    response = superuser_client.post(
+        url,
+        {
+            **data,
+            "organisation": form_type.organisation_id,
+            "series": form_type.series_id,
+            "offices": [city["director"].pk],
+            "sections-TOTAL_FORMS": "0",
+            "sections-INITIAL_FORMS": "0",
+            "clearance_lines-TOTAL_FORMS": "0",
+            "clearance_lines-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["offices"] == [
+        "Choose offices of Mayor's Office for Policing and Crime: not Executive Director of Place"
+    ]
+    assert list(form_type.offices.all()) == list(policing_office().offices.all())
