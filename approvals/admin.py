@@ -113,6 +113,22 @@ class OfficeAdmin(OneLineAdminMixin, HistoryAdmin):
     def has_add_permission(self, request):
         return super().has_add_permission(request) and may_grant_signing(request.user)
 
+    def get_readonly_fields(self, request, obj=None):
+        # Records routed to it were signed as it reads: its names and wording stay.
+        if obj is not None and obj.pk and obj.decisions.filter(submitted_at__isnull=False).exists():
+            return [
+                "organisation",
+                "code",
+                "title",
+                "short_title",
+                "statement_heading",
+                "statement_wording",
+                "declaration",
+                "approval_statement",
+                "refusal_statement",
+            ]
+        return []
+
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and may_grant_signing(request.user)
 

@@ -128,15 +128,19 @@ class Rule(models.Model):
         return f"{self.scheme}: para {self.paragraph}"
 
     def clean(self) -> None:
-        # A rule names an office of its own scheme's body.
+        # A rule names an office of its own scheme's body (the scheme may be new, unsaved,
+        # as on the admin's add page).
+        try:
+            scheme = self.scheme
+        except Scheme.DoesNotExist:
+            scheme = None
         if (
-            self.scheme_id is not None
+            scheme is not None
+            and scheme.organisation_id is not None
             and self.decision_maker_id is not None
-            and self.decision_maker.organisation_id != self.scheme.organisation_id
+            and self.decision_maker.organisation_id != scheme.organisation_id
         ):
-            raise ValidationError(
-                {"decision_maker": f"Choose an office of {self.scheme.organisation}"}
-            )
+            raise ValidationError({"decision_maker": f"Choose an office of {scheme.organisation}"})
 
 
 class ApprovalCycle(models.Model):

@@ -471,9 +471,9 @@ def decision_refer_up(
         referrer = policies.referring_office(user, decision)
         role = policies.role_for_office(referrer)
         decision.decision_maker = office
-        decision.route_reason = (
-            f"To the {office.title}: referred up by the {referrer.title}: {reason}"
-        )
+        # The sentence is published with the record (the register's "Why this decision
+        # maker"); the referrer's reason, which no one signs, stays in the action log.
+        decision.route_reason = f"To the {office.title}: referred up by the {referrer.title}"
         signoffs_void_stale(decision=decision, user=user, now=now)
         transition(
             decision=decision,

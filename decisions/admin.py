@@ -37,6 +37,41 @@ class ReadOnlyAdmin:
         return False
 
 
+def form_type_in_use(form_type: FormType | None) -> bool:
+    """Whether a record has been submitted on this form type (asked once per object: the
+    admin asks for each permission of the page). Its records were signed as the form reads:
+    its wording, sections and lines stay as they are; a new wording is a new form type."""
+    if form_type is None or form_type.pk is None:
+        return False
+    if not hasattr(form_type, "_in_use"):
+        form_type._in_use = form_type.decisions.filter(submitted_at__isnull=False).exists()
+    return form_type._in_use
+
+
+def organisation_in_use(organisation: Organisation | None) -> bool:
+    """Whether a record of this body has been submitted (its wording was signed with it)."""
+    if organisation is None or organisation.pk is None:
+        return False
+    if not hasattr(organisation, "_in_use"):
+        organisation._in_use = Decision.objects.filter(
+            form_type__organisation=organisation, submitted_at__isnull=False
+        ).exists()
+    return organisation._in_use
+
+
+class FrozenWhenInUse:
+    """An inline of a form type that stays as it is once a record is submitted on it."""
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not form_type_in_use(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not form_type_in_use(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not form_type_in_use(obj)
+
+
 @admin.register(ReferenceSeries)
 class ReferenceSeriesAdmin(OneLineAdminMixin, HistoryAdmin):
     list_display = ["prefix", "name", "next_number"]
@@ -46,10 +81,20 @@ class ReferenceSeriesAdmin(OneLineAdminMixin, HistoryAdmin):
 class OrganisationAdmin(OneLineAdminMixin, HistoryAdmin):
     list_display = ["name", "short_name", "website"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # The wording its submitted records were signed with, and print, stays.
+        if organisation_in_use(obj):
+            return ["name", "short_name", "slug", "public_access_paragraph", "legal_team_name"]
+        return []
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if organisation_in_use(obj) else super().get_prepopulated_fields(request, obj)
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "website":
             kwargs["assume_scheme"] = "https"
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     prepopulated_fields = {"slug": ["short_name"]}
 
 
@@ -75,7 +120,7 @@ class FormSectionFormSet(BaseInlineFormSet):
             )
 
 
-class FormSectionInline(OneLineAdminMixin, admin.TabularInline):
+class FormSectionInline(FrozenWhenInUse, OneLineAdminMixin, admin.TabularInline):
     """The form's Part I sections: which kind, where, under which label (blank for the
     kind's own), with what help, and whether a record may mark it not applicable."""
 
@@ -104,7 +149,7 @@ class FormTypeForm(forms.ModelForm):
         return data
 
 
-class FormClearanceLineInline(OneLineAdminMixin, admin.StackedInline):
+class FormClearanceLineInline(FrozenWhenInUse, OneLineAdminMixin, admin.StackedInline):
     """The lines of the form's Originating Officer Declaration that advisers confirm, with
     the statements (in the body's words) each chooses from. A line left out is not asked."""
 
@@ -127,6 +172,28 @@ class FormClearanceLineInline(OneLineAdminMixin, admin.StackedInline):
 @admin.register(FormType)
 class FormTypeAdmin(OneLineAdminMixin, HistoryAdmin):
     form = FormTypeForm
+
+    # Once a record is submitted on it, a form type reads as its records were signed: only
+    # its description and the offices it serves (for drafts to come) may still change.
+    FROZEN = [
+        "organisation",
+        "name",
+        "slug",
+        "series",
+        "heading_pattern",
+        "recommendations_heading",
+        "pluralise_heading",
+        "numbering_style",
+        "recommendations_lead_in",
+        "follows_route",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.FROZEN if form_type_in_use(obj) else []
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if form_type_in_use(obj) else super().get_prepopulated_fields(request, obj)
+
     list_display = ["name", "organisation", "series"]
     list_filter = ["organisation"]
     list_select_related = ["organisation", "series"]

@@ -306,3 +306,74 @@ def test_a_form_type_serving_another_body_s_office_is_refused(superuser_client, 
         "Choose offices of Mayor's Office for Policing and Crime: not Executive Director of Place"
     ]
     assert list(form_type.offices.all()) == list(policing_office().offices.all())
+
+
+def test_a_new_scheme_naming_another_body_s_office_is_refused(administrator_client, city):
+    """The add page's rules have no saved scheme yet: they are checked all the same."""
+    data = {
+        "organisation": policing_office().pk,
+        "name": "Scheme of Delegation and Consent",
+        "version": "2030",
+        "effective_from": "2030-04-01",
+        "effective_until": "",
+        "notes": "",
+        "rules-TOTAL_FORMS": "1",
+        "rules-INITIAL_FORMS": "0",
+        "rules-MIN_NUM_FORMS": "0",
+        "rules-MAX_NUM_FORMS": "1000",
+        "rules-0-priority": "1",
+        "rules-0-paragraph": "1",
+        "rules-0-decision_maker": city["director"].pk,
+        "rules-0-condition": "otherwise",
+        "rules-0-threshold": "",
+        "rules-0-flag": "",
+        "rules-0-description": "",
+    }
+    response = administrator_client.post(reverse("admin:approvals_scheme_add"), data)
+    assert response.status_code == 200
+    formset = response.context["inline_admin_formsets"][0].formset
+    assert formset.forms[0].errors["decision_maker"] == [
+        "Choose an office of Mayor's Office for Policing and Crime"
+    ]
+    assert not Scheme.objects.filter(version="2030").exists()
+
+
+def test_a_form_and_its_body_read_as_their_records_were_signed(
+    administrator_client, officer, ready_draft
+):
+    """Review finding: rewording a form type, its sections or lines, or its body's wording,
+    changed what a signed record printed without voiding a signature; moving the form to
+    another body did the same. Once a record is submitted on it, they stay as they are."""
+    draft = ready_draft()
+    form_type = draft.form_type
+    url = reverse("admin:decisions_formtype_change", args=[form_type.pk])
+    before = administrator_client.get(url)
+    assert before.context["adminform"].form.fields.get("heading_pattern") is not None
+    decision_submit(decision_id=draft.pk, user=officer, lock_version=draft.lock_version)
+
+    page = administrator_client.get(url)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    for frozen in ("organisation", "name", "series", "heading_pattern", "numbering_style"):
+        assert frozen not in form.fields
+    # Its sections and clearance lines are shown, not offered for change.
+    for inline in page.context["inline_admin_formsets"]:
+        assert not inline.has_add_permission and not inline.has_change_permission
+        assert not inline.has_delete_permission
+    # The body's wording too.
+    body = reverse("admin:decisions_organisation_change", args=[form_type.organisation_id])
+    form = administrator_client.get(body).context["adminform"].form
+    assert "public_access_paragraph" not in form.fields
+    assert "short_name" not in form.fields
+
+
+def test_an_office_reads_as_its_records_were_signed(client, make_user, officer, ready_draft):
+    client.force_login(make_user(username="root", is_staff=True, is_superuser=True))
+    draft = ready_draft()
+    decision_submit(decision_id=draft.pk, user=officer, lock_version=draft.lock_version)
+    page = client.get(reverse("admin:decisions_office_change", args=[office("dmpc").pk]))
+    form = page.context["adminform"].form
+    assert "declaration" not in form.fields
+    assert "title" not in form.fields
+    # Who holds it may still change (a new DMPC), by a superuser.
+    assert "group" in form.fields

@@ -22,9 +22,7 @@ pytestmark = pytest.mark.django_db
 
 Status = Decision.Status
 WHY = "It sets a policy the DMPC has reserved to herself."
-TO_THE_DMPC = (
-    f"To the Deputy Mayor for Policing and Crime: referred up by the Chief Executive: {WHY}"
-)
+TO_THE_DMPC = "To the Deputy Mayor for Policing and Crime: referred up by the Chief Executive"
 
 
 @pytest.fixture
@@ -93,9 +91,10 @@ def test_the_dmpc_refers_a_record_up_to_the_mayor(at_decision, people):
     decision = Decision.objects.get(pk=at_decision.pk)
     assert decision.decision_maker == office("mayor")
     assert decision.route_reason == (
-        "To the Mayor of London: referred up by the Deputy Mayor for Policing and Crime: "
-        "A senior appointment."
+        "To the Mayor of London: referred up by the Deputy Mayor for Policing and Crime"
     )
+    # The reason, which no one signs, is the action log's, never published.
+    assert decision.actions.get(verb="referred_up").detail == "A senior appointment."
 
 
 def test_the_chief_executive_refers_up_before_signing_their_statement(at_chief_executive, people):
