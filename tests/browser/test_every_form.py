@@ -1,0 +1,507 @@
+"""One record of each demo form type of both bodies, drafted, routed, signed and published in
+the browser: its heading, route reason, signature block, a section marked not applicable, a
+related decision and a published background paper, on the staff page, the public register
+page and in the published PDF's text.
+
+The bodies (offices, form types, scheme, users) are set up as `load_demo` sets them up, less
+its records. What the test is not about is written through the ORM: the body of each draft
+(the demo record of the same form type), and the signing in of each person (a session
+cookie). The officer starts the record, writes a section, marks one not applicable, writes
+the recommendation, the money, links an earlier record, uploads the papers, answers the
+publication questions and signs their line in the browser; every signature is given in
+the browser, and the app publishes the record on approval by itself.
+"""
+
+import hashlib
+import re
+from dataclasses import dataclass
+from io import BytesIO
+
+import pytest
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.test import Client
+from django.utils import timezone
+from playwright.sync_api import Browser, Page, expect
+from pypdf import PdfReader
+
+from accounts.models import User
+from decisions.models import Decision, DeclarationKind, FormSection, FormType, SupportingReport
+from demo import northbridge
+from demo import records as policing
+from demo.loader import (
+    DemoResult,
+    _load_form_types,
+    _load_northbridge,
+    _load_series,
+    _load_users,
+    _save,
+)
+from demo.pcd1069 import PCD_1069
+from demo.spec import RecordSpec
+from demo.users import DEMO_PASSWORD
+from tests.browser.axe import assert_no_axe_violations
+from tests.browser.test_section_not_applicable import (
+    assert_no_axe_violations as assert_no_axe_violations_but_reveal,
+)
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("migration_data"),
+]
+
+PAPER = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+HIDDEN_PAPER = b"%PDF-1.7\n% internal working notes\ntrailer<<>>\n%%EOF\n"
+
+# Who confirms each line of the declaration (demo/users.py): the advisers are shared by
+# both bodies.
+ADVISER = {
+    DeclarationKind.FINANCIAL: "finance",
+    DeclarationKind.LEGAL: "legal",
+    DeclarationKind.EQUALITIES: "equalities",
+    DeclarationKind.COMMERCIAL: "commercial",
+    DeclarationKind.PRIVACY: "inforights",
+    DeclarationKind.DIRECTOR: "director",
+}
+# The section whose "not applicable" an adviser's line may state instead.
+LINE_SECTION = {DeclarationKind.COMMERCIAL: "commercial_issues", "privacy": "gdpr_privacy"}
+
+
+REPORT_TASKS = ("Report details", "Summary, recommendations and time sensitivity", "Facts and advice")
+
+
+@dataclass(frozen=True)
+class Case:
+    spec: RecordSpec
+    officer: str
+    reference: str
+    heading: str
+    route: str
+    # The decision maker's office title, who holds it, and who signs the statement before.
+    office: str
+    decider: str
+    decider_name: str
+    statement_heading: str = ""
+    statement_by: str = ""
+    statement_name: str = ""
+    # The section marked not applicable in the browser, if the form allows one.
+    not_applicable: str = ""
+    # An earlier published record of the same body, to link to.
+    earlier: tuple[str, int] = ("PCD", 1000)
+
+
+NB = "Northbridge Scheme of Delegation"
+CASES = {
+    "dmpc-decision": Case(
+        spec=PCD_1069,
+        officer="officer",
+        reference="PCD 1069",
+        heading="DMPC Decision – PCD 1069",
+        route=(
+            "To the Deputy Mayor for Policing and Crime: total £1,482,400.00 is £500,000.00 or "
+            "more (Scheme of Delegation and Consent, para 4.8)"
+        ),
+        office="Deputy Mayor for Policing and Crime",
+        decider="dmpc",
+        decider_name="Rebecca Holloway",
+        statement_heading="Chief Executive Officer",
+        statement_by="ceo",
+        statement_name="Jonathan Marsh",
+    ),
+    "chief-executive-decision": Case(
+        spec=policing.CUSTODY_VISITING,
+        officer="officer",
+        reference="PCD 1069",
+        heading="Chief Executive Decision – PCD 1069",
+        route="To the Chief Executive: total £64,500.00",
+        office="Chief Executive",
+        decider="ceo",
+        decider_name="Jonathan Marsh",
+    ),
+    "nb-mayoral-decision": Case(
+        spec=northbridge.RIVERSIDE_CYCLE_ROUTE,
+        officer="nb-officer",
+        reference="MD 3187",
+        heading="Mayoral Decision MD 3187",
+        route=f"To the Mayor of Northbridge: total £240,000.00 is £150,000.01 or more ({NB}, para 3.2)",
+        office="Mayor of Northbridge",
+        decider="nb-mayor",
+        decider_name="Olivia Pennington",
+        statement_heading="Executive Director",
+        statement_by="nb-director",
+        statement_name="Gareth Lloyd",
+        not_applicable="commercial_issues",
+        earlier=("MD", 3000),
+    ),
+    "nb-directors-decision": Case(
+        spec=northbridge.LIBRARY_KIOSKS,
+        officer="nb-officer",
+        reference="DD 2410",
+        heading="Director's Decision DD 2410",
+        route=f"To the Executive Director: total £95,000.00 is £50,000.01 or more ({NB}, para 5.4)",
+        office="Executive Director",
+        decider="nb-director",
+        decider_name="Gareth Lloyd",
+        not_applicable="commercial_issues",
+        earlier=("MD", 3000),
+    ),
+    "nb-assistant-directors-decision": Case(
+        spec=northbridge.PARKS_LICENSING,
+        officer="nb-officer",
+        reference="ADD 1562",
+        heading="Assistant Director's Decision ADD 1562",
+        route=f"To the Assistant Director: total £32,000.00 is £10,000.01 or more ({NB}, para 6.3)",
+        office="Assistant Director",
+        decider="nb-assistant",
+        decider_name="Nadia Farouk",
+        not_applicable="gdpr_privacy",
+        earlier=("MD", 3000),
+    ),
+    "nb-directors-approval-record": Case(
+        spec=northbridge.COMMUNITY_HALL_ROOF,
+        officer="nb-officer",
+        reference="DAR 1",
+        heading="Director's Approval Record DAR 1",
+        route=f"To the Head of Service: total £7,500.00, under delegation ({NB}, para 7.1)",
+        office="Head of Service",
+        decider="nb-head",
+        decider_name="Peter Quinn",
+        earlier=("MD", 3000),
+    ),
+}
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def set_up_bodies() -> None:
+    """Both bodies, their users, series and form types, as load_demo writes them, without
+    its records (walking seven records through the workflow is not what is tested here)."""
+    result = DemoResult(password=DEMO_PASSWORD)
+    with transaction.atomic():
+        groups = _load_northbridge(result=result, say=lambda line: None)
+        _load_users(office_groups=groups, result=result, say=lambda line: None)
+        _load_form_types(series=_load_series())
+
+
+def earlier_record(case: Case) -> Decision:
+    """A record of the same body already on the register, to be linked to."""
+    prefix, number = case.earlier
+    form_type = FormType.objects.filter(series__prefix=prefix).first()
+    office = form_type.offices.order_by("-rank").first()
+    data = b"%PDF-1.7\n% an earlier decision\ntrailer<<>>\n%%EOF\n"
+    return Decision.objects.create(
+        published_pdf=ContentFile(data, name=f"{prefix.lower()}-{number}.pdf"),
+        published_pdf_sha256=hashlib.sha256(data).hexdigest(),
+        form_type=form_type,
+        series=form_type.series,
+        number=number,
+        title="An earlier decision",
+        executive_summary="An earlier decision of the same body.",
+        drafting_officer=User.objects.get(username="officer"),
+        decision_maker=office,
+        status=Decision.Status.PUBLISHED,
+        publication_answered=True,
+        submitted_at=timezone.now(),
+        published_at=timezone.now(),
+    )
+
+
+def fill_the_rest(decision: Decision, spec: RecordSpec, *, written: tuple[str, ...]) -> None:
+    """What the officer does not type in this test: the demo record's other sections, its
+    supporting report and their own line, unticked."""
+    fields = {k: v for k, v in spec.fields.items() if k not in written}
+    Decision.objects.filter(pk=decision.pk).update(**fields)
+    decision.refresh_from_db()
+    if spec.report is not None:
+        _save(SupportingReport(decision=decision, **spec.report))
+    for line in spec.declaration:
+        if line.kind == DeclarationKind.DRAFTING_OFFICER:
+            decision.declaration_lines.create(kind=line.kind, statement=line.statement)
+
+
+def sign_in(browser: Browser, live_server, username: str) -> Page:
+    """A browser signed in as the user (a session made through Django, not the form: signing
+    in is tested in test_smoke.py and test_approval_chain.py)."""
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True, locale="en-GB")
+    context.set_default_timeout(15_000)
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    return context.new_page()
+
+
+def save(page: Page) -> None:
+    page.get_by_role("button", name="Save and return to the task list").click()
+    page.wait_for_load_state("load")
+    errors = page.locator(".govuk-error-summary")
+    assert not errors.count(), errors.inner_text()
+    expect(page.get_by_role("link", name="Check your answers")).to_be_visible()
+
+
+def open_task(page: Page, name: str) -> None:
+    page.get_by_role("link", name=name, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(re.escape(name)))
+
+
+def expect_banner(page: Page, text: str) -> None:
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(text)
+
+
+def pdf_text(data: bytes) -> str:
+    return " ".join(
+        " ".join(page.extract_text().split()) for page in PdfReader(BytesIO(data)).pages
+    )
+
+
+def assert_in_order(text: str, parts: list[str]) -> None:
+    cursor = 0
+    for part in parts:
+        found = text.find(part, cursor)
+        assert found >= 0, f"{part!r} not found after position {cursor} in {text!r}"
+        cursor = found + len(part)
+
+
+@pytest.mark.parametrize("slug", CASES)
+def test_a_record_of_each_form_is_drafted_signed_and_published(
+    slug: str, browser: Browser, live_server
+):
+    case, spec = CASES[slug], CASES[slug].spec
+    set_up_bodies()
+    form_type = FormType.objects.get(slug=slug)
+    earlier = earlier_record(case)
+    sections = {s.kind: s for s in FormSection.objects.filter(form_type=form_type)}
+    # The first time a page of a kind is seen for a form of each body, axe reads it.
+    first = slug in ("dmpc-decision", "nb-mayoral-decision")
+
+    # The officer starts the record on its form and writes what matters.
+    page = sign_in(browser, live_server, case.officer)
+    page.goto("/records/new/")
+    page.get_by_label(form_type.name, exact=True).check()
+    page.get_by_label("Title of the decision").fill(spec.title)
+    page.get_by_role("button", name="Start drafting").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(spec.title)
+    decision = Decision.objects.get(title=spec.title, form_type=form_type)
+    written = "introduction"
+    fill_the_rest(decision, spec, written=(written, case.not_applicable))
+    page.reload()
+    if first:
+        assert_no_axe_violations(page)
+
+    open_task(page, sections[written].label)
+    page.get_by_label(sections[written].label).fill(spec.fields[written])
+    save(page)
+
+    if case.not_applicable:
+        label = sections[case.not_applicable].label
+        open_task(page, label)
+        page.get_by_label("This section does not apply").check()
+        page.get_by_label("Why it does not apply").fill(f"No {label.lower()} is involved.")
+        if first:
+            assert_no_axe_violations_but_reveal(page)
+        save(page)
+    else:
+        # Nothing on this form may be marked not applicable.
+        assert not any(s.may_be_not_applicable for s in sections.values())
+
+    open_task(page, "Recommendations")
+    page.get_by_label("Recommendation", exact=True).fill(spec.recommendations[0])
+    save(page)
+
+    (money,) = spec.expenditure
+    open_task(page, "Money")
+    page.get_by_role("button", name="Add another line").click()
+    page.get_by_label(money.kind.label, exact=True).check()
+    page.get_by_label("Financial year").fill(money.financial_year)
+    page.get_by_label("Amount", exact=True).fill(f"£{money.amount:,}")
+    page.get_by_label("Funding source").fill(money.funding_source)
+    save(page)
+    # The live route, by the body's own scheme, before submission.
+    route_row = page.locator(".govuk-summary-list__row", has_text="Route")
+    expect(route_row).to_contain_text(case.route)
+
+    # A link to an earlier record of the body.
+    earlier_reference = f"{earlier.series.prefix} {earlier.number}"
+    open_task(page, "Related decisions")
+    page.get_by_label("Amends", exact=True).check()
+    page.get_by_label("Reference of the earlier record").fill(earlier_reference)
+    page.get_by_role("button", name="Add the link").click()
+    expect(page.locator("main .govuk-summary-list")).to_contain_text(
+        f"Amends {earlier_reference}"
+    )
+    if first:
+        assert_no_axe_violations(page)
+    page.get_by_role("link", name="Return to the task list").click()
+
+    # Two papers: one marked for publication, one kept back. (A city form also has a
+    # Part I section called "Background papers": the task is reached by its address.)
+    page.goto(f"/records/{decision.pk}/draft/papers/")
+    for title, name, data in [
+        ("Options appraisal", "options.pdf", PAPER),
+        ("Internal working notes", "notes.pdf", HIDDEN_PAPER),
+    ]:
+        page.get_by_label("Title of the paper").fill(title)
+        page.get_by_label("Upload a file").set_input_files(
+            files=[{"name": name, "mimeType": "application/pdf", "buffer": data}]
+        )
+        page.get_by_role("button", name="Upload the paper").click()
+        expect(page.get_by_role("link", name=name)).to_be_visible()
+        page.get_by_role("button", name=f"Do not publish {title}").click()
+    page.get_by_role("button", name="Publish Options appraisal").click()
+    papers = page.locator("main .govuk-summary-list")
+    expect(papers.locator(".govuk-summary-list__row", has_text="Options appraisal")).to_contain_text(
+        "Published with the decision"
+    )
+    expect(
+        papers.locator(".govuk-summary-list__row", has_text="Internal working notes")
+    ).to_contain_text("Not published")
+    if first:
+        assert_no_axe_violations(page)
+    page.get_by_role("link", name="Return to the task list").click()
+
+    open_task(page, "Publication and Part 2")
+    page.locator("#id_part1_deferred_1").check()
+    page.locator("#id_has_part_two_1").check()
+    save(page)
+
+    open_task(page, "Your declaration")
+    page.get_by_label(re.compile("has drafted this report")).check()
+    save(page)
+
+    page.get_by_role("link", name="Check your answers").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers")
+    incomplete = page.locator(".govuk-warning-text, main").filter(has_text="Not yet completed")
+    if spec.report is None:
+        # A city form has no supporting report, yet its task list asks for one (a warning
+        # only: the record may be submitted without). Nothing else is missing.
+        listed = page.locator("main ul.govuk-list--bullet").first.locator("li").all_inner_texts()
+        assert set(listed) <= set(REPORT_TASKS), listed
+    else:
+        expect(incomplete).to_have_count(0)
+    if first:
+        assert_no_axe_violations(page)
+    page.get_by_role("button", name="Submit for clearance").click()
+    expect_banner(page, f"Submitted for clearance as {case.reference}: {case.route}")
+    page.context.close()
+
+    # Each adviser confirms their line of the form, in the body's words: a line whose
+    # section the officer marked not applicable with its "not applicable" wording.
+    decision.refresh_from_db()
+    not_applicable = decision.sections_not_applicable or {}
+    lines = decision.declaration_lines.exclude(kind=DeclarationKind.DRAFTING_OFFICER)
+    kinds = list(lines.values_list("kind", flat=True))
+    assert kinds, "the advisers' lines are made on submission"
+    for kind in kinds:
+        page = sign_in(browser, live_server, ADVISER[kind])
+        page.goto(f"/records/{decision.pk}/clearance/{kind}/")
+        choices = page.locator("input[name=statement]")
+        chosen = choices.last if LINE_SECTION.get(kind) in not_applicable else choices.first
+        chosen.check()
+        page.get_by_label("Enter your password to sign").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Confirm and sign").click()
+        expect_banner(page, f"line of {case.reference}.")
+        page.context.close()
+
+    if case.statement_by:
+        page = sign_in(browser, live_server, case.statement_by)
+        page.goto(f"/records/{decision.pk}/chief-executive/")
+        if first and slug.startswith("nb-"):
+            assert_no_axe_violations(page)
+        page.get_by_label("Enter your password to sign").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Sign", exact=True).click()
+        expect_banner(page, f"on {case.reference}.")
+        page.context.close()
+
+    # The decision maker reads the route on the record, then decides.
+    page = sign_in(browser, live_server, case.decider)
+    page.goto(f"/records/{decision.pk}/")
+    expect(page.locator(".govuk-summary-list__row", has_text="Route")).to_contain_text(case.route)
+    page.get_by_role("link", name="Take the decision").click()
+    page.locator("#id_has_interest_1").check()
+    page.get_by_label("Approve", exact=True).check()
+    page.get_by_label("Enter your password to sign").fill(DEMO_PASSWORD)
+    if slug.startswith("nb-") and first:
+        assert_no_axe_violations(page)
+    page.get_by_role("button", name="Sign the decision").click()
+    expect_banner(page, f"You approved {case.reference}. Your decision is signed.")
+    page.context.close()
+    # Published by the app on approval, as it is not deferred.
+    decision.refresh_from_db()
+    assert decision.status == Decision.Status.PUBLISHED
+
+    # The staff page, to the drafting officer.
+    page = sign_in(browser, live_server, case.officer)
+    page.goto(f"/records/{decision.pk}/")
+    expect(page.locator(".govuk-summary-list__row", has_text="Route")).to_contain_text(case.route)
+    check_part_one(page, case, earlier_reference)
+    if first:
+        assert_no_axe_violations(page)
+    page.context.close()
+
+    # The public register page, to anyone.
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True, locale="en-GB")
+    page = context.new_page()
+    page.goto(f"/decisions/{decision.slug}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(spec.title)
+    check_part_one(page, case, earlier_reference)
+    expect(page.locator("main")).not_to_contain_text("Internal working notes")
+    if first:
+        assert_no_axe_violations(page)
+    paper = page.locator(".app-published-papers").get_by_role("link", name="Options appraisal")
+    response = page.request.get(paper.first.get_attribute("href"))
+    assert response.status == 200
+    assert response.body() == PAPER
+
+    # The earlier record names the later one.
+    page.goto(f"/decisions/{earlier.slug}/")
+    expect(page.locator(".app-related-decisions")).to_contain_text(
+        f"Amended by {case.reference}"
+    )
+
+    # The PDF as published.
+    response = page.request.get(f"/decisions/{decision.slug}.pdf")
+    assert response.status == 200
+    text = pdf_text(response.body())
+    context.close()
+    assert text.startswith(f"{case.heading} Title: {spec.title}"), text[:200]
+    assert f"Amends {earlier_reference}" in text
+    assert_in_order(text, [case.office, f"Signature: {case.decider_name}"])
+    if case.statement_by:
+        assert_in_order(text, [case.statement_heading, f"Signature: {case.statement_name}"])
+    if case.not_applicable:
+        label = sections[case.not_applicable].label
+        assert_in_order(text, [label, f"Not applicable: No {label.lower()} is involved."])
+    assert "Options appraisal" in text
+    assert "Internal working notes" not in text
+
+
+def check_part_one(page: Page, case: Case, earlier_reference: str) -> None:
+    """Part 1 as a page shows it: heading, related link, signatures, sections, papers."""
+    part_one = page.locator(".app-part-one")
+    expect(part_one.locator("h2").first).to_have_text(case.heading)
+    expect(part_one.locator(".app-related-decisions")).to_contain_text(
+        f"Amends {earlier_reference}"
+    )
+    decision_box = part_one.locator(".app-part-one__box", has_text=f"Signature: {case.decider_name}")
+    expect(decision_box.locator("h3")).to_have_text(case.office)
+    if case.statement_by:
+        statement = part_one.locator(
+            ".app-part-one__box", has_text=f"Signature: {case.statement_name}"
+        )
+        expect(statement.locator("h4")).to_have_text(case.statement_heading)
+    if case.not_applicable:
+        expect(part_one.locator(".app-not-applicable", has_text=" is involved.")).to_have_count(1)
+    papers = part_one.locator(".app-published-papers")
+    expect(papers).to_contain_text("Options appraisal")
+    expect(papers).not_to_contain_text("Internal working notes")
