@@ -46,6 +46,7 @@ from demo.loader import (
 from demo.pcd1069 import PCD_1069
 from demo.spec import RecordSpec
 from demo.users import DEMO_PASSWORD
+from register.views import paper_url
 from tests.browser.axe import assert_no_axe_violations
 from tests.browser.test_section_not_applicable import (
     assert_no_axe_violations as assert_no_axe_violations_but_reveal,
@@ -563,6 +564,10 @@ def test_a_record_of_each_form_is_drafted_signed_and_published(slug: str, page: 
     response = page.request.get(paper.first.get_attribute("href"))
     assert response.status == 200
     assert response.body() == PAPER
+    # The paper kept back is not served at the address it would have.
+    hidden = decision.papers.get(title="Internal working notes")
+    assert not hidden.publish
+    assert page.request.get(paper_url(decision, hidden)).status == 404
 
     # The earlier record names the later one.
     page.goto(f"/decisions/{earlier.slug}/")
