@@ -54,7 +54,8 @@ def part_one_context(*, decision: Decision) -> dict[str, Any]:
     Part 2 or a confidential amount. Expects the lists prefetched
     (selectors.decision_detail_for_user); costs no query then.
     """
-    report = getattr(decision, "report", None)
+    # A form without a supporting report prints none (its row, made with the record, is empty).
+    report = getattr(decision, "report", None) if decision.form_type.has_supporting_report else None
     office = decision.decision_maker if decision.decision_maker_id else None
     signoffs = [s for s in decision.signoffs.all() if s.voided_at is None]
     # The register loads only the papers marked for publication (as published_papers);

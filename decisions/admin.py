@@ -185,6 +185,7 @@ class FormTypeAdmin(OneLineAdminMixin, HistoryAdmin):
         "pluralise_heading",
         "numbering_style",
         "recommendations_lead_in",
+        "has_supporting_report",
         "follows_route",
     ]
 
@@ -213,6 +214,7 @@ class FormTypeAdmin(OneLineAdminMixin, HistoryAdmin):
                     "follows_route",
                     "description",
                     "heading_pattern",
+                    "has_supporting_report",
                 ]
             },
         ),

@@ -12,7 +12,13 @@ from core.forms import VersionedForm, section_size_message
 
 from .forms import ReportDetailsForm, ReportSummaryForm
 from .models import Decision, EscalationFlag, RecordFlag
-from .sections import KINDS_BY_SLUG, PART_ONE_SECTIONS, REPORT_SECTIONS, form_sections
+from .sections import (
+    KINDS_BY_SLUG,
+    PART_ONE_SECTIONS,
+    REPORT_SECTIONS,
+    form_sections,
+    recommendations_heading,
+)
 
 NOT_STARTED = "Not started"
 IN_PROGRESS = "In progress"
@@ -159,8 +165,9 @@ _AFTER_PART_ONE: list[DraftTask] = [
     ),
     # Most records relate to no other: nothing to complete.
     DraftTask("related", "Related decisions", "Papers and publication", lambda d: COMPLETED),
+    # Not "Background papers": a form's Part I section may be called that.
     DraftTask(
-        "papers", "Background papers", "Papers and publication", lambda d: _any(d.papers.all())
+        "papers", "Papers to attach", "Papers and publication", lambda d: _any(d.papers.all())
     ),
     DraftTask(
         "publication",
@@ -184,13 +191,27 @@ _AFTER_PART_ONE: list[DraftTask] = [
 ]
 
 
-def tasks_for(form_type) -> list[DraftTask]:
+def tasks_for(form_type, *, has_flags: bool = True) -> list[DraftTask]:
     """The tasks of a draft on this form type: its Part I sections, in its order under its
-    labels, among the rest (a section the form lacks is no task)."""
+    labels, among the rest (a section the form lacks is no task); its recommendations under
+    the form's own heading; the supporting report only where the form has one, and the
+    escalation flags only where its body has some (`has_flags`)."""
+    before = [
+        task._replace(name=recommendations_heading(form_type, 2).rstrip(":"))
+        if task.slug == "recommendations"
+        else task
+        for task in _BEFORE_PART_ONE
+        if task.slug != "route" or has_flags
+    ]
+    after = [
+        task
+        for task in _AFTER_PART_ONE
+        if form_type.has_supporting_report or task.group != "Supporting report"
+    ]
     return [
-        *_BEFORE_PART_ONE,
+        *before,
         *[_part_one_task(section.field, section.heading) for section in form_sections(form_type)],
-        *_AFTER_PART_ONE,
+        *after,
     ]
 
 
@@ -205,6 +226,7 @@ TASKS: list[DraftTask] = [
 def task_groups(decision: Decision) -> list[tuple[str, list[tuple[DraftTask, str]]]]:
     """[(group, [(task, status), …]), …] in the order of the record's form."""
     groups: dict[str, list[tuple[DraftTask, str]]] = {}
-    for task in tasks_for(decision.form_type):
+    has_flags = decision.form_type.organisation.escalation_flags.exists()
+    for task in tasks_for(decision.form_type, has_flags=has_flags):
         groups.setdefault(task.group, []).append((task, task.status(decision)))
     return list(groups.items())

@@ -250,6 +250,12 @@ class FormType(models.Model):
         choices=NumberingStyle.choices,
         default=NumberingStyle.ARABIC,
     )
+    has_supporting_report = models.BooleanField(
+        "The form has a supporting report",
+        default=True,
+        help_text="A report (its details, summary and facts and advice) drafted with the "
+        "decision and published after it, as the 2021 PCD form has.",
+    )
     recommendations_lead_in = models.CharField(
         "Line before the recommendations",
         max_length=255,

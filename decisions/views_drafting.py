@@ -64,7 +64,7 @@ from .policies import (
     may_draft,
     why_not_edit_draft,
 )
-from .sections import REPORT_SECTIONS, form_section
+from .sections import REPORT_SECTIONS, form_section, recommendations_heading
 from .uploads import download_name
 
 
@@ -224,6 +224,11 @@ class PartOneSectionView(SectionFormView):
 
 
 class ReportFormView(SectionFormView):
+    def prepare(self) -> None:
+        super().prepare()
+        if not self.decision.form_type.has_supporting_report:
+            raise Http404("This record's form has no supporting report")
+
     def get_initial(self):
         report = getattr(self.decision, "report", None)
         return {
@@ -431,6 +436,11 @@ class RecommendationsView(ListEditorView):
     title = "Recommendations"
     row_name = "Recommendation"
     min_rows = 1
+
+    def prepare(self) -> None:
+        super().prepare()
+        # Under the form's own heading, as its task list names it ("Decision").
+        self.title = recommendations_heading(self.decision.form_type, 2).rstrip(":")
 
     def rows_from_record(self):
         return [{"text": r.text} for r in self.decision.recommendations.all()]

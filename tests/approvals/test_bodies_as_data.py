@@ -377,3 +377,32 @@ def test_an_office_reads_as_its_records_were_signed(client, make_user, officer, 
     assert "title" not in form.fields
     # Who holds it may still change (a new DMPC), by a superuser.
     assert "group" in form.fields
+
+
+def test_a_form_without_a_report_and_a_body_without_flags_ask_for_neither(client, officer, city):
+    """Found by the browser tests: the city's task lists asked for the policing form's
+    supporting report and its reserved and significant matters, and two tasks were called
+    Background papers."""
+    form_type = city["form_type"]
+    form_type.has_supporting_report = False
+    form_type.recommendations_heading = "Decision"
+    form_type.pluralise_heading = False
+    form_type.save()
+    draft = DecisionFactory(form_type=form_type, series=form_type.series, drafting_officer=officer)
+    client.force_login(officer)
+    page = client.get(reverse("approvals:task_list", args=[draft.pk])).content.decode()
+    for task in (
+        "Report details",
+        "Facts and advice",
+        "Reserved and significant matters",
+        "Recommendations",
+    ):
+        assert task not in page
+    assert ">Decision</a>" in page or "Decision\n" in page
+    assert "Papers to attach" in page
+    for name in ("report-details", "report-summary", "report-advice"):
+        url = f"/records/{draft.pk}/draft/{name}/"
+        assert client.get(url).status_code == 404
+    assert client.get(f"/records/{draft.pk}/draft/recommendations/").context["title"] == (
+        "Decision"
+    )
