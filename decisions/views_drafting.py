@@ -488,7 +488,7 @@ class MoneyView(ListEditorView):
 class PapersView(SectionFormView):
     form_class = PaperForm
     template_name = "decisions/drafting/papers.html"
-    title = "Background papers"
+    title = "Papers to attach"
 
     def act(self, form):
         return services.paper_add(
@@ -525,7 +525,7 @@ class PaperActionView(DraftMixin, TemplateResponseMixin, View):
             context = {
                 "form": paper_form,
                 "errors": [("", str(error))],
-                "title": "Background papers",
+                "title": "Papers to attach",
             }
             return self.render_to_response(
                 self.get_context_data(**context),

@@ -79,8 +79,9 @@ def test_the_task_list_warns_before_submission(
     dmpc_form, _ = forms
     decision = ready_draft(form_type=dmpc_form, reserved_to_mayor=True)
     client.force_login(officer)
-    # With a flag set and no justification given, one for whether the body needs one.
-    with django_assert_max_num_queries(18):
+    # With a flag set and no justification given, one for whether the body needs one; and
+    # one for whether its body has flags at all (the task list asks of them only then).
+    with django_assert_max_num_queries(19):
         response = client.get(reverse("approvals:task_list", args=[decision.pk]))
     assert response.status_code == 200
     page = text_of(response)
