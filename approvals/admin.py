@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth.models import Group
@@ -7,9 +8,9 @@ from accounts.models import User
 from core.admin import HistoryAdmin
 from core.forms import OneLineAdminMixin
 from decisions.admin import ReadOnlyAdmin
-from decisions.models import Decision
+from decisions.models import Decision, Office
 
-from .models import Action, ApprovalCycle, Rule, Scheme, SignOff
+from .models import Action, ApprovalCycle, Rule, RuleCondition, Scheme, SignOff
 from .policies import may_grant_signing
 from .selectors import account_can_sign, group_grants_signing, signing_groups, signing_permissions
 
@@ -24,8 +25,37 @@ def scheme_has_routed(scheme: Scheme | None) -> bool:
     return scheme._has_routed
 
 
+class RuleFormSet(forms.BaseInlineFormSet):
+    """A scheme routes every record: some rule must hold whatever the value and flags."""
+
+    def clean(self):
+        super().clean()
+        kept = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        if any(form.errors for form in self.forms):
+            return
+        catches_all = any(
+            data.get("condition") == RuleCondition.OTHERWISE
+            or (
+                data.get("condition") == RuleCondition.VALUE_AT_LEAST
+                and data.get("threshold") is not None
+                and data["threshold"] <= 0
+            )
+            for data in kept
+        )
+        if not catches_all:
+            raise forms.ValidationError(
+                'Some records would have no decision maker: add an "Anything else" rule '
+                "(or a value rule from £0) so that every value is routed."
+            )
+
+
 class RuleInline(OneLineAdminMixin, admin.TabularInline):
     model = Rule
+    formset = RuleFormSet
     extra = 1
     fields = [
         "priority",
@@ -48,17 +78,62 @@ class RuleInline(OneLineAdminMixin, admin.TabularInline):
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and not scheme_has_routed(obj)
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "decision_maker":
+            field.queryset = field.queryset.select_related("organisation")
+            field.label_from_instance = lambda office: (
+                f"{office.title} ({office.organisation.short_name})"
+            )
+        return field
+
 
 @admin.register(Scheme)
 class SchemeAdmin(OneLineAdminMixin, HistoryAdmin):
-    list_display = ["name", "version", "effective_from", "effective_until"]
+    list_display = ["name", "organisation", "version", "effective_from", "effective_until"]
+    list_filter = ["organisation"]
+    list_select_related = ["organisation"]
     inlines = [RuleInline]
 
     def get_readonly_fields(self, request, obj=None):
         if scheme_has_routed(obj):
             # Only its end date may still be set, to hand over to a new version.
-            return ["name", "version", "effective_from", "notes"]
+            return ["organisation", "name", "version", "effective_from", "notes"]
         return []
+
+
+# Offices: who holds one (its group) decides who signs, so only a superuser sets them up
+# or changes them; administrators see them.
+@admin.register(Office)
+class OfficeAdmin(OneLineAdminMixin, HistoryAdmin):
+    list_display = ["title", "short_title", "organisation", "code", "group", "rank", "statement_by"]
+    list_filter = ["organisation"]
+    list_select_related = ["organisation", "group", "statement_by"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and may_grant_signing(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Records routed to it were signed as it reads: its names and wording stay.
+        if obj is not None and obj.pk and obj.decisions.filter(submitted_at__isnull=False).exists():
+            return [
+                "organisation",
+                "code",
+                "title",
+                "short_title",
+                "statement_heading",
+                "statement_wording",
+                "declaration",
+                "approval_statement",
+                "refusal_statement",
+            ]
+        return []
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and may_grant_signing(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and may_grant_signing(request.user)
 
 
 @admin.register(ApprovalCycle)

@@ -1,26 +1,20 @@
-"""The Originating Officer Declaration: who confirms each line, and what they may say.
+"""The Originating Officer Declaration: who confirms each line.
 
-The statements are those of the body's paper form; an adviser chooses the one
-that is true (for example that legal advice is not required, or that it was taken).
+Which lines a record's form has, and the statements an adviser chooses the true one
+from (for example that legal advice is not required, or that it was taken), are the
+form type's, in its body's words (decisions.models.FormClearanceLine).
 """
 
 from typing import NamedTuple
 
 from core.roles import Role
-from decisions.models import DeclarationKind
-
-# {reviewer}: who reviewed it ("The Chief Finance Officer").
-DIRECTOR_STATEMENT = (
-    "{reviewer} has reviewed the request and is satisfied it is correct and consistent with the "
-    "MOPAC's plans and priorities."
-)
+from decisions.models import Decision, DeclarationKind, FormClearanceLine
 
 
 class ClearanceLine(NamedTuple):
     kind: DeclarationKind
     role: Role
     permission: str
-    statements: tuple[str, ...]
 
 
 CLEARANCE_LINES: dict[str, ClearanceLine] = {
@@ -30,61 +24,51 @@ CLEARANCE_LINES: dict[str, ClearanceLine] = {
             DeclarationKind.FINANCIAL,
             Role.FINANCE,
             "decisions.clear_financial",
-            (
-                "The Strategic Finance and Resource Management Team has been consulted on this "
-                "proposal.",
-                "There are no financial implications; the Strategic Finance and Resource "
-                "Management Team has been told of this proposal.",
-            ),
         ),
         ClearanceLine(
             DeclarationKind.LEGAL,
             Role.LEGAL,
             "decisions.clear_legal",
-            (
-                "Legal advice is not required.",
-                "The MOPAC legal team has been consulted on the proposal.",
-                "Legal advice has been sought and is reflected in the body of the report.",
-            ),
         ),
         ClearanceLine(
             DeclarationKind.EQUALITIES,
             Role.EQUALITIES,
             "decisions.clear_equalities",
-            ("Equality and diversity issues are covered in the body of the report.",),
         ),
         ClearanceLine(
             DeclarationKind.COMMERCIAL,
             Role.COMMERCIAL,
             "decisions.clear_commercial",
-            (
-                "The proposal is in keeping with the GLA Group Responsible Procurement Policy.",
-                "There are no commercial issues.",
-            ),
         ),
         ClearanceLine(
             DeclarationKind.PRIVACY,
             Role.INFORMATION_RIGHTS,
             "decisions.clear_privacy",
-            (
-                "GDPR compliance issues are covered in the body of the report.\n"
-                "A DPIA has been completed.",
-                "GDPR compliance issues are covered in the body of the report.\n"
-                "A DPIA is not required.",
-            ),
         ),
         ClearanceLine(
             DeclarationKind.DIRECTOR,
             Role.DIRECTOR,
             "decisions.clear_director",
-            tuple(
-                DIRECTOR_STATEMENT.format(reviewer=reviewer)
-                for reviewer in (
-                    "The Chief Finance Officer",
-                    "The Director of Strategy and Commissioning",
-                    "The Director of Operations",
-                )
-            ),
         ),
     ]
 }
+
+
+def form_lines(decision: Decision) -> list[tuple[ClearanceLine, FormClearanceLine]]:
+    """The lines of the record's form an adviser confirms, in order, each with who
+    confirms it. Reads decision.form_type.clearance_lines (prefetch it)."""
+    return [
+        (CLEARANCE_LINES[line.kind], line)
+        for line in decision.form_type.clearance_lines.all()
+        if line.kind in CLEARANCE_LINES
+    ]
+
+
+def form_line_kinds(decision: Decision) -> list[str]:
+    """The kinds of the lines of the record's form an adviser confirms, in order."""
+    return [line.kind for _, line in form_lines(decision)]
+
+
+def form_line(decision: Decision, kind: str) -> FormClearanceLine | None:
+    """The record's form's line of this kind, or None when its form has none."""
+    return next((line for _, line in form_lines(decision) if line.kind == kind), None)

@@ -152,3 +152,30 @@ class ReturnForm(VersionedForm):
         max_chars=5_000,
         required_message="Enter the reason for returning the record",
     )
+
+
+class ReferUpForm(VersionedForm):
+    """To which higher office the record is referred, and why: the offices offered are those
+    it may go to (approvals.selectors.higher_offices)."""
+
+    office = forms.TypedChoiceField(
+        label="Which office should take the decision?",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the office to refer the record to",
+            "invalid_choice": "Select one of the offices listed",
+        },
+    )
+    reason = long_text(
+        "Why are you referring the record up?",
+        required=True,
+        help_text="It is given in the reason for the route, which is published with the record.",
+        rows=5,
+        max_chars=2_000,
+        required_message="Enter the reason for referring the record up",
+    )
+
+    def __init__(self, *args, offices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].choices = [(office.pk, office.title) for office in offices]

@@ -9,12 +9,22 @@ from django.db.models.lookups import Exact
 from simple_history.models import HistoricalRecords
 
 from core.roles import Role
-from decisions.models import DecisionMaker, DeclarationKind
+from decisions.models import DeclarationKind
+
+# The role an action or sign-off was taken in: a role of core.roles, or "decision maker"
+# for an office whose group is none of them (offices are data: decisions.models.Office).
+OFFICE_HOLDER = "decision_maker"
+ACTING_ROLES = [*Role.choices, (OFFICE_HOLDER, "Decision maker")]
 
 
 class Scheme(models.Model):
-    """A version of the scheme of delegation, in force between two dates."""
+    """A version of a body's scheme of delegation, in force between two dates.
 
+    A record routes by its own body's scheme only."""
+
+    organisation = models.ForeignKey(
+        "decisions.Organisation", on_delete=models.PROTECT, related_name="schemes"
+    )
     name = models.CharField(max_length=200, default="Scheme of Delegation and Consent")
     version = models.CharField(max_length=50)
     effective_from = models.DateField()
@@ -25,7 +35,11 @@ class Scheme(models.Model):
     class Meta:
         ordering = ["-effective_from", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["name", "version"], name="scheme_version_once"),
+            models.UniqueConstraint(
+                fields=["organisation", "name", "version"],
+                name="scheme_version_once",
+                violation_error_message="The body already has this version of this scheme",
+            ),
             models.CheckConstraint(
                 condition=Q(effective_until__isnull=True)
                 | Q(effective_until__gte=models.F("effective_from")),
@@ -78,7 +92,9 @@ class Rule(models.Model):
     scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="rules")
     priority = models.PositiveSmallIntegerField()
     paragraph = models.CharField(max_length=20, help_text="For example 4.8")
-    decision_maker = models.CharField(max_length=20, choices=DecisionMaker.choices)
+    decision_maker = models.ForeignKey(
+        "decisions.Office", on_delete=models.PROTECT, related_name="rules"
+    )
     condition = models.CharField(max_length=20, choices=RuleCondition.choices)
     threshold = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     flag = models.CharField(max_length=40, choices=RuleFlag.choices, blank=True)
@@ -89,9 +105,6 @@ class Rule(models.Model):
         ordering = ["scheme", "priority"]
         constraints = [
             models.UniqueConstraint(fields=["scheme", "priority"], name="rule_priority_once"),
-            models.CheckConstraint(
-                condition=Q(decision_maker__in=DecisionMaker.values), name="rule_maker_valid"
-            ),
             models.CheckConstraint(
                 condition=(
                     Q(
@@ -113,6 +126,21 @@ class Rule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scheme}: para {self.paragraph}"
+
+    def clean(self) -> None:
+        # A rule names an office of its own scheme's body (the scheme may be new, unsaved,
+        # as on the admin's add page).
+        try:
+            scheme = self.scheme
+        except Scheme.DoesNotExist:
+            scheme = None
+        if (
+            scheme is not None
+            and scheme.organisation_id is not None
+            and self.decision_maker_id is not None
+            and self.decision_maker.organisation_id != scheme.organisation_id
+        ):
+            raise ValidationError({"decision_maker": f"Choose an office of {scheme.organisation}"})
 
 
 class ApprovalCycle(models.Model):
@@ -164,6 +192,7 @@ class ActionVerb(models.TextChoices):
     NOT_APPROVED = "not_approved", "Did not approve"
     RETURNED = "returned", "Returned to the drafting officer"
     PASSED_BACK = "passed_back", "Passed back on a declared interest"
+    REFERRED_UP = "referred_up", "Referred up to a higher office"
     SIGNOFFS_VOIDED = "signoffs_voided", "Sign-offs voided by a change of content"
     PUBLISHED = "published", "Published Part 1"
     PUBLICATION_FAILED = "publication_failed", "Publication failed"
@@ -188,7 +217,7 @@ class Action(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
-    role = models.CharField(max_length=30, choices=Role.choices, blank=True)
+    role = models.CharField(max_length=30, choices=ACTING_ROLES, blank=True)
     at = models.DateTimeField()
     rule = models.TextField("Rule applied", blank=True)
     detail = models.TextField(blank=True)
@@ -227,7 +256,7 @@ class SignOff(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     # Clearance only: the line of the Originating Officer Declaration confirmed.
     declaration_kind = models.CharField(max_length=20, choices=DeclarationKind.choices, blank=True)
-    role = models.CharField(max_length=30, choices=Role.choices)
+    role = models.CharField(max_length=30, choices=ACTING_ROLES)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signoffs"
     )

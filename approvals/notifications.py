@@ -24,7 +24,7 @@ from accounts.models import User
 from decisions.models import Decision
 
 from .models import Notification
-from .policies import next_actor_permissions
+from .policies import Actor, next_actors
 
 logger = logging.getLogger(__name__)
 
@@ -131,24 +131,34 @@ def _link(decision: Decision) -> str:
     return _absolute(reverse("approvals:detail", args=[decision.pk]))
 
 
-def _users_with(permissions: list[str], exclude_pks: set[int]) -> list:
-    users = get_user_model().objects.filter(is_active=True).exclude(pk__in=exclude_pks)
-    query = Q()
-    for permission in permissions:
+def _users_with(actors: list[Actor], exclude_pks: set[int]) -> list:
+    """The active users who are any of these actors (policies.is_actor, asked in one query):
+    holding the permission and, where an office is named, in the office's group."""
+    User = get_user_model()
+    users = User.objects.filter(is_active=True).exclude(pk__in=exclude_pks)
+    query = Q(pk__in=[])
+    for permission, office in actors:
         app_label, codename = permission.split(".")
-        query |= Q(
-            groups__permissions__codename=codename,
-            groups__permissions__content_type__app_label=app_label,
-        ) | Q(
-            user_permissions__codename=codename,
-            user_permissions__content_type__app_label=app_label,
-        )
+        holding = User.objects.filter(
+            Q(
+                groups__permissions__codename=codename,
+                groups__permissions__content_type__app_label=app_label,
+            )
+            | Q(
+                user_permissions__codename=codename,
+                user_permissions__content_type__app_label=app_label,
+            )
+        ).values("pk")
+        one = Q(pk__in=holding)
+        if office is not None:
+            one &= Q(pk__in=User.objects.filter(groups=office.group_id).values("pk"))
+        query |= one
     return list(users.filter(query).distinct())
 
 
 def notify_next(*, decision: Decision) -> None:
     """Tell those who must act next that the record waits for them."""
-    people = _users_with(next_actor_permissions(decision), {decision.drafting_officer_id})
+    people = _users_with(next_actors(decision), {decision.drafting_officer_id})
     _send(
         decision=decision,
         subject=f"{decision.reference} waits for you: {decision.title}",
@@ -177,7 +187,7 @@ def notify_decided(*, decision: Decision) -> None:
         decision=decision,
         subject=f"{decision.reference} {decision.get_status_display().lower()}: {decision.title}",
         body=(
-            f"The {decision.get_decision_maker_display()} has decided {decision.reference} "
+            f"The {decision.decision_maker_title} has decided {decision.reference} "
             f"{decision.title}: {decision.get_status_display()}.\n\n{_link(decision)}\n"
         ),
         recipients=[decision.drafting_officer.email],

@@ -3,7 +3,8 @@
 templates/decisions/pdf/part_one.html wraps the public page's own Part 1 include
 (templates/decisions/part_one.html) with the document's metadata and running header;
 static/pdf/part_one.css lays it out on A4. The result is a tagged PDF/UA-1 with its
-language, title and metadata, its fonts embedded.
+language, title and metadata, its fonts embedded; approvals/pdf_tags.py completes
+WeasyPrint's tagging (header cells' scopes, the page margins as pagination artifacts).
 
 Rendering never touches the network: the only address WeasyPrint may read is one of
 the project's own static files, which this process reads from disk (read_static_file)
@@ -110,7 +111,7 @@ def part_one_pdf_html(
     signoff = context["decision_signoff"]
     # As the form's heading says it before submission gives the record its number.
     reference = decision.reference or f"{decision.series.prefix} (number given on submission)"
-    title = f"{decision.form_type.name} – {reference}: {decision.title}"
+    title = f"{context['form_heading']}: {decision.title}"
     html = render_to_string(
         "decisions/pdf/part_one.html",
         {
@@ -121,8 +122,7 @@ def part_one_pdf_html(
             "date_signed": _w3c_datetime(signoff.signed_at if signoff else None),
             # A preview has not been published, whatever the record says.
             "date_published": "" if draft else _w3c_datetime(published_at),
-            "organisation_name": settings.ORGANISATION_NAME,
-            "organisation_short_name": settings.ORGANISATION_SHORT_NAME,
+            "organisation_name": decision.form_type.organisation.name,
             "service_name": settings.SERVICE_NAME,
             "stylesheet_url": urljoin(static_base_url(), STYLESHEET),
         },
@@ -207,13 +207,17 @@ def _warm_context() -> multiprocessing.context.ForkContext:
             content, media_type = _read_static_file(url)
             return URLFetcherResponse(url, content, {"Content-Type": media_type})
 
+    from .pdf_tags import finish_tagging
+
     stylesheet = urljoin(static_base_url(), STYLESHEET)
     try:
-        weasyprint.HTML(
-            string=WARM_UP.format(stylesheet=stylesheet),
-            base_url=document_base_url(),
-            url_fetcher=StaticFilesFetcher(fail_on_errors=True),
-        ).write_pdf(pdf_variant="pdf/ua-1")
+        finish_tagging(
+            weasyprint.HTML(
+                string=WARM_UP.format(stylesheet=stylesheet),
+                base_url=document_base_url(),
+                url_fetcher=StaticFilesFetcher(fail_on_errors=True),
+            ).write_pdf(pdf_variant="pdf/ua-1")
+        )
     # As html_to_pdf's child would: a refused fetch is a BaseException.
     except (Exception, FatalURLFetchingError) as error:  # noqa: BLE001 - any failure of the renderer
         raise PdfRenderError(f"WeasyPrint cannot render: {error}") from error

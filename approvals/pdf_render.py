@@ -2,10 +2,11 @@
 and memory can be bounded (approvals/pdf.py starts it and waits for it).
 
 The child is a fork of the web process (approvals/pdf.py says why), but runs
-WeasyPrint and nothing else: this module imports neither Django nor the project's
-models, and the child never uses the database connection it was forked with nor opens
-any connection. It asks the process that started it for each file WeasyPrint needs
-(the stylesheet), through the same pipe that carries the HTML in and the PDF out:
+WeasyPrint, then approvals/pdf_tags.py on its PDF (pypdf), and nothing else: neither
+module imports Django nor the project's models, and the child never uses the database
+connection it was forked with nor opens any connection. It asks the process that
+started it for each file WeasyPrint needs (the stylesheet), through the same pipe that
+carries the HTML in and the PDF out:
 
     parent → child   ["render", html, base_url, max_bytes, max_memory]
     child → parent   ["fetch", url]                 parent → child  ["file", type], bytes
@@ -32,6 +33,8 @@ import signal
 
 import weasyprint
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from .pdf_tags import finish_tagging
 
 # A control message is short (an address, a log line); anything longer is refused.
 MAX_MESSAGE_BYTES = 1024 * 1024
@@ -172,6 +175,10 @@ def child_main(connection, parent_pid: int, timeout: float) -> None:
             url_fetcher=ParentFetcher(connection, fail_on_errors=True),
         )
         document.write_pdf(buffer, pdf_variant="pdf/ua-1", custom_metadata=True)
+        # Header cells' scopes and the margins as pagination artifacts (pdf_tags).
+        data = finish_tagging(buffer.getvalue())
+        if len(data) > max_bytes:
+            raise TooLarge
     except TooLarge:
         send(connection, "error", "too_large", "")
         return
@@ -183,6 +190,6 @@ def child_main(connection, parent_pid: int, timeout: float) -> None:
     except (Exception, FatalURLFetchingError) as error:  # noqa: BLE001 - any failure of the renderer
         send(connection, "error", "failed", str(error) or error.__class__.__name__)
         return
-    data = buffer.getbuffer()
+    buffer = None
     send(connection, "pdf", len(data))
     connection.send_bytes(data)

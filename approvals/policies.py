@@ -14,30 +14,24 @@ from django.db.models import Q
 
 from accounts.models import User
 from core.errors import NotAllowed
-from core.roles import Role
-from decisions.models import Decision, DecisionMaker
+from core.roles import ROLE_GROUP_NAMES, Role
+from decisions.models import Decision, Office
 from decisions.policies import can_edit_draft, can_view_decisions
 
-from .clearance import CLEARANCE_LINES
-from .models import SignOff
+from .clearance import CLEARANCE_LINES, form_line_kinds
+from .models import OFFICE_HOLDER, SignOff
 
 Status = Decision.Status
 
-# Who decides, by the record's decision maker: the permission, and the role signed in.
-DECIDING_PERMISSIONS = {
-    DecisionMaker.DMPC: "decisions.decide_dmpc",
-    DecisionMaker.MAYOR: "decisions.decide_mayor",
-    DecisionMaker.CHIEF_EXECUTIVE: "decisions.decide_chief_executive",
-}
-DECIDING_ROLES = {
-    DecisionMaker.DMPC: Role.DMPC,
-    DecisionMaker.MAYOR: Role.MAYOR,
-    DecisionMaker.CHIEF_EXECUTIVE: Role.CHIEF_EXECUTIVE,
-}
+# Offices are data (decisions.models.Office): a member of an office's group decides for
+# it while holding DECIDING_PERMISSION, and signs the statement that precedes another
+# office's decision while holding STATEMENT_PERMISSION. Only a superuser grants either.
+DECIDING_PERMISSION = "decisions.take_decisions"
+STATEMENT_PERMISSION = "decisions.sign_chief_executive"
 REVIEWING_PERMISSIONS = [
     *(line.permission for line in CLEARANCE_LINES.values()),
-    "decisions.sign_chief_executive",
-    *DECIDING_PERMISSIONS.values(),
+    STATEMENT_PERMISSION,
+    DECIDING_PERMISSION,
 ]
 # Every permission that lets its holder sign: only a superuser grants these, on any
 # admin form, or puts someone in a group that holds one (approvals.admin).
@@ -51,6 +45,47 @@ def may_grant_signing(user: User) -> bool:
     """Whether `user` may give signing permissions, or the groups and accounts that
     hold them: a superuser only, so no administrator can make anyone a signer."""
     return user.is_active and user.is_superuser
+
+
+def group_ids(user: User) -> frozenset[int]:
+    """The ids of the user's groups, read once per user object."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_group_ids_cache", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("pk", flat=True))
+        user._group_ids_cache = cached
+    return cached
+
+
+def holds_office(
+    user: User, office: Office | None, *, permission: str = DECIDING_PERMISSION
+) -> bool:
+    """Whether the user holds this office: an active member of its group, holding the
+    permission of the step (DECIDING_PERMISSION, or STATEMENT_PERMISSION)."""
+    return (
+        office is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.has_perm(permission)
+        and office.group_id in group_ids(user)
+    )
+
+
+def statement_office(decision: Decision) -> Office | None:
+    """The office that signs a statement before this record's decision maker decides
+    (the Chief Executive before the DMPC), or None when no statement precedes it."""
+    maker = decision.decision_maker if decision.decision_maker_id else None
+    return maker.statement_by if maker is not None and maker.statement_by_id else None
+
+
+def role_for_office(office: Office) -> str:
+    """The role in which an office holder signs: the role whose group holds the office
+    where there is one (the policing office's DMPC), else "decision maker"."""
+    for role, name in ROLE_GROUP_NAMES.items():
+        if office.group.name == name:
+            return role
+    return OFFICE_HOLDER
 
 
 def require(reason: str | None) -> None:
@@ -91,6 +126,8 @@ def why_not_confirm(
 ) -> str | None:
     """Why this user may not confirm this declaration line now, or None if they may."""
     line = CLEARANCE_LINES[kind]
+    if kind not in form_line_kinds(decision):
+        return f"This record's form has no {line.kind.label} line."
     if not user.is_authenticated or not user.has_perm(line.permission):
         return f"Only {line.role.label} confirms the {line.kind.label} line."
     if decision.status != Status.CLEARANCE:
@@ -104,19 +141,22 @@ def why_not_confirm(
 def why_not_sign_chief_executive(
     user: User, decision: Decision, signoffs: list[SignOff]
 ) -> str | None:
-    """Why this user may not sign the Chief Executive's statement now, or None if they may."""
-    if not user.is_authenticated or not user.has_perm("decisions.sign_chief_executive"):
-        return "Only the Chief Executive signs this statement."
+    """Why this user may not sign the statement that precedes the decision now (the Chief
+    Executive's, before the DMPC decides), or None if they may."""
+    office = statement_office(decision)
+    if not holds_office(user, office, permission=STATEMENT_PERMISSION):
+        who = f"the {office.title}" if office else "the office that precedes the decision"
+        return f"Only {who} signs this statement."
     if decision.status != Status.CHIEF_EXECUTIVE:
-        return "This record is not waiting for the Chief Executive."
+        return f"This record is not waiting for the {office.title}."
     return _why_not_sign(user, decision, signoffs)
 
 
 def why_not_decide(user: User, decision: Decision, signoffs: list[SignOff]) -> str | None:
     """Why this user may not take the decision on this record now, or None if they may."""
-    permission = DECIDING_PERMISSIONS.get(decision.decision_maker)
-    if not user.is_authenticated or permission is None or not user.has_perm(permission):
-        return f"Only the {decision.get_decision_maker_display() or 'decision maker'} decides this record."
+    office = decision.decision_maker if decision.decision_maker_id else None
+    if not holds_office(user, office):
+        return f"Only the {decision.decision_maker_title or 'decision maker'} decides this record."
     if decision.status != Status.DECISION_MAKER:
         return "This record is not waiting for a decision."
     return _why_not_sign(user, decision, signoffs)
@@ -129,6 +169,39 @@ def why_not_pass_back(user: User, decision: Decision, signoffs: list[SignOff]) -
     may return a record, why_not_return; passing back is the decision maker's.)
     """
     return why_not_decide(user, decision, signoffs)
+
+
+def referring_office(user: User, decision: Decision) -> Office | None:
+    """The office this user may refer the record up from, or None: the office that signs
+    the statement before the decision, while the record waits for it; the decision maker,
+    while the record waits for its decision."""
+    if decision.status == Status.CHIEF_EXECUTIVE:
+        stating = statement_office(decision)
+        if holds_office(user, stating, permission=STATEMENT_PERMISSION):
+            return stating
+    if decision.status == Status.DECISION_MAKER and decision.decision_maker_id:
+        if holds_office(user, decision.decision_maker):
+            return decision.decision_maker
+    return None
+
+
+def why_not_refer_up(user: User, decision: Decision, higher: list[Office]) -> str | None:
+    """Why this user may not refer this record up to a higher office now, or None if they
+    may. `higher`: the offices it could go to (selectors.higher_offices)."""
+    if decision.status == Status.CHIEF_EXECUTIVE:
+        office = statement_office(decision)
+    elif decision.status == Status.DECISION_MAKER:
+        office = decision.decision_maker if decision.decision_maker_id else None
+    else:
+        return "Only a record waiting for a statement or a decision can be referred up."
+    if referring_office(user, decision) is None:
+        who = f"the {office.title}" if office else "the office it waits for"
+        return f"Only {who} can refer this record up."
+    if decision.drafting_officer_id == user.pk:
+        return "You drafted this record, so you cannot refer it up."
+    if not higher:
+        return "No higher office of this body takes decisions on this record's form."
+    return None
 
 
 def drafting_side_role(user: User, decision: Decision) -> str:
@@ -161,41 +234,53 @@ def why_not_return(user: User, decision: Decision) -> str | None:
 
 def reviewing_role(user: User, decision: Decision) -> str:
     """The role a reviewer acts in on this record: the one its current step needs, if held."""
-    if decision.status == Status.DECISION_MAKER:
-        permission = DECIDING_PERMISSIONS.get(decision.decision_maker)
-        if permission and user.has_perm(permission):
-            return DECIDING_ROLES[decision.decision_maker]
-    if user.has_perm("decisions.sign_chief_executive"):
-        return Role.CHIEF_EXECUTIVE
+    maker = decision.decision_maker if decision.decision_maker_id else None
+    if decision.status == Status.DECISION_MAKER and holds_office(user, maker):
+        return role_for_office(maker)
+    stating = statement_office(decision)
+    if holds_office(user, stating, permission=STATEMENT_PERMISSION):
+        return role_for_office(stating)
     for line in CLEARANCE_LINES.values():
         if user.has_perm(line.permission):
             return line.role
-    for maker, permission in DECIDING_PERMISSIONS.items():
-        if user.has_perm(permission):
-            return DECIDING_ROLES[maker]
+    if holds_office(user, maker):
+        return role_for_office(maker)
+    if user.has_perm(STATEMENT_PERMISSION):
+        return Role.CHIEF_EXECUTIVE
+    if user.has_perm(DECIDING_PERMISSION):
+        return OFFICE_HOLDER
     return ""
 
 
-def next_actor_permissions(decision: Decision) -> list[str]:
-    """The permissions of whoever acts next on a record at its current stage (none once
-    it has left review). Expects the record's declaration lines current."""
+# Who acts on a record: (permission, office) pairs. An office says the holder must also be a
+# member of that office's group (holds_office); None, that the permission is enough.
+Actor = tuple[str, Office | None]
+
+
+def next_actors(decision: Decision) -> list[Actor]:
+    """Whoever acts next on a record at its current stage (none once it has left review).
+    Expects the record's declaration lines current."""
     if decision.status == Status.CLEARANCE:
         ticked = {line.kind for line in decision.declaration_lines.all() if line.ticked}
-        return [line.permission for kind, line in CLEARANCE_LINES.items() if kind not in ticked]
+        return [
+            (CLEARANCE_LINES[kind].permission, None)
+            for kind in form_line_kinds(decision)
+            if kind not in ticked
+        ]
     if decision.status == Status.CHIEF_EXECUTIVE:
-        return ["decisions.sign_chief_executive"]
-    if decision.status == Status.DECISION_MAKER:
-        return [DECIDING_PERMISSIONS[decision.decision_maker]]
+        return [(STATEMENT_PERMISSION, statement_office(decision))]
+    if decision.status == Status.DECISION_MAKER and decision.decision_maker_id:
+        return [(DECIDING_PERMISSION, decision.decision_maker)]
     return []
 
 
 # Reading: who may open a record, and its workings.
 
 
-def route_reviewing_permissions(decision: Decision) -> list[str]:
-    """The permissions of everyone who may act on this record at some stage of its route:
-    each clearance line's signer, the Chief Executive (unless the Chief Executive decides,
-    when that step is skipped: workflow.next_stage) and its decision maker's office.
+def route_reviewers(decision: Decision) -> list[Actor]:
+    """Everyone who may act on this record at some stage of its route: each clearance
+    line's signer, the office that signs a statement before the decision (if one does)
+    and its decision maker's office.
 
     No one for a draft never submitted: until its officer submits it, a draft is theirs
     alone, and it has no route yet. Once submitted it keeps its reviewers, returned to
@@ -204,12 +289,22 @@ def route_reviewing_permissions(decision: Decision) -> list[str]:
     """
     if decision.submitted_at is None and decision.status == Status.DRAFT:
         return []
-    permissions = [line.permission for line in CLEARANCE_LINES.values()]
-    if decision.decision_maker != DecisionMaker.CHIEF_EXECUTIVE:
-        permissions.append("decisions.sign_chief_executive")
-    if decision.decision_maker in DECIDING_PERMISSIONS:
-        permissions.append(DECIDING_PERMISSIONS[decision.decision_maker])
-    return permissions
+    actors: list[Actor] = [
+        (CLEARANCE_LINES[kind].permission, None) for kind in form_line_kinds(decision)
+    ]
+    stating = statement_office(decision)
+    if stating is not None:
+        actors.append((STATEMENT_PERMISSION, stating))
+    if decision.decision_maker_id:
+        actors.append((DECIDING_PERMISSION, decision.decision_maker))
+    return actors
+
+
+def is_actor(user: User, actor: Actor) -> bool:
+    permission, office = actor
+    if office is None:
+        return user.has_perm(permission)
+    return holds_office(user, office, permission=permission)
 
 
 def can_read_workings(user: User, decision: Decision) -> bool:
@@ -217,7 +312,7 @@ def can_read_workings(user: User, decision: Decision) -> bool:
     preview PDF, the history (every version and action), the background papers.
 
     Its own drafting officer, administrators (decisions.edit_any_draft), and its reviewers
-    on the route (route_reviewing_permissions) may; no one else, published or not: the
+    on the route (route_reviewers) may; no one else, published or not: the
     register publishes Part 1 and its PDF, never the drafts, the history or the papers (no
     page offers papers to all staff). Views answer 404 to anyone else, as to a record that
     does not exist, so its existence is not told. decisions.policies asks this through
@@ -227,7 +322,7 @@ def can_read_workings(user: User, decision: Decision) -> bool:
         return False
     if decision.drafting_officer_id == user.pk or user.has_perm("decisions.edit_any_draft"):
         return True
-    return any(user.has_perm(p) for p in route_reviewing_permissions(decision))
+    return any(is_actor(user, actor) for actor in route_reviewers(decision))
 
 
 def can_read_record(user: User, decision: Decision) -> bool:

@@ -13,10 +13,11 @@ import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
 
-from decisions.models import Decision, DecisionMaker
+from decisions.models import Decision, EscalationFlag, Office
 
 from .models import Rule, RuleCondition, RuleFlag, Scheme
 
+# A flag's words when its body has none of its own (decisions.models.EscalationFlag).
 FLAG_REASONS = {
     RuleFlag.RESERVED_TO_MAYOR: "the matter is reserved to the Mayor",
     RuleFlag.SIGNIFICANT_PUBLIC_INTEREST: "the matter is of significant public interest, "
@@ -51,9 +52,15 @@ class Route:
     # A confidential (Part 2) amount counted in the total.
     total_confidential: bool = False
     flags: frozenset[str] = frozenset()
+    # A flag rule's words, from the body's flag, with the drafter's justification.
+    flag_reason: str = ""
+    # A frozen route's sentence as written, for a route that states no total: a flag's
+    # (its words and justification were data of the day) or a referral's (the office
+    # the record was referred to is no longer the rule's).
+    sentence: str = ""
 
     @property
-    def decision_maker(self) -> str:
+    def decision_maker(self) -> Office:
         return self.rule.decision_maker
 
     def told_as_confidential(self) -> "Route":
@@ -63,11 +70,14 @@ class Route:
     def reason_for(self, *, may_see_part_two: bool) -> str:
         """The sentence saying where the record goes and why, for a reader who may (or may
         not) see Part 2: the total is left out when a confidential amount counted in it."""
+        if self.sentence:
+            return self.sentence
         rule = self.rule
-        maker = DecisionMaker(rule.decision_maker).label
+        maker = rule.decision_maker.title
         citation = f"({rule.scheme.name}, para {rule.paragraph})"
         if rule.condition == RuleCondition.FLAG:
-            return f"To the {maker}: {FLAG_REASONS[rule.flag]} {citation}"
+            reason = self.flag_reason or FLAG_REASONS[rule.flag]
+            return f"To the {maker}: {reason} {citation}"
         if self.total_confidential and not may_see_part_two:
             total = CONFIDENTIAL_TOTAL
         else:
@@ -104,11 +114,14 @@ class Route:
         rule = rule or decision.route_rule
         if decision.route_total is None and rule.condition != RuleCondition.FLAG:
             return None
+        referred = decision.decision_maker_id != rule.decision_maker_id
+        told = rule.condition == RuleCondition.FLAG or referred
         return cls(
             rule=rule,
             total=decision.route_total,
             total_confidential=decision.route_total_confidential,
             flags=frozenset(decision.route_flags or ()),
+            sentence=decision.route_reason if told else "",
         )
 
 
@@ -121,6 +134,13 @@ def decision_total_value(decision: Decision) -> Decimal:
     return sum((line.amount for line in decision.expenditure_lines.all()), Decimal("0.00"))
 
 
+def flag_reason(flag: EscalationFlag | None, code: str, justification: str = "") -> str:
+    """A flag's words in a route's reason: its body's (else the default), and why."""
+    words = flag.reason if flag is not None else FLAG_REASONS.get(code, code)
+    justification = justification.strip()
+    return f"{words} — {justification}" if justification else words
+
+
 def route_for(
     *,
     total: Decimal,
@@ -128,8 +148,10 @@ def route_for(
     scheme: Scheme,
     rules: list[Rule] | None = None,
     total_confidential: bool = False,
+    flag_reasons: dict[str, str] | None = None,
 ) -> Route:
-    """The first rule of the scheme, by priority, that holds for these facts."""
+    """The first rule of the scheme, by priority, that holds for these facts.
+    flag_reasons: each flag's words in the reason, by code (else FLAG_REASONS)."""
     rules = sorted(rules if rules is not None else scheme.rules.all(), key=lambda r: r.priority)
     for rule in rules:
         holds = (
@@ -145,12 +167,17 @@ def route_for(
                 total=total,
                 total_confidential=total_confidential,
                 flags=frozenset(flags),
+                flag_reason=(flag_reasons or {}).get(rule.flag, "")
+                if rule.condition == RuleCondition.FLAG
+                else "",
             )
     raise NoRuleApplies(f"No rule of {scheme} applies to this record.")
 
 
 def route_decision(*, decision: Decision, scheme: Scheme, rules: list[Rule] | None = None) -> Route:
-    """The route of a record under a scheme, from its money lines and its flags."""
+    """The route of a record under a scheme, from its money lines and its flags, a flag's
+    reason worded by the scheme's body with the drafter's justification. Costs a query for
+    the body's flags unless prefetched (selectors.scheme_in_force)."""
     flags = {
         flag
         for flag, on in [
@@ -159,8 +186,14 @@ def route_decision(*, decision: Decision, scheme: Scheme, rules: list[Rule] | No
         ]
         if on
     }
+    wording = {flag.code: flag for flag in scheme.organisation.escalation_flags.all()}
+    justifications = decision.flag_justifications or {}
     lines = decision.expenditure_lines.all()
     return route_for(
+        flag_reasons={
+            code: flag_reason(wording.get(code), code, justifications.get(code, ""))
+            for code in flags
+        },
         total=decision_total_value(decision),
         flags=flags,
         scheme=scheme,

@@ -14,22 +14,41 @@ from django.utils import timezone
 
 from accounts.models import User
 from decisions import selectors as decision_selectors
-from decisions.models import Decision, ExpenditureLine, PartTwo, SupportingReport
+from decisions.models import (
+    DECISION_RELATIONS,
+    Decision,
+    ExpenditureLine,
+    FormType,
+    Office,
+    PartTwo,
+    SupportingReport,
+)
 from decisions.policies import can_view_part_two
+from decisions.sections import KINDS_BY_FIELD
 
-from .clearance import CLEARANCE_LINES
+from .clearance import CLEARANCE_LINES, form_line_kinds
 from .models import Action, Rule, Scheme, SignOff
-from .policies import DECIDING_PERMISSIONS, SIGNING_PERMISSIONS
+from .policies import (
+    DECIDING_PERMISSION,
+    SIGNING_PERMISSIONS,
+    STATEMENT_PERMISSION,
+    group_ids,
+)
 from .routing import NoRuleApplies, Route, route_decision
 from .workflow import waiting_for
 
 
-def scheme_in_force(*, on: datetime.date) -> Scheme | None:
-    """The scheme version in force on a date: the latest that has started and not ended."""
+def scheme_in_force(*, organisation_id: int, on: datetime.date) -> Scheme | None:
+    """The body's scheme version in force on a date: the latest that has started and not
+    ended. A record routes by its own body's scheme only."""
     return (
-        Scheme.objects.filter(effective_from__lte=on)
+        Scheme.objects.filter(organisation_id=organisation_id, effective_from__lte=on)
         .exclude(effective_until__lt=on)
-        .prefetch_related("rules")
+        .select_related("organisation")
+        .prefetch_related(
+            Prefetch("rules", queryset=Rule.objects.select_related("decision_maker")),
+            "organisation__escalation_flags",
+        )
         .order_by("-effective_from", "-pk")
         .first()
     )
@@ -59,13 +78,90 @@ def live_route(*, decision: Decision) -> Route | None:
 
     Expects the record's expenditure lines prefetched; costs one query for the scheme.
     """
-    scheme = scheme_in_force(on=timezone.localdate())
+    scheme = scheme_in_force(
+        organisation_id=decision.form_type.organisation_id, on=timezone.localdate()
+    )
     if scheme is None:
         return None
     try:
         return route_decision(decision=decision, scheme=scheme, rules=list(scheme.rules.all()))
     except NoRuleApplies:
         return None
+
+
+def _a(name: str) -> str:
+    return f"an {name}" if name[:1].upper() in "AEIOU" else f"a {name}"
+
+
+def _either(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def form_type_mismatch(*, decision: Decision, office: Office) -> str:
+    """Why a record on its form type cannot go to this office, naming the form types of
+    the same body that serve it; "" when its form type serves the office. Two queries,
+    whichever the answer (the task list costs the same for every form)."""
+    form_type = decision.form_type
+    served = list(form_type.offices.all())
+    fitting = list(
+        FormType.objects.filter(organisation_id=form_type.organisation_id, offices=office)
+        .select_related("organisation")
+        .order_by("name")
+    )
+    if any(served_office.pk == office.pk for served_office in served):
+        return ""
+    if served:
+        goes = "goes only to " + _either([f"the {o.title}" for o in served])
+    else:
+        goes = "goes to no office"
+    if fitting:
+        start = f"Start it on {_a(_either([other.name for other in fitting]))} form."
+    else:
+        start = (
+            f"No form of {form_type.organisation.name} goes to the {office.title}: "
+            "ask an administrator."
+        )
+    return f"This record goes to the {office.title}, but {_a(form_type.name)} form {goes}. {start}"
+
+
+def form_type_following(*, decision: Decision, office: Office) -> FormType | None:
+    """The form a record moves to on submission when its own does not serve the office its
+    route names and says it follows the route (FormType.follows_route): the body's form
+    serving that office numbered from the record's series; None when there is none."""
+    form_type = decision.form_type
+    if not form_type.follows_route:
+        return None
+    return (
+        FormType.objects.filter(
+            organisation_id=form_type.organisation_id, offices=office, series_id=decision.series_id
+        )
+        .exclude(pk=form_type.pk)
+        .order_by("name", "pk")
+        .first()
+    )
+
+
+def higher_offices(*, decision: Decision) -> list[Office]:
+    """The offices a record can be referred up to: of its body, ranked above its decision
+    maker, served by its form type; lowest first. One query."""
+    if not decision.decision_maker_id:
+        return []
+    maker = decision.decision_maker
+    return list(
+        decision.form_type.offices.filter(
+            organisation_id=maker.organisation_id, rank__gt=maker.rank
+        ).order_by("rank", "title")
+    )
+
+
+def with_live_office(decision: Decision) -> Decision:
+    """A draft as its Part 1 would read on submission today: naming the office its live
+    route gives (its declaration and signature block), in memory only, never saved."""
+    if decision.status == Decision.Status.DRAFT:
+        route = live_route(decision=decision)
+        if route is not None:
+            decision.decision_maker = route.decision_maker
+    return decision
 
 
 def live_route_reason(*, user, decision: Decision) -> str:
@@ -215,7 +311,7 @@ def _waiting_for(user: User, verb: str) -> QuerySet[Decision]:
         Decision.objects.filter(waiting_for(verb))
         .exclude(drafting_officer=user)
         .filter(~Exists(theirs))
-        .select_related("series", "form_type", "report", "drafting_officer")
+        .select_related(*DECISION_RELATIONS, "report")
         .defer(*Decision.SEARCH_FIELDS)
     )
 
@@ -241,14 +337,17 @@ def awaiting_action(*, user: User, today: datetime.date) -> list[QueueGroup]:
         standing = SignOff.objects.filter(kind=SignOff.Kind.CLEARANCE, voided_at__isnull=True)
         at_clearance = list(
             _waiting_for(user, Action.Verb.CONFIRMED).prefetch_related(
-                Prefetch("signoffs", queryset=standing, to_attr="clearance_signoffs")
+                Prefetch("signoffs", queryset=standing, to_attr="clearance_signoffs"),
+                "form_type__clearance_lines",
             )
         )
         for line in lines:
+            # Records whose form has the line, not yet confirmed.
             waiting = [
                 decision
                 for decision in at_clearance
-                if all(s.declaration_kind != line.kind for s in decision.clearance_signoffs)
+                if line.kind in form_line_kinds(decision)
+                and all(s.declaration_kind != line.kind for s in decision.clearance_signoffs)
             ]
             groups.append(
                 QueueGroup(
@@ -259,20 +358,30 @@ def awaiting_action(*, user: User, today: datetime.date) -> list[QueueGroup]:
                     items=_queue_items(waiting, today=today),
                 )
             )
-    if user.has_perm("decisions.sign_chief_executive"):
-        groups.append(
-            QueueGroup(
-                title="Chief Executive's statement to sign",
-                action="Sign as Chief Executive",
-                url_name="approvals:chief_executive",
-                items=_queue_items(
-                    _waiting_for(user, Action.Verb.CHIEF_EXECUTIVE_SIGNED), today=today
-                ),
+    mine = group_ids(user)
+    if user.has_perm(STATEMENT_PERMISSION) and mine:
+        # One group for each office the user holds that signs a statement before another
+        # decides: "Chief Executive's statement to sign".
+        waiting = list(
+            _waiting_for(user, Action.Verb.CHIEF_EXECUTIVE_SIGNED).filter(
+                decision_maker__statement_by__group__in=mine
             )
         )
-    makers = [maker for maker, perm in DECIDING_PERMISSIONS.items() if user.has_perm(perm)]
-    if makers:
-        deciding = _waiting_for(user, Action.Verb.APPROVED).filter(decision_maker__in=makers)
+        stating = {d.decision_maker.statement_by for d in waiting}
+        for office in sorted(stating, key=lambda o: o.title):
+            groups.append(
+                QueueGroup(
+                    title=f"{office.title}'s statement to sign",
+                    action=f"Sign as {office.title}",
+                    url_name="approvals:chief_executive",
+                    items=_queue_items(
+                        [d for d in waiting if d.decision_maker.statement_by_id == office.pk],
+                        today=today,
+                    ),
+                )
+            )
+    if user.has_perm(DECIDING_PERMISSION) and mine:
+        deciding = _waiting_for(user, Action.Verb.APPROVED).filter(decision_maker__group__in=mine)
         groups.append(
             QueueGroup(
                 title="Decisions to take",
@@ -287,7 +396,7 @@ def awaiting_action(*, user: User, today: datetime.date) -> list[QueueGroup]:
         ).order_by("-at", "-pk")
         drafts = (
             Decision.objects.filter(waiting_for(Action.Verb.SUBMITTED), drafting_officer=user)
-            .select_related("series", "form_type", "report", "drafting_officer")
+            .select_related(*DECISION_RELATIONS, "report")
             .annotate(returned_reason=Subquery(last_return.values("detail")[:1]))
         )
         groups.append(
@@ -421,7 +530,7 @@ def _part_versions(
             else:
                 old = getattr(previous, field.attname) if previous is not None else None
                 new = getattr(record, field.attname)
-            if old == new or (previous is None and new in (None, "", False)):
+            if old == new or (previous is None and new in (None, "", False, {})):
                 continue
             old_text, new_text = _shown(field, old), _shown(field, new)
             old_text, new_text = _shortened(old_text, new_text)
@@ -454,6 +563,12 @@ def _shown(field: Field, value: Any) -> str:
         return f"{timezone.localtime(value):%-d %B %Y %H:%M}"
     if isinstance(value, datetime.date):
         return f"{value:%-d %B %Y}"
+    if isinstance(value, dict):
+        # The sections not applicable: "Commercial Issues: No procurement." each.
+        return "; ".join(
+            f"{KINDS_BY_FIELD[key].heading if key in KINDS_BY_FIELD else key}: {item}"
+            for key, item in sorted(value.items())
+        )
     return str(value)
 
 
@@ -487,8 +602,10 @@ def signing_permissions() -> QuerySet[Permission]:
 
 
 def signing_groups() -> QuerySet[Group]:
-    """The groups that hold at least one signing permission."""
-    return Group.objects.filter(permissions__in=signing_permissions()).distinct()
+    """The groups that hold at least one signing permission, or hold an office."""
+    return Group.objects.filter(
+        Q(permissions__in=signing_permissions()) | Q(offices__isnull=False)
+    ).distinct()
 
 
 def group_grants_signing(group: Group) -> bool:
@@ -505,5 +622,5 @@ def account_can_sign(user: User) -> bool:
     permissions = signing_permissions()
     return (
         user.user_permissions.filter(pk__in=permissions).exists()
-        or user.groups.filter(permissions__in=permissions).exists()
+        or user.groups.filter(Q(permissions__in=permissions) | Q(offices__isnull=False)).exists()
     )

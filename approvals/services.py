@@ -22,18 +22,22 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.errors import DomainError, StaleRecord, WrongPassword
-from core.roles import Role
 from decisions.canonical import decision_content_hash
 from decisions.locking import decision_lock, decision_lock_content, stale_record
-from decisions.models import Decision, DeclarationLine, ReferenceSeries
+from decisions.models import (
+    Decision,
+    DeclarationLine,
+    EscalationFlag,
+    RecordFlag,
+    ReferenceSeries,
+)
 from decisions.part_one_size import part_one_too_large
-from decisions.wording import APPROVAL_STATEMENT, CHIEF_EXECUTIVE_STATEMENT, REFUSAL_STATEMENT
 
 from . import notifications, policies
-from .clearance import CLEARANCE_LINES
+from .clearance import CLEARANCE_LINES, form_line, form_line_kinds
 from .models import Action, ApprovalCycle, SignOff
 from .routing import ROUTE_FIELDS, NoRuleApplies, route_decision
-from .selectors import scheme_in_force
+from .selectors import form_type_following, form_type_mismatch, higher_offices, scheme_in_force
 from .tasks import enqueue_after_commit, publish_decision
 from .workflow import next_stage, record_action, transition
 
@@ -101,6 +105,14 @@ def submission_gaps(*, decision: Decision) -> list[str]:
         gaps.append("Recommendations")
     if not decision.publication_answered:
         gaps.append("Publication and Part 2")
+    set_flags = [code for code in RecordFlag.values if getattr(decision, code)]
+    justified = decision.flag_justifications or {}
+    if EscalationFlag.objects.filter(
+        organisation_id=decision.form_type.organisation_id,
+        code__in=[code for code in set_flags if not justified.get(code)],
+        requires_justification=True,
+    ).exists():
+        gaps.append("Reserved and significant matters")
     if not decision.declaration_lines.filter(
         kind=DeclarationLine.Kind.DRAFTING_OFFICER, ticked=True
     ).exists():
@@ -123,14 +135,24 @@ def decision_submit(
         # Never a Part 1 too large to render in time (the view's trial render is the other check).
         if too_large := part_one_too_large(decision):
             raise DomainError(too_large)
-        scheme = scheme_in_force(on=timezone.localdate(now))
+        organisation = decision.form_type.organisation
+        scheme = scheme_in_force(organisation_id=organisation.pk, on=timezone.localdate(now))
         if scheme is None:
-            raise DomainError("No scheme of delegation is in force. Ask an administrator.")
+            raise DomainError(
+                f"No scheme of delegation of {organisation.name} is in force. Ask an administrator."
+            )
         try:
             route = route_decision(decision=decision, scheme=scheme)
         except NoRuleApplies as error:
             raise DomainError(str(error)) from None
         fields = [*ROUTE_FIELDS, "submitted_at"]
+        if mismatch := form_type_mismatch(decision=decision, office=route.decision_maker):
+            following = form_type_following(decision=decision, office=route.decision_maker)
+            if following is None:
+                raise DomainError(mismatch)
+            # The form follows the route: the same series, so the same numbering.
+            decision.form_type = following
+            fields.append("form_type")
         if decision.number is None:
             # The series row is locked too: concurrent submissions queue here and
             # each takes the next number; a number is never given twice.
@@ -142,7 +164,7 @@ def decision_submit(
             series._history_user = user
             series.save(update_fields=["next_number"])
             fields.append("number")
-        for kind in CLEARANCE_LINES:
+        for kind in form_line_kinds(decision):
             DeclarationLine.objects.get_or_create(
                 decision=decision, kind=kind, defaults={"statement": "", "ticked": False}
             )
@@ -193,8 +215,8 @@ def clearance_confirm(
             decision_id=decision_id, user=user, content_hash=content_hash
         )
         line = CLEARANCE_LINES.get(kind)
-        if line is None:
-            raise DomainError("There is no such line of the declaration.")
+        if line is None or form_line(decision, kind) is None:
+            raise DomainError("There is no such line of the declaration on this record's form.")
         signoffs = _standing_signoffs(decision)
         if user.has_perm(line.permission):
             # The page was loaded at clearance, with the line open: if either changed
@@ -208,7 +230,7 @@ def clearance_confirm(
             if decision.status != Decision.Status.CLEARANCE and decision.submitted_at:
                 raise stale_record(decision=decision, user=user)
         policies.require(policies.why_not_confirm(user, decision, kind, signoffs))
-        if statement not in line.statements:
+        if statement not in form_line(decision, kind).options:
             raise DomainError("Choose one of the statements of this line.")
         _check_password(user, password)
         cycle = _open_cycle(decision)
@@ -259,16 +281,16 @@ def chief_executive_sign(
         policies.require(policies.why_not_sign_chief_executive(user, decision, signoffs))
         _check_password(user, password)
         cycle = _open_cycle(decision)
-        statement = CHIEF_EXECUTIVE_STATEMENT.format(
-            decision_maker=decision.get_decision_maker_display()
-        )
+        stating = policies.statement_office(decision)
+        statement = stating.statement_for(decision.decision_maker)
+        role = policies.role_for_office(stating)
         signoff = _signoff(
             decision=decision,
             cycle=cycle,
             user=user,
             now=now,
             kind=SignOff.Kind.CHIEF_EXECUTIVE,
-            role=Role.CHIEF_EXECUTIVE,
+            role=role,
             statement=statement,
             outcome=SignOff.Outcome.CONFIRMED,
         )
@@ -277,10 +299,10 @@ def chief_executive_sign(
             verb=Action.Verb.CHIEF_EXECUTIVE_SIGNED,
             to=next_stage(decision=decision, signoffs=[*signoffs, signoff]),
             user=user,
-            reason="Chief Executive signed",
+            reason=f"{stating.title} signed the statement",
             now=now,
             cycle=cycle,
-            role=Role.CHIEF_EXECUTIVE,
+            role=role,
         )
         notifications.notify_next(decision=decision)
     return decision
@@ -306,7 +328,8 @@ def decision_take(
         if not approve and not reason.strip():
             raise DomainError("Give the reason for not approving.")
         _check_password(user, password)
-        role = policies.DECIDING_ROLES[decision.decision_maker]
+        office = decision.decision_maker
+        role = policies.role_for_office(office)
         cycle = _open_cycle(decision)
         _signoff(
             decision=decision,
@@ -315,7 +338,7 @@ def decision_take(
             now=now,
             kind=SignOff.Kind.DECISION,
             role=role,
-            statement=APPROVAL_STATEMENT if approve else REFUSAL_STATEMENT,
+            statement=office.approval_statement if approve else office.refusal_statement,
             interests=interests.strip(),
             reason=reason.strip(),
             outcome=SignOff.Outcome.APPROVED if approve else SignOff.Outcome.NOT_APPROVED,
@@ -410,10 +433,62 @@ def decision_pass_back(
             reason="Passed back on a declared interest",
             now=now,
             cycle=cycle,
-            role=policies.DECIDING_ROLES[decision.decision_maker],
+            role=policies.role_for_office(decision.decision_maker),
             detail=reason,
         )
         notifications.notify_returned(decision=decision, reason=reason, by=user)
+    return decision
+
+
+def decision_refer_up(
+    *,
+    decision_id: int,
+    user: User,
+    lock_version: int,
+    office_id: int,
+    reason: str,
+    now: datetime.datetime | None = None,
+) -> Decision:
+    """The office that signs the statement before the decision, or the decision maker,
+    refers the record up to a higher office of its body, with the reason.
+
+    The record's decision maker becomes that office, and its route's sentence says who
+    referred it and why (the route's rule and facts stay as frozen). The decision maker is
+    signed content: sign-offs given for the old one no longer stand, and the record goes
+    to the first stage whose sign-offs are missing.
+    """
+    now = now or timezone.now()
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("Give the reason for referring the record up.")
+    with transaction.atomic():
+        decision = decision_lock(decision_id=decision_id, lock_version=lock_version, user=user)
+        higher = higher_offices(decision=decision)
+        policies.require(policies.why_not_refer_up(user, decision, higher))
+        office = next((o for o in higher if o.pk == office_id), None)
+        if office is None:
+            raise DomainError("Choose a higher office this record's form goes to.")
+        referrer = policies.referring_office(user, decision)
+        role = policies.role_for_office(referrer)
+        decision.decision_maker = office
+        # The sentence is published with the record (the register's "Why this decision
+        # maker"); the referrer's reason, which no one signs, stays in the action log.
+        decision.route_reason = f"To the {office.title}: referred up by the {referrer.title}"
+        signoffs_void_stale(decision=decision, user=user, now=now)
+        transition(
+            decision=decision,
+            verb=Action.Verb.REFERRED_UP,
+            to=next_stage(decision=decision, signoffs=_standing_signoffs(decision)),
+            user=user,
+            reason=f"Referred up to the {office.title}",
+            fields=["decision_maker", "route_reason"],
+            now=now,
+            cycle=_open_cycle(decision),
+            role=role,
+            rule=decision.route_reason,
+            detail=reason,
+        )
+        notifications.notify_next(decision=decision)
     return decision
 
 

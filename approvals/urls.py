@@ -29,5 +29,6 @@ urlpatterns = [
     ),
     path("records/<int:pk>/decide/", views.DecideView.as_view(), name="decide"),
     path("records/<int:pk>/return/", views.ReturnView.as_view(), name="return"),
+    path("records/<int:pk>/refer-up/", views.ReferUpView.as_view(), name="refer_up"),
     path("records/<int:pk>/history/", views.HistoryView.as_view(), name="history"),
 ]

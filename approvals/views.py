@@ -39,11 +39,10 @@ from decisions.drafting import task_groups
 from decisions.models import DeclarationLine
 from decisions.part_one_size import part_one_too_large
 from decisions.views_drafting import DraftMixin
-from decisions.wording import CHIEF_EXECUTIVE_STATEMENT, DECISION_MAKER_DECLARATION
 
 from . import lockout, policies, previews, selectors, services
-from .clearance import CLEARANCE_LINES
-from .forms import ClearanceForm, DecisionForm, ReturnForm, SigningForm
+from .clearance import CLEARANCE_LINES, form_line
+from .forms import ClearanceForm, DecisionForm, ReferUpForm, ReturnForm, SigningForm
 from .presenters import part_one_context
 
 NO_ROLE = "Your role does not allow you to read decision records."
@@ -86,13 +85,28 @@ class TaskListView(DraftMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        route = selectors.live_route(decision=self.decision)
+        may_see_part_two = decision_policies.can_view_part_two(self.request.user, self.decision)
         return {
             **context,
             "groups": task_groups(self.decision),
-            "route_reason": selectors.live_route_reason(
-                user=self.request.user, decision=self.decision
-            ),
+            "route_reason": route.reason_for(may_see_part_two=may_see_part_two) if route else "",
+            # Said before submission, in the words submission would refuse with.
+            **self.form_mismatch(route),
         }
+
+    def form_mismatch(self, route) -> dict:
+        office = route.decision_maker if route else None
+        mismatch = office and selectors.form_type_mismatch(decision=self.decision, office=office)
+        if not mismatch:
+            return {"form_mismatch": ""}
+        following = selectors.form_type_following(decision=self.decision, office=office)
+        if following is not None:
+            return {
+                "form_follows": f"This record goes to the {office.title}: on submission it "
+                f"moves to the {following.name} form, which goes to that office."
+            }
+        return {"form_mismatch": mismatch}
 
 
 class CheckAnswersMixin(DraftMixin):
@@ -101,7 +115,8 @@ class CheckAnswersMixin(DraftMixin):
     selector = staticmethod(selectors.decision_detail_for_user)
 
     def get_context_data(self, **kwargs):
-        context = {**super().get_context_data(**kwargs), **part_one_context(decision=self.decision)}
+        decision = selectors.with_live_office(self.decision)
+        context = {**super().get_context_data(**kwargs), **part_one_context(decision=decision)}
         return {
             **context,
             "groups": task_groups(self.decision),
@@ -243,13 +258,14 @@ class ClearanceView(StepView):
     def prepare(self) -> None:
         super().prepare()
         kind = self.kwargs["kind"]
-        if kind not in CLEARANCE_LINES:
-            raise Http404("No such line of the declaration")
+        self.form_line = form_line(self.decision, kind) if kind in CLEARANCE_LINES else None
+        if self.form_line is None:
+            raise Http404("No such line of the declaration on this record's form")
         self.line = CLEARANCE_LINES[kind]
         self.title = f"Confirm the {self.line.kind.label} line"
 
     def form_kwargs(self):
-        return {**super().form_kwargs(), "statements": self.line.statements}
+        return {**super().form_kwargs(), "statements": self.form_line.options}
 
     def get_initial(self):
         # What the adviser reads is what they sign (services.clearance_confirm).
@@ -279,8 +295,10 @@ class ClearanceView(StepView):
 
 
 class ChiefExecutiveView(StepView):
+    """The statement an office (the Chief Executive) signs before another decides."""
+
     template_name = "approvals/chief_executive.html"
-    title = "Sign as Chief Executive"
+    title = "Sign the statement"
     button = "Sign"
 
     def why_not(self):
@@ -288,16 +306,23 @@ class ChiefExecutiveView(StepView):
             self.request.user, self.decision, self.signoffs
         )
 
+    def prepare(self) -> None:
+        super().prepare()
+        self.stating = policies.statement_office(self.decision)
+        if self.stating is not None:
+            self.title = f"Sign as {self.stating.title}"
+
     def get_context_data(self, **kwargs):
-        maker = self.decision.get_decision_maker_display()
-        statement = CHIEF_EXECUTIVE_STATEMENT.format(decision_maker=maker)
-        return super().get_context_data(statement=statement, **kwargs)
+        stating = self.stating
+        statement = stating.statement_for(self.decision.decision_maker) if stating else ""
+        return super().get_context_data(statement=statement, stating_office=stating, **kwargs)
 
     def act(self, form):
         services.chief_executive_sign(
             **self.versioned(form), password=form.cleaned_data["password"]
         )
-        return f"You signed the Chief Executive's statement on {self.decision.reference}."
+        who = self.stating.title if self.stating else "office"
+        return f"You signed the {who}'s statement on {self.decision.reference}."
 
 
 class DecideView(StepView):
@@ -305,10 +330,15 @@ class DecideView(StepView):
     template_name = "approvals/decide.html"
     title = "Take the decision"
     button = "Sign the decision"
-    extra_context = {"declaration": DECISION_MAKER_DECLARATION}
 
     def why_not(self):
         return policies.why_not_decide(self.request.user, self.decision, self.signoffs)
+
+    def get_context_data(self, **kwargs):
+        office = self.decision.decision_maker
+        return super().get_context_data(
+            declaration=office.declaration if office else "", office=office, **kwargs
+        )
 
     def act(self, form):
         data = form.cleaned_data
@@ -350,6 +380,40 @@ class ReturnView(StepView):
     def act(self, form):
         services.decision_return(**self.versioned(form), reason=form.cleaned_data["reason"])
         return f"{self.decision.reference} was returned to the drafting officer."
+
+
+class ReferUpView(StepView):
+    form_class = ReferUpForm
+    template_name = "approvals/refer_up.html"
+    title = "Refer up to a higher office"
+    button = "Refer up"
+
+    def prepare(self) -> None:
+        super().prepare()
+        self.higher = selectors.higher_offices(decision=self.decision)
+
+    def form_kwargs(self):
+        return {"offices": self.higher}
+
+    def why_not(self):
+        return policies.why_not_refer_up(self.request.user, self.decision, self.higher)
+
+    def act(self, form):
+        data = form.cleaned_data
+        self.referred = services.decision_refer_up(
+            **self.versioned(form), office_id=data["office"], reason=data["reason"]
+        )
+        return (
+            f"{self.referred.reference} was referred up to the "
+            f"{self.referred.decision_maker.title}."
+        )
+
+    def get_success_url(self) -> str:
+        # An office no longer on the record's route (the DMPC, referring to the Mayor) no
+        # longer reads it: back to the records, not to a page it would not find.
+        if decision_policies.can_read_record(self.request.user, self.referred):
+            return super().get_success_url()
+        return reverse("approvals:home")
 
 
 class HistoryView(WorkingsMixin, TemplateView):

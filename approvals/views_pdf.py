@@ -17,13 +17,14 @@ from django.views.decorators.cache import never_cache
 
 from .pdf import PdfRenderError
 from .previews import preview_pdf
+from .selectors import with_live_office
 from .views import WorkingsMixin
 
 
 @method_decorator(never_cache, name="dispatch")
 class PdfPreviewView(WorkingsMixin, View):
     def get(self, request, *args, **kwargs):
-        decision = self.decision
+        decision = with_live_office(self.decision)
         try:
             pdf = preview_pdf(decision=decision)
         except PdfRenderError as error:

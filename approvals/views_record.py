@@ -20,7 +20,7 @@ from decisions.policies import can_edit_draft, can_view_part_two
 
 from . import notifications, policies
 from . import selectors as approval_selectors
-from .clearance import CLEARANCE_LINES
+from .clearance import form_lines
 from .models import SignOff
 from .presenters import part_one_context
 from .views import StaffRecordMixin
@@ -40,15 +40,25 @@ def record_actions(user, decision: Decision, signoffs: list[SignOff]) -> list[tu
     pk, actions = decision.pk, []
     if can_edit_draft(user, decision):
         actions.append(("Continue drafting", reverse("approvals:task_list", args=[pk])))
-    for kind, line in CLEARANCE_LINES.items():
+    for line, _ in form_lines(decision):
+        kind = line.kind
         if policies.why_not_confirm(user, decision, kind, signoffs) is None:
             url = reverse("approvals:clear", args=[pk, kind])
             actions.append((f"Confirm the {line.kind.label} line", url))
     if policies.why_not_sign_chief_executive(user, decision, signoffs) is None:
         url = reverse("approvals:chief_executive", args=[pk])
-        actions.append(("Sign as Chief Executive", url))
+        actions.append((f"Sign as {policies.statement_office(decision).title}", url))
     if policies.why_not_decide(user, decision, signoffs) is None:
         actions.append(("Take the decision", reverse("approvals:decide", args=[pk])))
+    # Only an office holder the record waits for may refer it: the offices are read then.
+    if policies.referring_office(user, decision) is not None and (
+        policies.why_not_refer_up(
+            user, decision, approval_selectors.higher_offices(decision=decision)
+        )
+        is None
+    ):
+        url = reverse("approvals:refer_up", args=[pk])
+        actions.append(("Refer up to a higher office", url))
     if policies.why_not_return(user, decision) is None:
         actions.append(("Return to the drafting officer", reverse("approvals:return", args=[pk])))
     return actions

@@ -21,10 +21,10 @@ from accounts.models import User
 from core.errors import DomainError
 from core.locking import save_new_version
 from decisions.canonical import decision_content_hash
-from decisions.models import Decision, DecisionMaker
+from decisions.models import Decision
 
 from . import policies
-from .clearance import CLEARANCE_LINES
+from .clearance import form_line_kinds
 from .models import Action, ApprovalCycle, SignOff
 
 Status = Decision.Status
@@ -68,6 +68,14 @@ TRANSITIONS: tuple[Transition, ...] = (
         Status.DECISION_MAKER, Verb.NOT_APPROVED, Status.NOT_APPROVED, policies.why_not_decide
     ),
     Transition(Status.DECISION_MAKER, Verb.PASSED_BACK, Status.DRAFT, policies.why_not_pass_back),
+    # A referral names a new decision maker, which every sign-off signed for (it is signed
+    # content): none stands after it, so the record goes back to clearance (next_stage).
+    *_moves(
+        [Status.CHIEF_EXECUTIVE, Status.DECISION_MAKER],
+        Verb.REFERRED_UP,
+        [Status.CLEARANCE],
+        policies.why_not_refer_up,
+    ),
     *_moves(STAGES, Verb.RETURNED, [Status.DRAFT], policies.why_not_return),
     Transition(Status.APPROVED, Verb.PUBLISHED, Status.PUBLISHED, policies.why_not_publish),
     Transition(
@@ -101,10 +109,10 @@ def next_stage(*, decision: Decision, signoffs: list[SignOff]) -> str:
     current = decision_content_hash(decision=decision)
     signoffs = [s for s in signoffs if s.content_hash == current]
     confirmed = {s.declaration_kind for s in signoffs if s.kind == SignOff.Kind.CLEARANCE}
-    if any(kind not in confirmed for kind in CLEARANCE_LINES):
+    if any(kind not in confirmed for kind in form_line_kinds(decision)):
         return Status.CLEARANCE
-    needs_chief_executive = decision.decision_maker != DecisionMaker.CHIEF_EXECUTIVE
-    if needs_chief_executive and not any(s.kind == SignOff.Kind.CHIEF_EXECUTIVE for s in signoffs):
+    needs_statement = policies.statement_office(decision) is not None
+    if needs_statement and not any(s.kind == SignOff.Kind.CHIEF_EXECUTIVE for s in signoffs):
         return Status.CHIEF_EXECUTIVE
     return Status.DECISION_MAKER
 

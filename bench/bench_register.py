@@ -71,24 +71,36 @@ def make_register(records: int, seed: int = 1069) -> None:
     from accounts.models import User
     from decisions.models import (
         Decision,
-        DecisionMaker,
         ExpenditureLine,
         FormType,
+        Office,
+        Organisation,
         ReferenceSeries,
     )
 
     rng = random.Random(seed)
     pool = sentences()
     series = ReferenceSeries.objects.create(prefix="PCD", name="Police and Crime Decisions")
+    organisation = Organisation.objects.get(slug="mopac")
     form_types = [
-        FormType.objects.create(name="DMPC Decision", slug="dmpc-decision", series=series),
-        FormType.objects.create(name="Director Decision", slug="director-decision", series=series),
+        FormType.objects.create(
+            organisation=organisation, name="DMPC Decision", slug="dmpc-decision", series=series
+        ),
+        FormType.objects.create(
+            organisation=organisation,
+            name="Director Decision",
+            slug="director-decision",
+            series=series,
+        ),
     ]
+    for form_type in form_types:
+        form_type.add_default_sections()
     officer = User.objects.create_user(username="bench-officer")
     pdf = b"%PDF-1.7\n% register benchmark\n%%EOF\n"
     name = default_storage.save("published/bench.pdf", ContentFile(pdf))
     sha = hashlib.sha256(pdf).hexdigest()
-    makers = [DecisionMaker.DMPC, DecisionMaker.DMPC, DecisionMaker.CHIEF_EXECUTIVE]
+    offices = {o.code: o for o in Office.objects.filter(organisation__slug="mopac")}
+    makers = [offices["dmpc"], offices["dmpc"], offices["chief_executive"]]
     start = datetime.datetime(2019, 1, 1, 10, tzinfo=LONDON)
     rows = []
     for n in range(records + records // 10):

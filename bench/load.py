@@ -78,7 +78,7 @@ def prepare(records: int, approvals: int) -> None:
     from django.test import override_settings
 
     from accounts.models import User
-    from approvals.clearance import CLEARANCE_LINES
+    from approvals.clearance import form_lines
     from approvals.services import chief_executive_sign, clearance_confirm, decision_submit
     from decisions.canonical import decision_content_hash
     from decisions.models import Decision, DeclarationLine, FormType
@@ -156,14 +156,14 @@ def prepare(records: int, approvals: int) -> None:
             decision = decision_submit(
                 decision_id=decision.pk, user=officer, lock_version=decision.lock_version
             )
-            for kind, line in CLEARANCE_LINES.items():
+            for line, form_line in form_lines(decision):
                 decision.refresh_from_db()
                 clearance_confirm(
                     decision_id=decision.pk,
                     user=people[USERNAMES[line.role]],
                     content_hash=decision_content_hash(decision=decision),
-                    kind=kind,
-                    statement=line.statements[0],
+                    kind=line.kind,
+                    statement=form_line.options[0],
                     password=DEMO_PASSWORD,
                 )
             decision.refresh_from_db()
@@ -183,9 +183,9 @@ def prepare(records: int, approvals: int) -> None:
         f"{series.prefix.lower()}-{first + n}" for n in range(0, records, max(1, records // 50))
     ]
     demo = list(
-        Decision.objects.filter(status=Decision.Status.PUBLISHED, number__lt=first).values_list(
-            "number", flat=True
-        )
+        Decision.objects.filter(
+            series=series, status=Decision.Status.PUBLISHED, number__lt=first
+        ).values_list("number", flat=True)
     )
     slugs += [f"{series.prefix.lower()}-{number}" for number in demo]
     print(json.dumps({"waiting": waiting, "slugs": slugs}))

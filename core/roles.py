@@ -43,4 +43,4 @@ def user_roles(user) -> list[Role]:
     if not user.is_authenticated:
         return []
     names = {group.name for group in user.groups.all()}
-    return [role for role in Role if ROLE_GROUP_NAMES[role] in names]
+    return [role for role in Role if ROLE_GROUP_NAMES.get(role) in names]

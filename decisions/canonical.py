@@ -109,8 +109,9 @@ PARTS = [
     Part("related", "related_links", RelatedDecision, many=True),
 ]
 PARTS_ADDED_LATER = ("related",)
-# The record's form type is signed by its name, at the top of the document.
-DECISION_SIGNED_RELATIONS = {"form_type"}
+# The record's form type is signed by its name, at the top of the document; its
+# decision maker by the office's code, as it was signed before offices were rows.
+DECISION_SIGNED_RELATIONS = {"form_type", "decision_maker"}
 
 
 def signed_fields(model: type[Model]) -> list[str]:
@@ -125,6 +126,10 @@ def signed_fields(model: type[Model]) -> list[str]:
 def _plain(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | str):
         return value
+    if isinstance(value, dict):
+        # A mapping (the sections not applicable, kind → reason) as JSON holds it, its
+        # keys sorted by the document's dump whatever order the database kept them in.
+        return {str(key): _plain(item) for key, item in value.items()}
     return str(value)
 
 
@@ -137,6 +142,12 @@ def _fields(obj: Model, names: list[str]) -> Any:
 # so the hash its sign-offs hold, is unchanged by their migration.
 SIGNED_WHEN_SET: dict[type[Model], dict[str, Any]] = {
     BackgroundPaper: {"publish": False},
+    Decision: {
+        # The sections a record says do not apply, with the reason published for each.
+        "sections_not_applicable": {},
+        # Why each escalation flag set is set, by the flag's code.
+        "flag_justifications": {},
+    },
 }
 
 
@@ -164,9 +175,11 @@ def decision_canonical_content(*, decision: Decision) -> dict[str, Any]:
     Excludes the workflow's own state (UNSIGNED), so that moving the record along
     never changes what was signed.
     """
+    fields = _signed_values(decision, signed_fields(Decision))
+    fields["decision_maker"] = decision.decision_maker.code if decision.decision_maker_id else ""
     content = {
         "form_type": decision.form_type.name,
-        "decision": _fields(decision, signed_fields(Decision)),
+        "decision": fields,
         **{part.key: _part(decision, part) for part in PARTS},
     }
     # Parts added since records were first signed are left out while empty, so that

@@ -11,8 +11,14 @@ from typing import NamedTuple
 from core.forms import VersionedForm, section_size_message
 
 from .forms import ReportDetailsForm, ReportSummaryForm
-from .models import Decision
-from .sections import PART_ONE_SECTIONS, REPORT_SECTIONS
+from .models import Decision, EscalationFlag, RecordFlag
+from .sections import (
+    KINDS_BY_SLUG,
+    PART_ONE_SECTIONS,
+    REPORT_SECTIONS,
+    form_sections,
+    recommendations_heading,
+)
 
 NOT_STARTED = "Not started"
 IN_PROGRESS = "In progress"
@@ -35,6 +41,22 @@ def _any(items) -> str:
 
 def _report(decision: Decision):
     return getattr(decision, "report", None)
+
+
+def _route_status(decision: Decision) -> str:
+    # A query only when a flag is set without a justification.
+    justified = decision.flag_justifications or {}
+    unjustified = [c for c in RecordFlag.values if getattr(decision, c) and not justified.get(c)]
+    if (
+        unjustified
+        and EscalationFlag.objects.filter(
+            organisation_id=decision.form_type.organisation_id,
+            code__in=unjustified,
+            requires_justification=True,
+        ).exists()
+    ):
+        return IN_PROGRESS
+    return COMPLETED
 
 
 def _too_long(values: list) -> bool:
@@ -65,19 +87,26 @@ class DraftTask(NamedTuple):
         return f"{prefix}{self.slug}/"
 
 
-PART_ONE_BY_SLUG = {section.field.replace("_", "-"): section for section in PART_ONE_SECTIONS}
+# Every kind of section a form may have, by the slug of its page.
+PART_ONE_BY_SLUG = KINDS_BY_SLUG
+
+
+def _part_one_status(field: str) -> Callable[[Decision], str]:
+    def status(decision: Decision) -> str:
+        text = getattr(decision, field)
+        if _too_long([text]):
+            return TOO_LONG
+        # A section marked not applicable is done: its reason stands for its text.
+        if not text and (decision.sections_not_applicable or {}).get(field):
+            return COMPLETED
+        return _filled([text])
+
+    return status
 
 
 def _part_one_task(field: str, heading: str) -> DraftTask:
     return DraftTask(
-        field.replace("_", "-"),
-        heading,
-        "Part I: facts and advice",
-        lambda decision: (
-            TOO_LONG
-            if _too_long([getattr(decision, field)])
-            else _filled([getattr(decision, field)])
-        ),
+        field.replace("_", "-"), heading, "Part I: facts and advice", _part_one_status(field)
     )
 
 
@@ -93,7 +122,7 @@ REPORT_SUMMARY_FIELDS = _form_fields(ReportSummaryForm)
 # (Not the form's fields: the plan's name is optional, and the form builds its sections.)
 REPORT_ADVICE_REQUIRED = [s.field for s in REPORT_SECTIONS if s.field != "background_papers"]
 
-TASKS: list[DraftTask] = [
+_BEFORE_PART_ONE: list[DraftTask] = [
     DraftTask(
         "title-summary",
         "Title and executive summary",
@@ -111,9 +140,11 @@ TASKS: list[DraftTask] = [
         lambda d: _any(d.recommendations.all()),
     ),
     DraftTask("money", "Money", "The decision", lambda d: _any(d.expenditure_lines.all())),
-    # Two questions with "no" for an answer by default: nothing to complete.
-    DraftTask("route", "Reserved and significant matters", "The decision", lambda d: COMPLETED),
-    *[_part_one_task(section.field, section.heading) for section in PART_ONE_SECTIONS],
+    # Questions with "no" for an answer by default: complete unless a flag is set
+    # without the justification its body requires.
+    DraftTask("route", "Reserved and significant matters", "The decision", _route_status),
+]
+_AFTER_PART_ONE: list[DraftTask] = [
     DraftTask(
         "report-details",
         "Report details",
@@ -134,8 +165,9 @@ TASKS: list[DraftTask] = [
     ),
     # Most records relate to no other: nothing to complete.
     DraftTask("related", "Related decisions", "Papers and publication", lambda d: COMPLETED),
+    # Not "Background papers": a form's Part I section may be called that.
     DraftTask(
-        "papers", "Background papers", "Papers and publication", lambda d: _any(d.papers.all())
+        "papers", "Papers to attach", "Papers and publication", lambda d: _any(d.papers.all())
     ),
     DraftTask(
         "publication",
@@ -157,12 +189,44 @@ TASKS: list[DraftTask] = [
         ),
     ),
 ]
-TASKS_BY_SLUG = {task.slug: task for task in TASKS}
+
+
+def tasks_for(form_type, *, has_flags: bool = True) -> list[DraftTask]:
+    """The tasks of a draft on this form type: its Part I sections, in its order under its
+    labels, among the rest (a section the form lacks is no task); its recommendations under
+    the form's own heading; the supporting report only where the form has one, and the
+    escalation flags only where its body has some (`has_flags`)."""
+    before = [
+        task._replace(name=recommendations_heading(form_type, 2).rstrip(":"))
+        if task.slug == "recommendations"
+        else task
+        for task in _BEFORE_PART_ONE
+        if task.slug != "route" or has_flags
+    ]
+    after = [
+        task
+        for task in _AFTER_PART_ONE
+        if form_type.has_supporting_report or task.group != "Supporting report"
+    ]
+    return [
+        *before,
+        *[_part_one_task(section.field, section.heading) for section in form_sections(form_type)],
+        *after,
+    ]
+
+
+# The tasks of a form with every section (the 2021 PCD form's).
+TASKS: list[DraftTask] = [
+    *_BEFORE_PART_ONE,
+    *[_part_one_task(section.field, section.heading) for section in PART_ONE_SECTIONS],
+    *_AFTER_PART_ONE,
+]
 
 
 def task_groups(decision: Decision) -> list[tuple[str, list[tuple[DraftTask, str]]]]:
-    """[(group, [(task, status), …]), …] in the order of the form."""
+    """[(group, [(task, status), …]), …] in the order of the record's form."""
     groups: dict[str, list[tuple[DraftTask, str]]] = {}
-    for task in TASKS:
+    has_flags = decision.form_type.organisation.escalation_flags.exists()
+    for task in tasks_for(decision.form_type, has_flags=has_flags):
         groups.setdefault(task.group, []).append((task, task.status(decision)))
     return list(groups.items())

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from core.forms import (
+    PARAGRAPHS_HINT,
     GovukForm,
     OneLineField,
     VersionedForm,
@@ -10,9 +11,13 @@ from core.forms import (
 )
 from core.govuk import GovukDateField, GovukFormMixin, MoneyField
 
-from .models import ExpenditureLine, FormType, PartTwo, RelatedDecision
+from .models import EscalationFlag, ExpenditureLine, FormType, PartTwo, RelatedDecision
+from .sections import NOT_APPLICABLE_REASON_MAX
 from .uploads import MAX_UPLOAD_BYTES, UnsafeArchive, detect_document_type
 from .validators import validate_financial_year
+
+# A sentence or two: it is put in the reason for the route.
+MAX_JUSTIFICATION_CHARS = 1000
 
 
 class StartDecisionForm(GovukForm):
@@ -53,27 +58,122 @@ class TitleSummaryForm(VersionedForm):
 
 
 class RouteFlagsForm(VersionedForm):
-    reserved_to_mayor = forms.BooleanField(
-        label="The matter is reserved to the Mayor",
-        help_text="Issuing the police and crime plan; appointing or removing the most senior "
-        "officers.",
-        required=False,
-    )
-    significant_public_interest = forms.BooleanField(
-        label="The matter is of significant public interest, contentious or novel",
-        help_text="It then goes to the Deputy Mayor for Policing and Crime whatever its value.",
-        required=False,
-    )
+    """The flags of the record's body (EscalationFlag), each with the reason for setting it,
+    which the route's reason shows: required where the body's flag says so."""
+
+    def __init__(self, *args, flags: list[EscalationFlag], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.flags = flags
+        for flag in flags:
+            self.fields[flag.code] = forms.BooleanField(
+                label=flag.label, help_text=flag.help_text, required=False
+            )
+            self.fields[f"{flag.code}_justification"] = long_text(
+                f"Why {flag.reason}",
+                help_text=(
+                    "Needed if you tick the box above. "
+                    if flag.requires_justification
+                    else "Optional. "
+                )
+                + "It is given in the reason for the route and published with the record.",
+                rows=3,
+                max_chars=MAX_JUSTIFICATION_CHARS,
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        for flag in self.flags:
+            field = f"{flag.code}_justification"
+            if cleaned.get(flag.code) and flag.requires_justification and not cleaned.get(field):
+                if field not in self.errors:
+                    self.add_error(field, f"Enter why {flag.reason}")
+        return cleaned
+
+    def flag_fields(self) -> list:
+        """Each flag's box and the justification it reveals, for the page's template."""
+        return [(self[flag.code], self[f"{flag.code}_justification"]) for flag in self.flags]
+
+    def values(self) -> dict:
+        """The record's fields: each flag, and the reasons for those set."""
+        cleaned = self.cleaned_data
+        values = {flag.code: cleaned[flag.code] for flag in self.flags}
+        values["flag_justifications"] = {
+            flag.code: cleaned[f"{flag.code}_justification"]
+            for flag in self.flags
+            if cleaned[flag.code] and cleaned[f"{flag.code}_justification"]
+        }
+        return values
 
 
 class SectionTextForm(VersionedForm):
-    """One Part I section: its only field is the page's heading."""
+    """One Part I section: its text under the page's heading, with the section's help.
+
+    Where the record's form allows the section to be marked not applicable, the drafter
+    chooses to write it or to say it does not apply, with a short reason (published in
+    its place); a reason is then required, and the text must be removed (it is kept on
+    the page, with a message beside it, until it is)."""
 
     label_size = "l"
+    APPLIES = "applies"
+    DOES_NOT_APPLY = "not_applicable"
 
-    def __init__(self, *args, heading: str, **kwargs):
+    def __init__(
+        self,
+        *args,
+        heading: str,
+        help_text: str = "",
+        may_be_not_applicable: bool = False,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
-        self.fields["text"] = long_text(heading)
+        hint = f"{help_text} {PARAGRAPHS_HINT}" if help_text else PARAGRAPHS_HINT
+        self.fields["text"] = long_text(heading, help_text=hint)
+        self.may_be_not_applicable = may_be_not_applicable
+        if may_be_not_applicable:
+            # The page's heading stands above the choice; the text's label is smaller.
+            self.label_size = "m"
+            self.fields["applies"] = forms.ChoiceField(
+                label=f"Does {heading} apply to this decision?",
+                choices=[
+                    (self.APPLIES, "Write this section"),
+                    (self.DOES_NOT_APPLY, "This section does not apply"),
+                ],
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": "Select whether to write this section or say it does not apply",
+                    "invalid_choice": "Select whether to write this section or say it does "
+                    "not apply",
+                },
+            )
+            self.fields["not_applicable_reason"] = OneLineField(
+                label="Why it does not apply",
+                help_text="Published in place of the section, for example: No procurement "
+                "is involved.",
+                max_length=NOT_APPLICABLE_REASON_MAX,
+                required=False,
+                error_messages={
+                    "max_length": f"The reason must be {NOT_APPLICABLE_REASON_MAX} characters "
+                    "or fewer",
+                },
+            )
+
+    def clean(self):
+        data = super().clean()
+        if not self.may_be_not_applicable:
+            data["not_applicable_reason"] = ""
+            return data
+        if data.get("applies") == self.DOES_NOT_APPLY:
+            if not data.get("not_applicable_reason") and "not_applicable_reason" not in self.errors:
+                self.add_error("not_applicable_reason", "Enter why this section does not apply")
+            if data.get("text"):
+                self.add_error(
+                    "text",
+                    "Remove the text of this section, or choose to write it: a section that "
+                    "does not apply is published with its reason only",
+                )
+        else:
+            data["not_applicable_reason"] = ""
+        return data
 
 
 class RecommendationForm(GovukFormMixin, forms.Form):
@@ -81,7 +181,7 @@ class RecommendationForm(GovukFormMixin, forms.Form):
     text = long_text(
         "Recommendation",
         required=True,
-        help_text="For example: The Deputy Mayor for Policing and Crime is recommended to approve …",
+        help_text="For example: Approve expenditure of £250,000 on …",
         rows=4,
         max_chars=5_000,
         required_message="Enter the recommendation, or remove it",
@@ -116,7 +216,7 @@ class ExpenditureLineForm(GovukFormMixin, forms.Form):
     funding_source = OneLineField(
         label="Funding source",
         max_length=255,
-        help_text="For example, MOPAC Approved Digital Policing (DP) Capital Budget",
+        help_text="For example, Approved Capital Budget",
         error_messages={
             "required": "Enter where the money comes from",
             "max_length": "The funding source must be 255 characters or fewer",
@@ -134,7 +234,7 @@ class ReportDetailsForm(VersionedForm):
         label="Meeting it went to",
         max_length=255,
         required=False,
-        help_text="For example, MOPAC Investment Advisory & Monitoring meeting",
+        help_text="For example, Investment Advisory and Monitoring meeting",
     )
     meeting_date = GovukDateField(
         label="Date of the meeting", required=False, help_text="For example, 7 10 2021"
@@ -163,8 +263,8 @@ class ReportSummaryForm(VersionedForm):
     executive_summary = long_text("Executive summary")
     recommendations_intro = long_text(
         "Introduction to the recommendations",
-        help_text="For example: The Deputy Mayor for Policing and Crime, via the Investment "
-        "Advisory and Monitoring meeting (IAM), is asked to:",
+        help_text="For example: The decision maker, via the Investment Advisory and "
+        "Monitoring meeting (IAM), is asked to:",
         rows=3,
     )
     recommendations = long_text(
@@ -191,7 +291,7 @@ class ReportSummaryForm(VersionedForm):
 class ReportAdviceForm(VersionedForm):
     police_crime_plan_name = OneLineField(
         label="Name of the police and crime plan the report contributes to",
-        help_text="As the heading prints it, for example MOPAC Police & Crime Plan 2017-2021",
+        help_text="As the heading prints it, for example Police and Crime Plan 2021-2025",
         max_length=200,
         required=False,
     )

@@ -35,7 +35,7 @@ from accounts.models import User
 from core.errors import StaleRecord
 
 from .canonical import decision_content_hash
-from .models import Decision
+from .models import DECISION_RELATIONS, Decision
 
 
 def decision_row_lock(*, decision_id: int) -> Decision:
@@ -49,7 +49,7 @@ def decision_row_lock(*, decision_id: int) -> Decision:
     """
     return (
         Decision.objects.select_for_update(no_key=True, of=("self",))
-        .select_related("series", "form_type", "drafting_officer")
+        .select_related(*DECISION_RELATIONS)
         .get(pk=decision_id)
     )
 

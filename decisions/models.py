@@ -12,7 +12,13 @@ from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from simple_history.models import HistoricalRecords
 
-from .validators import validate_financial_year, validate_series_prefix
+from . import wording
+from .sections import DEFAULT_HEADING_PATTERN, PART_ONE_SECTIONS, SECTION_KIND_CHOICES
+from .validators import (
+    validate_financial_year,
+    validate_heading_pattern,
+    validate_series_prefix,
+)
 
 
 class ReferenceSeries(models.Model):
@@ -49,13 +55,33 @@ class ReferenceSeries(models.Model):
                 )
 
 
-class FormType(models.Model):
-    """A kind of decision form, such as "DMPC Decision", numbered from one series."""
+class Organisation(models.Model):
+    """A body that takes formal decisions, and the fixed wording its forms and PDFs use.
 
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
-    series = models.ForeignKey(ReferenceSeries, on_delete=models.PROTECT, related_name="form_types")
-    description = models.TextField(blank=True)
+    Everything on a record that names its body comes from here (through its form type).
+    """
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(
+        max_length=50, help_text="As forms print it, for example the initials of the body"
+    )
+    slug = models.SlugField(max_length=50, unique=True)
+    website = models.URLField(blank=True)
+    public_access_paragraph = models.TextField(
+        "Public access paragraph",
+        default=(
+            "Information in this form (Part 1) is subject to the Freedom of Information Act "
+            "2000 (FOIA) and will be made available on the {short_name} website following "
+            "approval."
+        ),
+        help_text='Printed under "Public access to information". {short_name} is replaced '
+        "by the body's short name.",
+    )
+    legal_team_name = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="As advice names it, for example the council's legal team",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -64,19 +90,307 @@ class FormType(models.Model):
     def __str__(self) -> str:
         return self.name
 
-
-class DecisionMaker(models.TextChoices):
-    DMPC = "dmpc", "Deputy Mayor for Policing and Crime"
-    MAYOR = "mayor", "Mayor of London"
-    CHIEF_EXECUTIVE = "chief_executive", "Chief Executive"
+    @property
+    def public_access_text(self) -> str:
+        return self.public_access_paragraph.replace("{short_name}", self.short_name)
 
 
-# Short forms used in headings such as "PART I – … ADVICE TO THE DMPC".
-DECISION_MAKER_SHORT = {
-    DecisionMaker.DMPC: "DMPC",
-    DecisionMaker.MAYOR: "Mayor",
-    DecisionMaker.CHIEF_EXECUTIVE: "Chief Executive",
-}
+class Office(models.Model):
+    """An office that takes decisions for a body, such as the Deputy Mayor for Policing and
+    Crime: who holds it (the members of its group), how it signs, and whether another
+    office signs a statement before it decides (the Chief Executive before the DMPC)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="offices")
+    code = models.SlugField(
+        max_length=20,
+        help_text="Short and stable: it is the register's filter value, for example dmpc",
+    )
+    title = models.CharField(max_length=200, help_text="Deputy Mayor for Policing and Crime")
+    short_title = models.CharField(max_length=50, help_text="As headings print it: DMPC")
+    group = models.ForeignKey(
+        "auth.Group",
+        on_delete=models.PROTECT,
+        related_name="offices",
+        help_text="Its members hold the office. They sign only while their group also holds "
+        "the permission to take decisions, which only a superuser grants.",
+    )
+    rank = models.PositiveSmallIntegerField(
+        default=1,
+        help_text="A higher rank is a higher office: a record can be referred up to one.",
+    )
+    statement_by = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="precedes",
+        help_text="An office that signs a statement before this one decides.",
+    )
+    statement_heading = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The heading of its statement on the form (Chief Executive Officer); "
+        "blank: its title.",
+    )
+    statement_wording = models.TextField(
+        blank=True,
+        default=wording.CHIEF_EXECUTIVE_STATEMENT,
+        help_text="What this office signs when it precedes another; {decision_maker} is "
+        "replaced by that office's title.",
+    )
+    declaration = models.TextField(
+        default=wording.DECISION_MAKER_DECLARATION,
+        help_text="Printed above the decision and signed with it.",
+    )
+    approval_statement = models.CharField(max_length=255, default=wording.APPROVAL_STATEMENT)
+    refusal_statement = models.CharField(max_length=255, default=wording.REFUSAL_STATEMENT)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation", "-rank", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "code"],
+                name="office_code_once_per_body",
+                violation_error_message="The body already has an office with this code",
+            ),
+            models.CheckConstraint(
+                condition=~Q(statement_by=F("pk")),
+                name="office_statement_not_itself",
+                violation_error_message="An office cannot sign a statement before itself",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.statement_by_id is not None:
+            if self.pk is not None and self.statement_by_id == self.pk:
+                raise ValidationError(
+                    {"statement_by": "An office cannot sign a statement before itself"}
+                )
+            if (
+                self.organisation_id is not None
+                and self.statement_by.organisation_id != self.organisation_id
+            ):
+                raise ValidationError({"statement_by": "Choose an office of the same body"})
+            # Never round in a circle: A's statement by B, B's by A.
+            seen, office = {self.pk}, self.statement_by
+            while office is not None:
+                if office.pk in seen:
+                    raise ValidationError(
+                        {
+                            "statement_by": f"{office.title} already signs, directly or "
+                            "through others, after this office: the statements would go "
+                            "round in a circle"
+                        }
+                    )
+                seen.add(office.pk)
+                office = office.statement_by
+
+    @property
+    def statement_heading_text(self) -> str:
+        return self.statement_heading or self.title
+
+    def statement_for(self, decision_maker: "Office") -> str:
+        """The statement this office signs before `decision_maker` decides."""
+        return self.statement_wording.replace("{decision_maker}", decision_maker.title)
+
+
+class NumberingStyle(models.TextChoices):
+    ARABIC = "1", "1, 2, 3"
+    LOWER_ROMAN = "i", "i, ii, iii"
+    LOWER_ALPHA = "a", "a, b, c"
+
+
+class FormType(models.Model):
+    """A kind of decision form of one body, such as "DMPC Decision", numbered from one series."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="form_types"
+    )
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+    series = models.ForeignKey(ReferenceSeries, on_delete=models.PROTECT, related_name="form_types")
+    description = models.TextField(blank=True)
+    offices = models.ManyToManyField(
+        Office,
+        related_name="form_types",
+        blank=True,
+        help_text="The offices a record on this form can go to. A record the scheme routes "
+        "to another office must be drafted on a form that serves it.",
+    )
+    follows_route = models.BooleanField(
+        default=False,
+        help_text="When the scheme routes a record on this form to an office it does not "
+        "serve, submission moves the record to this body's form that serves that office and "
+        "numbers from the same series. Otherwise submission is refused.",
+    )
+    heading_pattern = models.CharField(
+        max_length=200,
+        default=DEFAULT_HEADING_PATTERN,
+        validators=[validate_heading_pattern],
+        help_text="The heading of the form, with {reference}, {form}, {office} or "
+        "{office_short} where they go; for example Mayoral Decision {reference}.",
+    )
+    recommendations_heading = models.CharField(
+        max_length=100,
+        default="Recommendation",
+        help_text="Printed above the recommendations, for example Recommendation or Decision.",
+    )
+    pluralise_heading = models.BooleanField(
+        "Add an s to the heading when there is more than one",
+        default=True,
+        help_text="Recommendation becomes Recommendations.",
+    )
+    numbering_style = models.CharField(
+        "Numbering of the recommendations",
+        max_length=1,
+        choices=NumberingStyle.choices,
+        default=NumberingStyle.ARABIC,
+    )
+    has_supporting_report = models.BooleanField(
+        "The form has a supporting report",
+        default=True,
+        help_text="A report (its details, summary and facts and advice) drafted with the "
+        "decision and published after it, as the 2021 PCD form has.",
+    )
+    recommendations_lead_in = models.CharField(
+        "Line before the recommendations",
+        max_length=255,
+        blank=True,
+        help_text="For example: The Mayor is recommended to:",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"],
+                name="form_type_name_once_per_body",
+                violation_error_message="The body already has a form type with this name",
+            ),
+            models.CheckConstraint(
+                condition=Q(numbering_style__in=["1", "i", "a"]),
+                name="form_type_numbering_style_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def add_clearance_lines(self, rows: list[dict]) -> None:
+        """Give a form type without clearance lines these (FormClearanceLine fields)."""
+        if not self.clearance_lines.exists():
+            FormClearanceLine.objects.bulk_create(
+                FormClearanceLine(form_type=self, **row) for row in rows
+            )
+
+    def add_default_sections(self) -> None:
+        """Give a form type without sections those of the 2021 PCD form."""
+        if not self.sections.exists():
+            FormSection.objects.bulk_create(
+                FormSection(form_type=self, position=position, kind=section.field)
+                for position, section in enumerate(PART_ONE_SECTIONS, start=1)
+            )
+
+
+class FormSection(models.Model):
+    """A Part I section of a form type: which kind (decisions.sections), where, and under
+    which label. Its records are numbered 1, 2 … over the sections their form has."""
+
+    form_type = models.ForeignKey(FormType, on_delete=models.CASCADE, related_name="sections")
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=40, choices=SECTION_KIND_CHOICES)
+    label = models.CharField(
+        max_length=200, blank=True, help_text="The printed heading; blank for the usual one."
+    )
+    help_text = models.TextField(
+        blank=True, help_text="What drafters read under the heading; blank for the usual."
+    )
+    may_be_not_applicable = models.BooleanField(
+        "May be marked not applicable",
+        default=False,
+        help_text="A record may then say, with a short reason, that the section does not "
+        "apply to it.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["form_type", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["form_type", "kind"],
+                name="form_section_kind_once",
+                violation_error_message="A form has each kind of section once",
+            ),
+            models.UniqueConstraint(
+                fields=["form_type", "position"],
+                name="form_section_position_once",
+                violation_error_message="Two sections cannot have the same position",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=[field for field, _ in SECTION_KIND_CHOICES]),
+                name="form_section_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.label or self.get_kind_display()}"
+
+
+class RecordFlag(models.TextChoices):
+    """The flags a record can carry for the scheme of delegation to route on (its fields of
+    the same names). What each says, to the drafter and in a route's reason, is data of
+    each body: EscalationFlag."""
+
+    RESERVED_TO_MAYOR = "reserved_to_mayor", "Reserved to the Mayor"
+    SIGNIFICANT_PUBLIC_INTEREST = (
+        "significant_public_interest",
+        "Of significant public interest, contentious or novel",
+    )
+
+
+class EscalationFlag(models.Model):
+    """A body's wording of a flag that escalates a record whatever its value: what the
+    drafter ticks, what the route's reason says, and whether the drafter must say why."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="escalation_flags"
+    )
+    code = models.CharField(max_length=40, choices=RecordFlag.choices)
+    label = models.CharField(
+        max_length=255,
+        help_text="What the drafter ticks: The matter is of significant public interest, "
+        "contentious or novel",
+    )
+    reason = models.CharField(
+        max_length=255,
+        help_text="In the route's reason, after the office: the matter is of significant "
+        "public interest, contentious or novel",
+    )
+    help_text = models.CharField(max_length=255, blank=True)
+    requires_justification = models.BooleanField(
+        default=False,
+        help_text="The drafter must say why the flag is set; the route's reason and the "
+        "published record show it.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "code"],
+                name="escalation_flag_once_per_body",
+                violation_error_message="The body already has wording for this flag",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
 
 
 class DecisionStatus(models.TextChoices):
@@ -114,11 +428,13 @@ class Decision(models.Model):
     drafting_officer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="drafted_decisions"
     )
-    decision_maker = models.CharField(
-        max_length=20,
-        choices=DecisionMaker.choices,
+    decision_maker = models.ForeignKey(
+        Office,
+        on_delete=models.PROTECT,
+        null=True,
         blank=True,
-        help_text="Who takes the decision, as the scheme of delegation routes it.",
+        related_name="decisions",
+        help_text="The office that takes the decision, as the scheme of delegation routes it.",
     )
     # Flags the scheme of delegation routes on, whatever the value.
     reserved_to_mayor = models.BooleanField(
@@ -129,6 +445,9 @@ class Decision(models.Model):
     significant_public_interest = models.BooleanField(
         "Of significant public interest, contentious or novel", default=False
     )
+    # Why each flag set is set, by its code (RecordFlag): required where the body's
+    # EscalationFlag says so, and put in the route's reason.
+    flag_justifications = models.JSONField("Why the flags are set", default=dict, blank=True)
     # The route as frozen on submission, as facts: which rule of which scheme version,
     # on what total, and the flags that were set. approvals.routing.Route composes the
     # sentence from them for each reader (with the total only for those who may see it).
@@ -186,6 +505,9 @@ class Decision(models.Model):
     gdpr_privacy = models.TextField("GDPR and data privacy", blank=True)
     equality_comments = models.TextField("Equality comments", blank=True)
     supporting_papers = models.TextField("Background/supporting papers", blank=True)
+    # The sections of the record's form that may be marked not applicable and are, each
+    # with the reason published in its place: {"commercial_issues": "No procurement."}.
+    sections_not_applicable = models.JSONField("Sections not applicable", default=dict, blank=True)
 
     # Public access to information.
     part1_deferred = models.BooleanField("Publication of Part 1 deferred", default=False)
@@ -212,10 +534,6 @@ class Decision(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(status__in=DecisionStatus.values), name="decision_status_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(decision_maker__in=["", *DecisionMaker.values]),
-                name="decision_maker_valid",
             ),
             models.CheckConstraint(
                 condition=Q(number__isnull=True) | Q(number__gte=1),
@@ -250,10 +568,11 @@ class Decision(models.Model):
             ("clear_commercial", "Can confirm the commercial issues line"),
             ("clear_privacy", "Can confirm the GDPR and data privacy line"),
             ("clear_director", "Can confirm the Director / Head of Service line"),
-            ("sign_chief_executive", "Can sign the Chief Executive's statement"),
-            ("decide_chief_executive", "Can take decisions delegated to the Chief Executive"),
-            ("decide_dmpc", "Can take decisions as the Deputy Mayor for Policing and Crime"),
-            ("decide_mayor", "Can take decisions reserved to the Mayor"),
+            (
+                "sign_chief_executive",
+                "Can sign the statement before a decision, for an office their group holds",
+            ),
+            ("take_decisions", "Can take decisions, for an office their group holds"),
             ("withdraw_decision", "Can withdraw a published decision"),
         ]
 
@@ -271,8 +590,23 @@ class Decision(models.Model):
         return f"{self.series.prefix.lower()}-{self.number}" if self.number else ""
 
     @property
+    def organisation(self) -> Organisation:
+        return self.form_type.organisation
+
+    @property
+    def decision_maker_title(self) -> str:
+        """The office's title, or "" before the record is routed."""
+        return self.decision_maker.title if self.decision_maker_id else ""
+
+    @property
     def decision_maker_short(self) -> str:
-        return DECISION_MAKER_SHORT.get(self.decision_maker, "decision maker")
+        return self.decision_maker.short_title if self.decision_maker_id else "decision maker"
+
+
+# What a page of a record loads with it: its series, form type and body, drafting officer,
+# and its office with the office that signs a statement before it.
+PUBLIC_RELATIONS = ("series", "form_type__organisation", "decision_maker__statement_by")
+DECISION_RELATIONS = (*PUBLIC_RELATIONS, "drafting_officer")
 
 
 class Recommendation(models.Model):
@@ -355,7 +689,7 @@ class SupportingReport(models.Model):
         "Name of the police and crime plan",
         max_length=200,
         blank=True,
-        help_text="As the heading prints it, for example MOPAC Police & Crime Plan 2017-2021",
+        help_text="As the heading prints it, for example Police and Crime Plan 2021-2025",
     )
     police_crime_plan = models.TextField("Contributes to the Police and Crime Plan", blank=True)
     financial_comments = models.TextField(
@@ -548,3 +882,75 @@ class DeclarationLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {'✓' if self.ticked else '–'}"
+
+
+class FormClearanceLine(models.Model):
+    """A line of a form type's Originating Officer Declaration that an adviser confirms
+    (the kind says which adviser: approvals.clearance), and the statements, in the body's
+    own words, they choose the true one from. A form without a line is never asked it."""
+
+    form_type = models.ForeignKey(
+        FormType, on_delete=models.CASCADE, related_name="clearance_lines"
+    )
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=20, choices=DeclarationKind.choices)
+    statements = models.TextField(
+        help_text="The statements the adviser chooses from, separated by a blank line; one "
+        "statement may run over several lines."
+    )
+    not_applicable_statement = models.CharField(
+        "Not applicable wording",
+        max_length=255,
+        blank=True,
+        help_text="Offered as well, for a record to which the line does not apply: for "
+        "example There are no commercial issues.",
+    )
+    history = HistoricalRecords()
+
+    # The lines an adviser confirms: every kind but the drafting officer's own.
+    ADVISER_KINDS = [k for k in DeclarationKind.values if k != DeclarationKind.DRAFTING_OFFICER]
+
+    class Meta:
+        ordering = ["form_type", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["form_type", "kind"],
+                name="form_clearance_line_once",
+                violation_error_message="A form has each line of the declaration once",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=[
+                        "financial",
+                        "legal",
+                        "equalities",
+                        "commercial",
+                        "privacy",
+                        "director",
+                    ]
+                ),
+                name="form_clearance_line_kind_valid",
+                violation_error_message="The drafting officer's own line is not confirmed by an "
+                "adviser",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    @property
+    def options(self) -> tuple[str, ...]:
+        """The statements offered, in order: each of `statements`, then the not
+        applicable wording if there is one."""
+        found = [
+            "\n".join(line.strip() for line in block.strip().splitlines())
+            for block in self.statements.replace("\r\n", "\n").split("\n\n")
+            if block.strip()
+        ]
+        if self.not_applicable_statement.strip():
+            found.append(self.not_applicable_statement.strip())
+        return tuple(found)
+
+    def clean(self) -> None:
+        if not self.options:
+            raise ValidationError({"statements": "Give at least one statement"})

@@ -15,7 +15,7 @@ from core.forms import section_size_message
 from core.text import paragraphs_and_lines
 
 from .models import Decision
-from .sections import PART_ONE_SECTIONS, REPORT_SECTIONS
+from .sections import REPORT_SECTIONS, form_sections
 
 # A Part 1 at these bounds renders in about a third of PDF_RENDER_TIMEOUT's default.
 MAX_PART_ONE_PARAGRAPHS = 500
@@ -38,7 +38,9 @@ def part_one_texts(decision: Decision) -> list[tuple[str, str]]:
         ("Executive summary", decision.executive_summary),
         # Each recommendation is one or more paragraphs of the list.
         ("Recommendations", "\n\n".join(r.text for r in decision.recommendations.all())),
-        *[(s.heading, getattr(decision, s.field)) for s in PART_ONE_SECTIONS],
+        # The sections of the record's form, named by its labels (a section it lacks is
+        # not printed, whatever the field holds).
+        *[(s.heading, getattr(decision, s.field)) for s in form_sections(decision.form_type)],
     ]
     if report is not None:
         texts += [

@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import User
 
-from .models import Decision, ExpenditureLine, PartTwo
+from .models import DECISION_RELATIONS, Decision, EscalationFlag, ExpenditureLine, PartTwo
 from .policies import can_read_record, can_view_decisions, can_view_part_two
 
 _ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
@@ -28,7 +28,9 @@ def decision_list_for_user(*, user: User) -> QuerySet[Decision]:
     if not can_view_decisions(user):
         return Decision.objects.none()
     return (
-        Decision.objects.select_related("series", "form_type", "drafting_officer")
+        Decision.objects.select_related(*DECISION_RELATIONS)
+        # Who reads a record depends on its form's clearance lines (its reviewers).
+        .prefetch_related("form_type__clearance_lines")
         .defer(*Decision.SEARCH_FIELDS)
         .annotate(
             total_value=Coalesce(Sum("expenditure_lines__amount"), _ZERO),
@@ -131,13 +133,13 @@ def decision_with_parts(*, pk: int, also: Sequence[Prefetch] = ()) -> Decision:
 
     Not scoped to a user: never hand it to a page. Part 2 is not loaded.
     """
-    return _with_parts(
-        Decision.objects.select_related("series", "form_type", "drafting_officer"), also
-    ).get(pk=pk)
+    return _with_parts(Decision.objects.select_related(*DECISION_RELATIONS), also).get(pk=pk)
 
 
 def _with_parts(queryset: QuerySet[Decision], also: Sequence[Prefetch]) -> QuerySet[Decision]:
     return queryset.select_related("report").prefetch_related(
+        "form_type__sections",
+        "form_type__clearance_lines",
         "recommendations",
         "expenditure_lines",
         "papers",
@@ -150,3 +152,12 @@ def _with_parts(queryset: QuerySet[Decision], also: Sequence[Prefetch]) -> Query
 def decision_part_two(*, decision: Decision):
     """The Part 2 of a record, or None. Callers must have checked can_view_part_two."""
     return PartTwo.objects.filter(decision=decision).first()
+
+
+def escalation_flags_for(*, decision: Decision) -> list[EscalationFlag]:
+    """The flags the record's body offers its drafters, each with its wording."""
+    return list(
+        EscalationFlag.objects.filter(organisation_id=decision.form_type.organisation_id).order_by(
+            "code"
+        )
+    )

@@ -10,7 +10,6 @@ import datetime
 import re
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -32,16 +31,19 @@ from .models import (
     SupportingReport,
 )
 from .policies import can_start_draft, can_view_part_two, why_not_edit_draft
+from .sections import NOT_APPLICABLE_REASON_MAX, form_section
 from .signals import content_changed
 from .uploads import download_name
 from .wording import DRAFTING_OFFICER_STATEMENT
 
 
-def drafting_officer_statement(officer: User) -> str:
-    """The drafting officer's line of the declaration, in the words of the paper form."""
+def drafting_officer_statement(decision: Decision) -> str:
+    """The drafting officer's line of the declaration, in the words of the paper form,
+    naming the record's body."""
+    officer = decision.drafting_officer
     name = officer.get_full_name() or officer.username
     return DRAFTING_OFFICER_STATEMENT.format(
-        name=name, organisation=settings.ORGANISATION_SHORT_NAME
+        name=name, organisation=decision.form_type.organisation.short_name
     )
 
 
@@ -100,6 +102,64 @@ def decision_update(
         decision = _lock_for_edit(decision_id=decision_id, user=user, lock_version=lock_version)
         if _assign(decision, values):
             _touch(decision=decision, user=user, reason=reason, fields=tuple(values))
+    return decision
+
+
+def decision_set_section(
+    *,
+    decision_id: int,
+    user: User,
+    lock_version: int,
+    field: str,
+    text: str,
+    not_applicable_reason: str = "",
+) -> Decision:
+    """Save one Part I section: its text, or (where its form allows) that it does not
+    apply, with the reason published in its place. A section the record's form lacks,
+    a reason on a section that may not be marked, or a reason with text is refused."""
+    text = text or ""
+    reason = " ".join((not_applicable_reason or "").split())
+    with transaction.atomic():
+        decision = _lock_for_edit(decision_id=decision_id, user=user, lock_version=lock_version)
+        section = form_section(decision.form_type, field)
+        if section is None:
+            raise ValidationError(
+                f"The form {decision.form_type.name} has no such section: choose one from "
+                "the task list"
+            )
+        if reason and not section.may_be_not_applicable:
+            raise ValidationError(
+                {"text": f"{section.heading} cannot be marked as not applicable on this form"}
+            )
+        if reason and text.strip():
+            raise ValidationError(
+                {
+                    "text": f"Remove the text of {section.heading}, or choose to write the "
+                    "section: a section that does not apply is published with its reason only"
+                }
+            )
+        if len(reason) > NOT_APPLICABLE_REASON_MAX:
+            raise ValidationError(
+                {
+                    "not_applicable_reason": "The reason must be "
+                    f"{NOT_APPLICABLE_REASON_MAX} characters or fewer"
+                }
+            )
+        not_applicable = {
+            kind: why
+            for kind, why in (decision.sections_not_applicable or {}).items()
+            if kind != field
+        }
+        if reason:
+            not_applicable[field] = reason
+        values = {field: text, "sections_not_applicable": not_applicable}
+        if _assign(decision, values):
+            _touch(
+                decision=decision,
+                user=user,
+                reason=f"{section.heading} changed",
+                fields=tuple(values),
+            )
     return decision
 
 
@@ -320,8 +380,7 @@ def declaration_set_drafting_officer(
     """The drafting officer's own line of the declaration: "X has drafted this report …"."""
     with transaction.atomic():
         decision = _lock_for_edit(decision_id=decision_id, user=user, lock_version=lock_version)
-        officer = decision.drafting_officer
-        statement = drafting_officer_statement(officer)
+        statement = drafting_officer_statement(decision)
         kind = DeclarationLine.Kind.DRAFTING_OFFICER
         line = decision.declaration_lines.filter(kind=kind).first() or DeclarationLine(
             decision=decision, kind=kind

@@ -2,6 +2,8 @@ import re
 
 from django.core.exceptions import ValidationError
 
+from .sections import heading_pattern_errors
+
 _FINANCIAL_YEAR = re.compile(r"^([0-9]{4})/([0-9]{2})$")
 
 
@@ -21,3 +23,10 @@ def validate_financial_year(value: str) -> None:
 def validate_series_prefix(value: str) -> None:
     if not re.fullmatch(r"[A-Z]{2,10}", value or ""):
         raise ValidationError("Enter a prefix of 2 to 10 capital letters, like PCD", code="prefix")
+
+
+def validate_heading_pattern(value: str) -> None:
+    """A form's heading names only the placeholders decisions.sections.form_heading fills."""
+    errors = heading_pattern_errors(value or "")
+    if errors:
+        raise ValidationError(errors, code="heading_placeholder")

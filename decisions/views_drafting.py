@@ -55,7 +55,7 @@ from .forms import (
     TitleSummaryForm,
     VersionedForm,
 )
-from .models import BackgroundPaper, RelatedDecision
+from .models import BackgroundPaper, RecordFlag, RelatedDecision
 from .policies import (
     can_read_workings,
     can_start_draft,
@@ -64,7 +64,7 @@ from .policies import (
     may_draft,
     why_not_edit_draft,
 )
-from .sections import PART_ONE_SECTIONS, REPORT_SECTIONS
+from .sections import REPORT_SECTIONS, form_section, recommendations_heading
 from .uploads import download_name
 
 
@@ -149,52 +149,86 @@ class TitleSummaryView(SectionFormView):
 
 class RouteFlagsView(SectionFormView):
     form_class = RouteFlagsForm
+    template_name = "decisions/drafting/route_form.html"
     title = "Reserved and significant matters"
 
+    def form_kwargs(self):
+        return {"flags": selectors.escalation_flags_for(decision=self.decision)}
+
     def get_initial(self):
-        return {
-            "reserved_to_mayor": self.decision.reserved_to_mayor,
-            "significant_public_interest": self.decision.significant_public_interest,
-        }
+        justifications = self.decision.flag_justifications or {}
+        initial = {}
+        for code in RecordFlag.values:
+            initial[code] = getattr(self.decision, code)
+            initial[f"{code}_justification"] = justifications.get(code, "")
+        return initial
 
     def act(self, form):
         return services.decision_update(
             **self.versioned(form),
-            values={name: form.cleaned_data[name] for name in self.get_initial()},
+            values=form.values(),
             reason="Reserved and significant matters changed",
         )
 
 
 class PartOneSectionView(SectionFormView):
+    """One Part I section of the record's form. A page of a kind of section no form has
+    is not found (404); a section the record's form lacks is not found to GET, and a
+    POST to it is refused by the service with a message (400)."""
+
     form_class = SectionTextForm
     template_name = "decisions/drafting/part_one_form.html"
 
     def dispatch(self, request, *args, section: str, **kwargs):
         if section not in PART_ONE_BY_SLUG:
             raise Http404("No such section")
-        self.section = PART_ONE_BY_SLUG[section]
-        self.title = self.section.heading
+        self.kind = PART_ONE_BY_SLUG[section]
         return super().dispatch(request, *args, **kwargs)
 
+    def prepare(self) -> None:
+        super().prepare()
+        self.section = form_section(self.decision.form_type, self.kind.field)
+        if self.section is None and self.request.method != "POST":
+            raise Http404("This record's form has no such section")
+        self.title = self.section.heading if self.section else self.kind.heading
+
     def form_kwargs(self):
-        return {"heading": self.section.heading}
+        return {
+            "heading": self.title,
+            "help_text": self.section.help_text if self.section else self.kind.help_text,
+            "may_be_not_applicable": bool(self.section and self.section.may_be_not_applicable),
+        }
 
     def get_initial(self):
-        return {"text": getattr(self.decision, self.section.field)}
+        reason = (self.decision.sections_not_applicable or {}).get(self.kind.field, "")
+        initial = {"text": getattr(self.decision, self.kind.field)}
+        if self.section and self.section.may_be_not_applicable:
+            initial["not_applicable_reason"] = reason
+            if reason:
+                initial["applies"] = SectionTextForm.DOES_NOT_APPLY
+            elif initial["text"]:
+                initial["applies"] = SectionTextForm.APPLIES
+        return initial
 
     def get_context_data(self, **kwargs):
-        number = [s.field for s in PART_ONE_SECTIONS].index(self.section.field) + 1
+        number = self.section.number if self.section else None
         return {**super().get_context_data(**kwargs), "number": number}
 
     def act(self, form):
-        return services.decision_update(
+        return services.decision_set_section(
             **self.versioned(form),
-            values={self.section.field: form.cleaned_data["text"]},
-            reason=f"{self.section.heading} changed",
+            field=self.kind.field,
+            text=form.cleaned_data["text"],
+            not_applicable_reason=form.cleaned_data.get("not_applicable_reason", ""),
         )
 
 
 class ReportFormView(SectionFormView):
+    def prepare(self) -> None:
+        super().prepare()
+        if not self.decision.form_type.has_supporting_report:
+            raise Http404("This record's form has no supporting report")
+
     def get_initial(self):
         report = getattr(self.decision, "report", None)
         return {
@@ -281,7 +315,7 @@ class DeclarationView(SectionFormView):
     title = "Your declaration"
 
     def form_kwargs(self):
-        return {"statement": services.drafting_officer_statement(self.decision.drafting_officer)}
+        return {"statement": services.drafting_officer_statement(self.decision)}
 
     def get_initial(self):
         line = next(
@@ -403,6 +437,11 @@ class RecommendationsView(ListEditorView):
     row_name = "Recommendation"
     min_rows = 1
 
+    def prepare(self) -> None:
+        super().prepare()
+        # Under the form's own heading, as its task list names it ("Decision").
+        self.title = recommendations_heading(self.decision.form_type, 2).rstrip(":")
+
     def rows_from_record(self):
         return [{"text": r.text} for r in self.decision.recommendations.all()]
 
@@ -449,7 +488,7 @@ class MoneyView(ListEditorView):
 class PapersView(SectionFormView):
     form_class = PaperForm
     template_name = "decisions/drafting/papers.html"
-    title = "Background papers"
+    title = "Papers to attach"
 
     def act(self, form):
         return services.paper_add(
@@ -486,7 +525,7 @@ class PaperActionView(DraftMixin, TemplateResponseMixin, View):
             context = {
                 "form": paper_form,
                 "errors": [("", str(error))],
-                "title": "Background papers",
+                "title": "Papers to attach",
             }
             return self.render_to_response(
                 self.get_context_data(**context),

@@ -6,6 +6,7 @@ them before a signature, templates print them through approvals.presenters
 Originating Officer Declaration are in approvals/clearance.py, beside who gives them.
 """
 
+# The defaults of a new office (decisions.models.Office), which keeps its own words.
 # The decision maker's declaration, printed above their decision and signed with it.
 DECISION_MAKER_DECLARATION = (
     "I confirm I have considered whether or not I have any personal or prejudicial interest in "
@@ -15,7 +16,7 @@ DECISION_MAKER_DECLARATION = (
 APPROVAL_STATEMENT = "The above request has my approval."
 REFUSAL_STATEMENT = "The above request does not have my approval."
 
-# {decision_maker}: the office the record goes to, as DecisionMaker's label names it.
+# {decision_maker}: the title of the office the record goes to.
 CHIEF_EXECUTIVE_STATEMENT = (
     "I have been consulted about the proposal and confirm that financial, legal and equalities "
     "advice has been taken into account in the preparation of this report. I am satisfied that "

@@ -8,13 +8,14 @@ bullets are left out, because the published version numbers the paragraphs itsel
 from datetime import date
 from decimal import Decimal
 
-from approvals.clearance import DIRECTOR_STATEMENT
 from approvals.models import SignOff
 from core.roles import Role
-from decisions.models import DecisionMaker, DecisionStatus, DeclarationKind, ExpenditureLine
+from decisions.models import DecisionStatus, DeclarationKind, ExpenditureLine
 from decisions.wording import APPROVAL_STATEMENT, DRAFTING_OFFICER_STATEMENT
 
+from .clearance import DIRECTOR_STATEMENT
 from .spec import (
+    DMPC,
     Declaration,
     Money,
     RecordSpec,
@@ -261,7 +262,7 @@ PCD_1069 = RecordSpec(
     number=1069,
     title="Accelerated IVMA Improvements",
     status=DecisionStatus.PUBLISHED,
-    decision_maker=DecisionMaker.DMPC,
+    decision_maker=DMPC,
     fields=DECISION_FIELDS,
     recommendations=(RECOMMENDATION,),
     expenditure=(
@@ -278,7 +279,7 @@ PCD_1069 = RecordSpec(
         Signature(
             SignOff.Kind.CHIEF_EXECUTIVE,
             Role.CHIEF_EXECUTIVE,
-            chief_executive_statement(DecisionMaker.DMPC),
+            chief_executive_statement(DMPC),
             SignOff.Outcome.CONFIRMED,
             london(2021, 10, 22),
         ),

@@ -7,11 +7,9 @@ numbers continue the series after 1069 in order of submission; the draft has non
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from approvals.clearance import DIRECTOR_STATEMENT
 from approvals.models import SignOff
 from core.roles import Role
 from decisions.models import (
-    DecisionMaker,
     DecisionStatus,
     DeclarationKind,
     ExpenditureLine,
@@ -19,8 +17,12 @@ from decisions.models import (
 )
 from decisions.wording import APPROVAL_STATEMENT, DRAFTING_OFFICER_STATEMENT
 
+from .clearance import DIRECTOR_STATEMENT
 from .pcd1069 import PCD_1069
 from .spec import (
+    CHIEF_EXECUTIVE,
+    DMPC,
+    MAYOR,
     Declaration,
     Money,
     RecordSpec,
@@ -35,16 +37,24 @@ SERIES_PREFIX = "PCD"
 SERIES_NAME = "Police and Crime Decisions"
 
 # (name, slug, description): both forms are numbered from the PCD series.
-FORM_TYPES: tuple[tuple[str, str, str], ...] = (
+# (name, slug, description, the offices it serves, heading pattern). The PCD form goes to
+# the DMPC or, for a reserved matter, the Mayor, and is headed by the office it goes to:
+# "DMPC Decision – PCD 1069", "Mayor Decision – PCD 1073".
+FORM_TYPES: tuple[tuple[str, str, str, tuple[str, ...], str], ...] = (
     (
         "DMPC Decision",
         "dmpc-decision",
-        "A decision taken by the Deputy Mayor for Policing and Crime.",
+        "A decision taken by the Deputy Mayor for Policing and Crime, or by the Mayor on a "
+        "matter reserved to the Mayor.",
+        (DMPC, MAYOR),
+        "{office_short} Decision – {reference}",
     ),
     (
         "Chief Executive Decision",
         "chief-executive-decision",
         "A decision the scheme of delegation leaves to the Chief Executive.",
+        (CHIEF_EXECUTIVE,),
+        "{form} – {reference}",
     ),
 )
 
@@ -107,7 +117,7 @@ def _all_cleared(first_day: date) -> dict[str, datetime]:
     }
 
 
-def _chief_executive(when: datetime, to: DecisionMaker = DecisionMaker.DMPC) -> Signature:
+def _chief_executive(when: datetime, to: str = DMPC) -> Signature:
     return Signature(
         SignOff.Kind.CHIEF_EXECUTIVE,
         Role.CHIEF_EXECUTIVE,
@@ -129,7 +139,7 @@ NIGHT_TIME_ECONOMY = RecordSpec(
     number=1070,
     title="Night-Time Economy Safety Fund 2026/27",
     status=DecisionStatus.PUBLISHED,
-    decision_maker=DecisionMaker.DMPC,
+    decision_maker=DMPC,
     fields={
         "executive_summary": (
             "This decision seeks approval to run a third round of the Night-Time Economy Safety "
@@ -199,7 +209,7 @@ DIGITAL_FORENSICS = RecordSpec(
     number=1071,
     title="Digital Forensics: Additional Capacity for Mobile Device Examination",
     status=DecisionStatus.DECISION_MAKER,
-    decision_maker=DecisionMaker.DMPC,
+    decision_maker=DMPC,
     fields={
         "executive_summary": (
             "This decision seeks approval to buy additional capacity for the examination of "
@@ -302,7 +312,7 @@ CUSTODY_CELL_CALL = RecordSpec(
     number=1072,
     title="Custody Suites: Replacement of Cell Call Systems",
     status=DecisionStatus.CHIEF_EXECUTIVE,
-    decision_maker=DecisionMaker.DMPC,
+    decision_maker=DMPC,
     fields={
         "executive_summary": (
             "This decision seeks approval to replace the cell call systems in six custody suites, "
@@ -364,7 +374,7 @@ CUSTODY_VISITING = RecordSpec(
     number=1073,
     title="Independent Custody Visiting Scheme: Volunteer Recruitment and Training 2027",
     status=DecisionStatus.CLEARANCE,
-    decision_maker=DecisionMaker.CHIEF_EXECUTIVE,
+    decision_maker=CHIEF_EXECUTIVE,
     fields={
         "executive_summary": (
             "This decision seeks approval to recruit and train 60 new independent custody "
@@ -421,7 +431,7 @@ POLICE_AND_CRIME_PLAN = RecordSpec(
     number=1074,
     title="Police and Crime Plan for London: Annual Refresh 2027",
     status=DecisionStatus.DECISION_MAKER,
-    decision_maker=DecisionMaker.MAYOR,
+    decision_maker=MAYOR,
     fields={
         "reserved_to_mayor": True,
         "executive_summary": (
@@ -458,7 +468,7 @@ POLICE_AND_CRIME_PLAN = RecordSpec(
         cleared=_all_cleared(date(2026, 11, 17)),
         director="The Director of Strategy and Commissioning",
     ),
-    signatures=(_chief_executive(london(2026, 11, 25, 15, 0), to=DecisionMaker.MAYOR),),
+    signatures=(_chief_executive(london(2026, 11, 25, 15, 0), to=MAYOR),),
     started_at=london(2026, 10, 20, 11, 0),
 )
 

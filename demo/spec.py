@@ -6,9 +6,9 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from approvals.clearance import CLEARANCE_LINES
-from decisions.models import DecisionMaker
 from decisions.wording import CHIEF_EXECUTIVE_STATEMENT
+
+from .clearance import POLICING_CLEARANCE_LINES
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -20,13 +20,24 @@ def paragraphs(*texts: str) -> str:
 
 def advice(kind: str, number: int) -> str:
     """The adviser's statement numbered `number` (from 0) of the line `kind`, as offered
-    to them (approvals.clearance.CLEARANCE_LINES)."""
-    return CLEARANCE_LINES[kind].statements[number]
+    to them (demo.clearance: the policing office's form)."""
+    return POLICING_CLEARANCE_LINES[kind][0][number]
 
 
-def chief_executive_statement(decision_maker: DecisionMaker) -> str:
-    """The Chief Executive's statement as the service words it for a record to `decision_maker`."""
-    return CHIEF_EXECUTIVE_STATEMENT.format(decision_maker=decision_maker.label)
+# The policing office's offices as its migration (decisions 0013) installs them: code, title.
+DMPC = "dmpc"
+MAYOR = "mayor"
+CHIEF_EXECUTIVE = "chief_executive"
+OFFICE_TITLES = {
+    DMPC: "Deputy Mayor for Policing and Crime",
+    MAYOR: "Mayor of London",
+    CHIEF_EXECUTIVE: "Chief Executive",
+}
+
+
+def chief_executive_statement(decision_maker: str) -> str:
+    """The Chief Executive's statement for a record to the office `decision_maker` (a code)."""
+    return CHIEF_EXECUTIVE_STATEMENT.replace("{decision_maker}", OFFICE_TITLES[decision_maker])
 
 
 def london(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> datetime:
@@ -57,7 +68,9 @@ class Declaration:
 
 @dataclass(frozen=True)
 class Signature:
-    """A Chief Executive's or decision maker's SignOff, signed by the demo user of `role`."""
+    """A statement's or decision maker's SignOff, signed by the demo user of `role` (a core
+    Role), or by the demo user `username` when the office is not a core role (a body set up
+    through data, such as Northbridge's Mayor)."""
 
     kind: str
     role: str
@@ -65,6 +78,11 @@ class Signature:
     outcome: str
     signed_at: datetime
     interests: str = ""
+    username: str = ""
+
+    def __post_init__(self) -> None:
+        if bool(self.role) == bool(self.username):
+            raise ValueError("A demo signature names either a role or a username")
 
 
 @dataclass(frozen=True)
@@ -76,7 +94,7 @@ class RecordSpec:
     dates the record's creation, so that lists ordered by it look like a real register.
     """
 
-    form_type: str
+    form_type: str  # the slug; the record is numbered from its form type's series
     title: str
     status: str
     number: int | None = None

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from approvals.models import SignOff
 from approvals.policies import on_register_filter
-from decisions.models import BackgroundPaper, Decision, DecisionMaker, FormType, RelatedDecision
+from decisions.models import PUBLIC_RELATIONS, BackgroundPaper, Decision, FormType, RelatedDecision
 from decisions.selectors import money_totals, public_expenditure_lines, visible_total
 
 # Longer searches are cut to this; a search of more words than this uses the first ones.
@@ -44,7 +44,7 @@ _ROW_FIELDS = (
     "executive_summary",
     "form_type__name",
     "form_type__slug",
-    "decision_maker",
+    "decision_maker__title",
     "decided_at",
     "status",
     "published_at",
@@ -70,7 +70,7 @@ def _with_date_signed(queryset: QuerySet[Decision]) -> QuerySet[Decision]:
 
 def _rows(queryset: QuerySet[Decision]) -> QuerySet[Decision]:
     return _with_date_signed(
-        queryset.select_related("series", "form_type").only(*_ROW_FIELDS)
+        queryset.select_related("series", "form_type", "decision_maker").only(*_ROW_FIELDS)
     ).order_by("-published_at", "-pk")
 
 
@@ -100,13 +100,30 @@ def published_decision_filter_options() -> RegisterFilterOptions:
         .order_by("name")
         .values_list("slug", "name")
     )
-    makers = set(_on_register().order_by().values_list("decision_maker", flat=True).distinct())
+    # By the office's code (the filter value, as in ?decision_maker=dmpc), highest office
+    # first. Where two bodies' offices share a code (each body's "mayor"), each is its own
+    # choice, by body and code ("northbridge.mayor"); the code alone still filters.
+    offices = [
+        row
+        for row in _on_register()
+        .order_by("-decision_maker__rank", "decision_maker__title")
+        .values_list(
+            "decision_maker__organisation__slug", "decision_maker__code", "decision_maker__title"
+        )
+        .distinct()
+        if row[1]
+    ]
+    bodies_of: dict[str, set[str]] = {}
+    for slug, code, _ in offices:
+        bodies_of.setdefault(code, set()).add(slug)
+    makers: dict[str, str] = {}
+    for slug, code, title in offices:
+        value = code if len(bodies_of[code]) == 1 else f"{slug}.{code}"
+        makers.setdefault(value, title)
     return RegisterFilterOptions(
         years=years,
         form_types=list(form_types),
-        decision_makers=[
-            (value, label) for value, label in DecisionMaker.choices if value in makers
-        ],
+        decision_makers=list(makers.items()),
     )
 
 
@@ -124,8 +141,8 @@ def published_decision_list(
     the GIN index of migration 0007; matches in the title first, then in the executive
     summary, then newest first; evaluate it inside search_plan(). Elsewhere: every word
     must appear (case-insensitive), newest first. `year` is the year of publication
-    (London time), `form_type` a form type's slug, `decision_maker` a DecisionMaker
-    value. Each record carries `date_signed`. The Part 1 text itself is not loaded:
+    (London time), `form_type` a form type's slug, `decision_maker` an office's
+    code. Each record carries `date_signed`. The Part 1 text itself is not loaded:
     published_decision_get reads one record for its page.
     """
     queryset = _rows(_on_register())
@@ -134,7 +151,10 @@ def published_decision_list(
     if form_type:
         queryset = queryset.filter(form_type__slug=form_type)
     if decision_maker:
-        queryset = queryset.filter(decision_maker=decision_maker)
+        slug, _, code = decision_maker.rpartition(".")
+        queryset = queryset.filter(decision_maker__code=code)
+        if slug:
+            queryset = queryset.filter(decision_maker__organisation__slug=slug)
     q = search_terms(q)
     if q:
         queryset = _search(queryset, q)
@@ -208,8 +228,9 @@ def search_plan(*, q: str, using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
 
 def published_decision_get(*, slug: str) -> Decision:
     """One record on the register by its public address ("pcd-1069"), with every part
-    Part 1 shows loaded (report, recommendations, declaration lines, standing sign-offs)
-    and its related decisions in six queries, ready for presenters.part_one_context.
+    Part 1 shows loaded (report, its form's sections, recommendations, declaration lines,
+    standing sign-offs) and its related decisions in seven queries, ready for
+    presenters.part_one_context.
 
     Its links to earlier records carry `target_on_register` (the page links those, and
     names the others by reference only); `linked_from_on_register` holds the links to it
@@ -222,8 +243,9 @@ def published_decision_get(*, slug: str) -> Decision:
     queryset = _with_date_signed(
         _on_register()
         .filter(series__prefix=prefix, number=number)
-        .select_related("series", "form_type", "report")
+        .select_related(*PUBLIC_RELATIONS, "report")
         .prefetch_related(
+            "form_type__sections",
             "recommendations",
             "declaration_lines",
             Prefetch(
@@ -311,7 +333,7 @@ EXPORT_VALUES = (
     "published_pdf_sha256",
     "title",
     "form_type__name",
-    "decision_maker",
+    "decision_maker__title",
     "date_signed",
     "published_at",
     "status",

@@ -23,7 +23,7 @@ from django.views.decorators.http import condition, require_safe
 
 from approvals.presenters import part_one_context
 from core.views import get_or_404
-from decisions.models import BackgroundPaper, Decision, DecisionMaker
+from decisions.models import BackgroundPaper, Decision
 from decisions.uploads import download_name
 
 from . import selectors
@@ -298,7 +298,6 @@ def open_data_rows(request: HttpRequest) -> list[dict]:
     def paper_address(slug: str, paper_id: int, name: str) -> str:
         return f"{head}{slug}{papers_base}{paper_id}-{name}"
 
-    makers = dict(DecisionMaker.choices)
     rows = []
     for row in selectors.published_decision_export():
         slug = selectors.public_slug(prefix=row["series__prefix"], number=row["number"])
@@ -310,7 +309,7 @@ def open_data_rows(request: HttpRequest) -> list[dict]:
                 "pdf_sha256": row["published_pdf_sha256"],
                 "title": row["title"],
                 "form_type": row["form_type__name"],
-                "decision_maker": makers.get(row["decision_maker"], ""),
+                "decision_maker": row["decision_maker__title"] or "",
                 "date_signed": _iso_date(row["date_signed"]),
                 "date_published": _iso_date(row["published_at"]),
                 "status": row["status"],

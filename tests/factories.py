@@ -13,11 +13,14 @@ from decisions.models import (
     DeclarationLine,
     ExpenditureLine,
     FormType,
+    Office,
+    Organisation,
     PartTwo,
     Recommendation,
     ReferenceSeries,
     SupportingReport,
 )
+from demo.clearance import POLICING_CLEARANCE_LINES, clearance_line_rows
 
 PASSWORD = "correct horse battery staple"
 
@@ -53,14 +56,41 @@ class ReferenceSeriesFactory(factory.django.DjangoModelFactory):
     next_number = 1070
 
 
+def policing_office() -> Organisation:
+    """The body installed by migration (decisions 0013), with its three offices."""
+    return Organisation.objects.get(slug="mopac")
+
+
+def office(code: str, organisation: Organisation | None = None) -> Office:
+    """An office of the policing office by its code: "dmpc", "mayor", "chief_executive"."""
+    return Office.objects.get(organisation=organisation or policing_office(), code=code)
+
+
 class FormTypeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = FormType
         django_get_or_create = ["slug"]
+        skip_postgeneration_save = True
 
+    organisation = factory.LazyFunction(policing_office)
     name = "DMPC Decision"
     slug = "dmpc-decision"
     series = factory.SubFactory(ReferenceSeriesFactory)
+
+    @factory.post_generation
+    def offices(self, create, extracted, **kwargs):
+        # By default a form of the policing office serves all its offices.
+        if create:
+            self.offices.set(
+                extracted if extracted is not None else self.organisation.offices.all()
+            )
+
+    @factory.post_generation
+    def sections(self, create, extracted, **kwargs):
+        # The 2021 PCD form's sections, as the migration gives the form types it finds.
+        if create:
+            self.add_default_sections()
+            self.add_clearance_lines(clearance_line_rows(POLICING_CLEARANCE_LINES))
 
 
 class DecisionFactory(factory.django.DjangoModelFactory):
@@ -79,7 +109,7 @@ class DecisionFactory(factory.django.DjangoModelFactory):
         # (approvals.policies.can_read_record); a draft never submitted is its officer's.
         submitted = factory.Trait(
             status=Decision.Status.CLEARANCE,
-            decision_maker="dmpc",
+            decision_maker=factory.LazyFunction(lambda: office("dmpc")),
             submitted_at=factory.LazyFunction(timezone.now),
         )
 

@@ -16,6 +16,7 @@ def admin_client(client, make_user):
 
 def scheme_form(scheme, **changes) -> dict:
     data = {
+        "organisation": scheme.organisation_id,
         "name": scheme.name,
         "version": scheme.version,
         "effective_from": scheme.effective_from.isoformat(),
@@ -33,7 +34,7 @@ def scheme_form(scheme, **changes) -> dict:
                 f"rules-{i}-scheme": scheme.pk,
                 f"rules-{i}-priority": rule.priority,
                 f"rules-{i}-paragraph": rule.paragraph,
-                f"rules-{i}-decision_maker": rule.decision_maker,
+                f"rules-{i}-decision_maker": rule.decision_maker_id,
                 f"rules-{i}-condition": rule.condition,
                 f"rules-{i}-threshold": rule.threshold or "",
                 f"rules-{i}-flag": rule.flag,

@@ -27,7 +27,7 @@ from decisions.locking import decision_row_lock
 from decisions.models import Decision, ReferenceSeries
 from tests.factories import PASSWORD
 from tests.threads import run_together
-from tests.workflow import clear_all, sign_to_approval
+from tests.workflow import clear_all, sign_to_approval, statements
 
 Status = Decision.Status
 
@@ -84,7 +84,7 @@ def test_two_advisers_confirming_the_same_line_at_once(officer, people, ready_dr
     decision_submit(decision_id=decision.pk, user=officer, lock_version=decision.lock_version)
     decision.refresh_from_db()
     other = make_user(Role.FINANCE, username="finance2")
-    statement = CLEARANCE_LINES["financial"].statements[0]
+    statement = statements("financial")[0]
     read = decision_content_hash(decision=decision)
     results = run_together(
         *[

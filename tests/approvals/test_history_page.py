@@ -16,7 +16,7 @@ from approvals.services import decision_submit
 from core.roles import Role
 from decisions import services as drafting
 from tests.factories import ExpenditureLineFactory
-from tests.workflow import clear_all, sign_to_approval
+from tests.workflow import clear_all, sign_to_approval, statements
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +131,7 @@ def test_the_timeline_lists_every_step_in_order_with_who_and_the_rule(
     for line in CLEARANCE_LINES.values():
         adviser = people[line.role]
         assert f"By {adviser.get_full_name()} ({line.role.label})" in timeline
-        assert f"{line.kind.label}: {line.statements[0]}" in timeline
+        assert f"{line.kind.label}: {statements(line.kind)[0]}" in timeline
     dmpc = people[Role.DMPC].get_full_name()
     assert f"By {dmpc} (Deputy Mayor for Policing and Crime)" in timeline
     assert timeline.count(f"Rule applied: {ROUTE_TO_DMPC}") == 2  # on submission and decision

@@ -40,6 +40,7 @@ from tests.factories import (
     RecommendationFactory,
     SupportingReportFactory,
 )
+from tests.pdf_ua import assert_pdf_ua
 
 pytestmark = pytest.mark.django_db
 
@@ -283,6 +284,13 @@ def test_the_structure_tree_starts_at_h1_and_skips_no_level(pcd1069):
     assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False))
     # The declaration is a table with header cells, the recommendations a list.
     assert {"/Table", "/TH", "/TD", "/Caption", "/L", "/LI", "/P"} <= set(tags)
+
+
+@pytest.mark.parametrize("which", [*PUBLISHED, "draft"])
+def test_the_pdf_keeps_pdf_ua_1_as_a_checker_reads_it(pcd1069, which):
+    # The running header and "Page X of Y" are pagination artifacts; header cells have
+    # their scope (tests/pdf_ua.py; outloud in tests/approvals/test_pdf_ua.py).
+    assert_pdf_ua(getattr(pcd1069, which), running_header="PCD 1069")
 
 
 @pytest.mark.parametrize("which", PUBLISHED)

@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from approvals.clearance import CLEARANCE_LINES
 from approvals.selectors import awaiting_action, due_flag, working_days_after
 from approvals.services import (
     chief_executive_sign,
@@ -22,7 +21,7 @@ from core.roles import ROLE_GROUP_NAMES, Role
 from decisions.canonical import decision_content_hash
 from decisions.models import Decision
 from tests.factories import PASSWORD, SupportingReportFactory
-from tests.workflow import clear_all
+from tests.workflow import clear_all, statements
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +46,7 @@ def confirm(decision, user, kind: str) -> None:
         user=user,
         content_hash=decision_content_hash(decision=decision),
         kind=kind,
-        statement=CLEARANCE_LINES[kind].statements[0],
+        statement=statements(kind)[0],
         password=PASSWORD,
     )
 

@@ -25,7 +25,7 @@ from approvals.publication import decision_publish
 from approvals.services import decision_return, decision_submit, decision_take
 from core.roles import Role
 from decisions.models import BackgroundPaper, Decision
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, office
 from tests.workflow import clear_all, sign_to_approval
 
 pytestmark = pytest.mark.django_db
@@ -193,7 +193,7 @@ def test_read_matrix_policy_table_by_decision_maker(make_user, officer, maker, s
 
     decision = DecisionFactory(
         drafting_officer=officer,
-        decision_maker=maker,
+        decision_maker=office(maker),
         status=Status.CLEARANCE if submitted else Status.DRAFT,
         submitted_at=timezone.now() if submitted else None,
     )

@@ -161,13 +161,13 @@ def test_finding_a_an_administrator_cannot_give_their_group_the_dmpc_permission(
     assert Permission.objects.get(codename="view_decision") in offered
 
     # …and not taken when sent all the same.
-    decide_dmpc = Permission.objects.get(codename="decide_dmpc")
+    decide_dmpc = Permission.objects.get(codename="take_decisions")
     data = {**form_data(page), "permissions": [*form_data(page)["permissions"], decide_dmpc.pk]}
     response = admin_client.post(url, data)
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     assert not administrators.permissions.filter(pk=decide_dmpc.pk).exists()
-    assert not User.objects.get(pk=administrator.pk).has_perm("decisions.decide_dmpc")
+    assert not User.objects.get(pk=administrator.pk).has_perm("decisions.take_decisions")
 
 
 def test_finding_a_no_admin_form_grants_a_signing_permission_to_a_non_superuser(
@@ -272,7 +272,7 @@ def test_finding_a_the_signing_groups_are_a_superuser_s_to_change(admin_client):
     assert response.status_code == 403
     dmpc_group.refresh_from_db()
     assert dmpc_group.name == "DMPC"
-    assert dmpc_group.permissions.filter(codename="decide_dmpc").exists()
+    assert dmpc_group.permissions.filter(codename="take_decisions").exists()
 
 
 def test_finding_a_an_old_version_is_never_restored(admin_client, make_user):
@@ -297,7 +297,7 @@ def test_a_superuser_still_grants_the_signing_permissions(client, make_user):
     administrators = group(Role.ADMINISTRATOR)
     url = reverse("admin:auth_group_change", args=[administrators.pk])
     page = client.get(url)
-    decide_dmpc = Permission.objects.get(codename="decide_dmpc")
+    decide_dmpc = Permission.objects.get(codename="take_decisions")
     assert decide_dmpc in page.context["adminform"].form.fields["permissions"].queryset
     data = {**form_data(page), "permissions": [*form_data(page)["permissions"], decide_dmpc.pk]}
     assert client.post(url, data).status_code == 302
@@ -308,4 +308,4 @@ def test_a_superuser_still_grants_the_signing_permissions(client, make_user):
     page = client.get(url)
     response = client.post(url, {**form_data(page), "groups": [group(Role.DMPC).pk]})
     assert response.status_code == 302
-    assert User.objects.get(pk=plain.pk).has_perm("decisions.decide_dmpc")
+    assert User.objects.get(pk=plain.pk).has_perm("decisions.take_decisions")

@@ -13,7 +13,7 @@ from approvals.services import decision_pass_back, decision_return, decision_tak
 from core.errors import DomainError, NotAllowed, StaleRecord
 from core.roles import Role
 from decisions.models import Decision
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, office
 from tests.workflow import clear_all, sign_to_approval
 
 pytestmark = pytest.mark.django_db
@@ -124,8 +124,20 @@ def test_every_move_the_services_make_is_in_the_table_and_every_entry_is_made(
     )
     # A record the Chief Executive decides goes from clearance to the decision maker.
     routed = submitted()
-    Decision.objects.filter(pk=routed.pk).update(decision_maker="chief_executive")
+    Decision.objects.filter(pk=routed.pk).update(decision_maker=office("chief_executive"))
     assert clear_all(routed, people).status == Status.DECISION_MAKER
+    # Referred up by the Chief Executive before their statement, and by the DMPC.
+    for referrer, stage in [(Role.CHIEF_EXECUTIVE, clear_all), (Role.DMPC, sign_to_approval)]:
+        referred = clear_all(submitted(), people)
+        if stage is sign_to_approval:
+            referred = sign_to_approval(referred, people)
+        services.decision_refer_up(
+            decision_id=referred.pk,
+            user=people[referrer],
+            lock_version=referred.lock_version,
+            office_id=office("mayor").pk,
+            reason="A matter for the Mayor.",
+        )
     made = set(moves)
     assert made <= TABLE
     assert made == TABLE

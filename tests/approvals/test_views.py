@@ -23,7 +23,8 @@ from decisions import services as drafting
 from decisions.canonical import decision_content_hash
 from decisions.models import Decision, DeclarationLine, ReferenceSeries
 from decisions.wording import CHIEF_EXECUTIVE_STATEMENT
-from tests.factories import PASSWORD, DecisionFactory, ExpenditureLineFactory
+from tests.factories import PASSWORD, DecisionFactory, ExpenditureLineFactory, office
+from tests.workflow import statements
 
 pytestmark = pytest.mark.django_db
 
@@ -345,7 +346,7 @@ def test_the_clearance_page_offers_the_statements_of_the_line(client, people, at
     client.force_login(people[Role.FINANCE])
     page = text_of(client.get(clear_url(at_clearance)))
     assert "Confirm the Financial Advice line" in page
-    for statement in CLEARANCE_LINES["financial"].statements:
+    for statement in statements("financial"):
         assert statement in page
     assert 'type="password"' in page
     assert 'autocomplete="current-password"' in page
@@ -370,7 +371,7 @@ def test_an_adviser_confirms_their_line_with_the_statement_chosen(client, people
     assert response.status_code == 302
     assert response.url == reverse("approvals:detail", args=[at_clearance.pk])
     signoff = SignOff.objects.get(decision=at_clearance, user=finance)
-    statement = CLEARANCE_LINES["financial"].statements[1]
+    statement = statements("financial")[1]
     assert (signoff.declaration_kind, signoff.role, signoff.statement) == (
         "financial",
         Role.FINANCE,
@@ -426,7 +427,7 @@ def test_another_line_confirmed_meanwhile_leaves_the_page_standing(client, peopl
         user=people[Role.LEGAL],
         content_hash=loaded,
         kind="legal",
-        statement=CLEARANCE_LINES["legal"].statements[0],
+        statement=statements("legal")[0],
         password=PASSWORD,
     )
     client.force_login(people[Role.FINANCE])
@@ -447,7 +448,7 @@ def test_the_slower_of_two_advisers_of_one_line_is_told_who_acted(
         user=other,
         content_hash=loaded,
         kind="financial",
-        statement=CLEARANCE_LINES["financial"].statements[0],
+        statement=statements("financial")[0],
         password=PASSWORD,
     )
     client.force_login(people[Role.FINANCE])
@@ -527,7 +528,7 @@ def test_the_last_line_mails_the_chief_executive(
             user=people[line.role],
             content_hash=read(at_clearance),
             kind=kind,
-            statement=line.statements[0],
+            statement=statements(line.kind)[0],
             password=PASSWORD,
         )
     kind, line = list(CLEARANCE_LINES.items())[-1]
@@ -755,7 +756,7 @@ def test_a_failing_mail_server_does_not_stop_a_decision(
 
 def test_the_chief_executive_cannot_sign_and_then_decide(client, people, at_decision):
     # The Chief Executive may also decide, but not a record they signed the statement of.
-    Decision.objects.filter(pk=at_decision.pk).update(decision_maker="chief_executive")
+    Decision.objects.filter(pk=at_decision.pk).update(decision_maker=office("chief_executive"))
     client.force_login(people[Role.CHIEF_EXECUTIVE])
     response = client.get(decide_url(at_decision))
     assert response.status_code == 403
@@ -863,6 +864,7 @@ def test_the_chief_executive_and_the_dmpc_are_offered_their_steps(
     ceo, dmpc = people[Role.CHIEF_EXECUTIVE], people[Role.DMPC]
     assert action_links(detail(client, ceo, at_chief_executive)) == [
         "Sign as Chief Executive",
+        "Refer up to a higher office",
         "Return to the drafting officer",
     ]
     assert action_links(detail(client, dmpc, at_chief_executive)) == [
@@ -876,6 +878,7 @@ def test_the_chief_executive_and_the_dmpc_are_offered_their_steps(
     )
     assert action_links(detail(client, dmpc, at_chief_executive)) == [
         "Take the decision",
+        "Refer up to a higher office",
         "Return to the drafting officer",
     ]
 

@@ -18,7 +18,7 @@ from decisions import services as drafting
 from decisions.canonical import decision_content_hash
 from decisions.models import Decision, DeclarationLine, ReferenceSeries
 from tests.factories import PASSWORD
-from tests.workflow import clear_all
+from tests.workflow import clear_all, statements
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,7 @@ def confirm(decision, user, kind="financial", statement=None, password=PASSWORD)
         user=user,
         content_hash=decision_content_hash(decision=decision),
         kind=kind,
-        statement=statement or CLEARANCE_LINES[kind].statements[0],
+        statement=statement or statements(kind)[0],
         password=password,
     )
 
@@ -83,7 +83,7 @@ def test_submission_numbers_routes_and_opens_a_cycle(
     assert decision.status == Status.CLEARANCE
     assert decision.reference == "PCD 1070"
     assert ReferenceSeries.objects.get(prefix="PCD").next_number == 1071
-    assert decision.decision_maker == "dmpc"
+    assert decision.decision_maker.code == "dmpc"
     assert decision.route_reason == (
         "To the Deputy Mayor for Policing and Crime: total £1,482,400.00 is £500,000.00 or more "
         "(Scheme of Delegation and Consent, para 4.8)"
@@ -529,7 +529,7 @@ def test_a_new_route_on_resubmission_voids_the_clearances(officer, people, ready
     decision_submit(
         decision_id=decision.pk, user=officer, lock_version=fresh(decision).lock_version
     )
-    assert (fresh(decision).status, decision.decision_maker) == ("clearance", "mayor")
+    assert (fresh(decision).status, decision.decision_maker.code) == ("clearance", "mayor")
 
 
 def test_a_sign_off_on_other_content_does_not_count(officer, people, ready_draft):

@@ -150,7 +150,7 @@ def test_an_officer_drafts_pcd_1069_from_scratch(page: Page, live_server, login)
         page.locator(f"#id_{section.field}").fill(report[section.field])
     save(page)
 
-    open_task(page, "Background papers")
+    open_task(page, "Papers to attach")
     page.get_by_label("Title of the paper").fill("Report")
     page.get_by_label("Upload a file").set_input_files(
         files=[{"name": "ivma-report.exe.pdf", "mimeType": "application/pdf", "buffer": b"MZ\x90"}]

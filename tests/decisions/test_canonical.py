@@ -11,6 +11,7 @@ from django.db.models import ForeignObjectRel
 from decisions.canonical import (
     DECISION_SIGNED_RELATIONS,
     PARTS,
+    SIGNED_WHEN_SET,
     UNSIGNED,
     decision_canonical_content,
     decision_content_hash,
@@ -23,6 +24,7 @@ from tests.factories import (
     PartTwoFactory,
     RecommendationFactory,
     SupportingReportFactory,
+    office,
 )
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +89,15 @@ def old_canonical_content(decision: Decision) -> dict:
     part_two = getattr(decision, "part_two", None)
     return {
         "form_type": decision.form_type.name,
-        "decision": {name: _old_plain(getattr(decision, name)) for name in OLD_DECISION_FIELDS},
+        # decision_maker was the office's code before offices were rows.
+        "decision": {
+            name: _old_plain(
+                (decision.decision_maker.code if decision.decision_maker_id else "")
+                if name == "decision_maker"
+                else getattr(decision, name)
+            )
+            for name in OLD_DECISION_FIELDS
+        },
         "recommendations": [r.text for r in decision.recommendations.all()],
         "expenditure": [
             {
@@ -127,7 +137,7 @@ def every_part_filled(officer) -> Decision:
     decision = DecisionFactory(
         drafting_officer=officer,
         executive_summary="Summary",
-        decision_maker="dmpc",
+        decision_maker=office("dmpc"),
         reserved_to_mayor=True,
         introduction="Intro",
         part1_deferred=True,
@@ -159,10 +169,27 @@ def test_the_derived_content_is_the_hand_written_one_so_no_signature_is_voided(o
     for decision in (every_part_filled(officer), DecisionFactory()):
         assert decision_canonical_content(decision=decision) == old_canonical_content(decision)
         assert decision_content_hash(decision=decision) == old_hash(decision)
-    assert signed_fields(Decision) == OLD_DECISION_FIELDS
+    # Signed since (left out of the document while empty, so the hashes above stand:
+    # canonical.SIGNED_WHEN_SET); and decision_maker is signed as its office's code
+    # (canonical.DECISION_SIGNED_RELATIONS).
+    assert [f for f in signed_fields(Decision) if f not in SIGNED_WHEN_SET[Decision]] == [
+        f for f in OLD_DECISION_FIELDS if f != "decision_maker"
+    ]
     assert sorted(signed_fields(next(p.model for p in PARTS if p.key == "report"))) == sorted(
         OLD_REPORT_FIELDS
     )
+
+
+def test_a_flag_justification_is_signed_once_given(officer):
+    decision = DecisionFactory(significant_public_interest=True)
+    before = decision_content_hash(decision=decision)
+    decision.flag_justifications = {"significant_public_interest": "A new delegation."}
+    assert decision_content_hash(decision=decision) != before
+    assert decision_canonical_content(decision=decision)["decision"]["flag_justifications"] == {
+        "significant_public_interest": "A new delegation."
+    }
+    decision.flag_justifications = {}
+    assert decision_content_hash(decision=decision) == before
 
 
 def _covered(model) -> set[str]:

@@ -770,8 +770,89 @@ def test_the_task_list_shows_the_route_live(client, officer, draft):
         "To the Chief Executive: total £499,999.99, under delegation"
         in client.get(url).content.decode()
     )
-    post_section(client, draft, "route/", {"significant_public_interest": "on"})
+    post_section(
+        client,
+        draft,
+        "route/",
+        {
+            "significant_public_interest": "on",
+            "significant_public_interest_justification": "A delegation to the Chief Executive.",
+        },
+    )
     assert (
-        "To the Deputy Mayor for Policing and Crime: the matter is of significant public interest"
-        in client.get(url).content.decode()
+        "To the Deputy Mayor for Policing and Crime: the matter is of significant public "
+        "interest, contentious or novel — A delegation to the Chief Executive. "
+        "(Scheme of Delegation and Consent, para 4.9)" in client.get(url).content.decode()
+    )
+
+
+def test_a_flag_that_needs_a_reason_is_refused_without_one_and_the_input_kept(
+    client, officer, draft
+):
+    client.force_login(officer)
+    response = post_section(client, draft, "route/", {"significant_public_interest": "on"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    reason = "the matter is of significant public interest, contentious or novel"
+    assert errors_in(page) == [f"Enter why {reason}"]
+    assert 'id="id_significant_public_interest_justification-error"' in page
+    # The box stays ticked, and the justification it reveals stays open.
+    assert re.search(r'name="significant_public_interest" type="checkbox"[^>]*checked', page)
+    assert (
+        'class="govuk-checkboxes__conditional" id="conditional-id_significant_public_interest"'
+        in page
+    )
+    draft.refresh_from_db()
+    assert draft.significant_public_interest is False
+    assert draft.flag_justifications == {}
+
+
+def test_the_flags_and_their_reasons_are_saved(client, officer, draft):
+    client.force_login(officer)
+    response = post_section(
+        client,
+        draft,
+        "route/",
+        {
+            "reserved_to_mayor": "on",
+            # A reason for a flag not set is not kept.
+            "significant_public_interest_justification": "Not ticked.",
+            "reserved_to_mayor_justification": "Appointing the Commissioner.",
+        },
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.reserved_to_mayor is True
+    assert draft.significant_public_interest is False
+    assert draft.flag_justifications == {"reserved_to_mayor": "Appointing the Commissioner."}
+    page = client.get(reverse("approvals:task_list", args=[draft.pk])).content.decode()
+    assert (
+        "To the Mayor of London: the matter is reserved to the Mayor — Appointing the "
+        "Commissioner. (Scheme of Delegation and Consent, para 1.1)" in html.unescape(page)
+    )
+
+
+def test_the_flags_offered_and_their_words_are_the_body_s(client, officer, draft):
+    from decisions.models import EscalationFlag
+
+    EscalationFlag.objects.filter(code="reserved_to_mayor").delete()
+    EscalationFlag.objects.filter(code="significant_public_interest").update(
+        label="The matter is a governance decision", reason="it is a governance decision"
+    )
+    client.force_login(officer)
+    page = client.get(reverse("approvals:task_list", args=[draft.pk]) + "route/").content.decode()
+    assert "The matter is a governance decision" in page
+    assert 'name="reserved_to_mayor"' not in page
+    post_section(
+        client,
+        draft,
+        "route/",
+        {
+            "significant_public_interest": "on",
+            "significant_public_interest_justification": "A delegation.",
+        },
+    )
+    page = client.get(reverse("approvals:task_list", args=[draft.pk])).content.decode()
+    assert "To the Deputy Mayor for Policing and Crime: it is a governance decision — A " in (
+        html.unescape(page)
     )

@@ -204,13 +204,13 @@ def test_detail_query_count_does_not_grow_with_the_record(client, make_user):
     client.get(reverse("approvals:home"))  # the first request of a session does more
     small_count = count_queries(client, reverse("approvals:detail", args=[small.pk]))
     assert count_queries(client, reverse("approvals:detail", args=[large.pk])) == small_count
-    # Session, user, two for permissions, the record, six lists and the record's
-    # undelivered mail (shown to administrators and its officer): reads only, in no
-    # transaction.
-    assert small_count == 12
+    # Session, user, two for permissions, the record, its form's sections and clearance
+    # lines, six lists and the record's undelivered mail (shown to administrators and its
+    # officer): reads only, in no transaction.
+    assert small_count == 14
     # A Part 2 costs one query more, for those who may see it.
     with_part_two = PartTwoFactory(decision__has_part_two=True).decision
-    assert count_queries(client, reverse("approvals:detail", args=[with_part_two.pk])) == 13
+    assert count_queries(client, reverse("approvals:detail", args=[with_part_two.pk])) == 15
 
 
 def test_home_query_count_does_not_grow_with_the_records(client, finance):

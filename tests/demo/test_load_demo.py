@@ -15,7 +15,7 @@ from core.roles import ROLE_GROUP_NAMES, Role
 from decisions.models import Decision
 from demo import loader
 from demo.loader import DemoLoadError, demo_load
-from tests.demo.test_demo_data import USERNAMES
+from demo.users import DEMO_USERS
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +38,10 @@ def test_loading_twice_changes_nothing():
     before = snapshot()
     # Six records, each with a version for every step the workflow took it through.
     assert len(before["decisions.HistoricalDecision"]) > 6
+    # Both bodies, the second set up entirely by the loader.
+    assert len(before["decisions.Organisation"]) == 2
+    assert len(before["decisions.Office"]) == 7
+    assert len(before["approvals.Scheme"]) == 2
     out = io.StringIO()
     call_command("load_demo", "--allow-production", stdout=out)
     after = snapshot()
@@ -78,7 +82,7 @@ def test_nothing_is_written_if_loading_fails_half_way(monkeypatch):
 
 
 def test_missing_role_groups_are_reported():
-    Group.objects.filter(name=ROLE_GROUP_NAMES[Role.MAYOR]).delete()
+    Group.objects.filter(name=ROLE_GROUP_NAMES[Role.FINANCE]).delete()
     with pytest.raises(DemoLoadError, match="migrate"):
         demo_load()
 
@@ -91,7 +95,7 @@ def test_the_printed_password_logs_every_user_in(client):
     call_command("load_demo", "--allow-production", stdout=out)
     printed = out.getvalue()
     password = re.search(r"Demo password for every account: (\S+)", printed).group(1)
-    for username in USERNAMES.values():
+    for username in [demo.username for demo in DEMO_USERS]:
         assert re.search(rf"^{username}\s+\S", printed, re.MULTILINE), username
         request = RequestFactory().post("/login/")
         assert client.login(request=request, username=username, password=password), username

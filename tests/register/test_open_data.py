@@ -21,12 +21,11 @@ from approvals.publication import decision_publish
 from decisions.models import (
     BackgroundPaper,
     Decision,
-    DecisionMaker,
     ExpenditureLine,
     RelatedDecision,
 )
 from decisions.selectors import decision_list_with_visible_totals
-from tests.factories import ExpenditureLineFactory
+from tests.factories import ExpenditureLineFactory, office
 from tests.register.test_register import (
     at,
     bulk_on_register,
@@ -202,7 +201,7 @@ def test_open_data_decision_maker_and_dates(client, officer):
     on_register(
         1,
         drafting_officer=officer,
-        decision_maker=DecisionMaker.MAYOR,
+        decision_maker=office("mayor"),
         decided_at=datetime.datetime(2024, 6, 30, 23, 30, tzinfo=datetime.UTC),
         published_at=at(2024, 7, 2, 9),
     )
@@ -274,7 +273,7 @@ def test_open_data_decision_maker_and_dates_of_a_record_signed_through_the_servi
     decision.refresh_from_db()
     signed = decision.signoffs.get(kind=SignOff.Kind.DECISION, voided_at__isnull=True)
     for row in (csv_rows(client)[0], json_rows(client)[0]):
-        assert row["decision_maker"] == decision.get_decision_maker_display()
+        assert row["decision_maker"] == decision.decision_maker_title
         assert row["date_signed"] == timezone.localdate(signed.signed_at).isoformat()
         assert row["date_published"] == timezone.localdate(decision.published_at).isoformat()
         assert row["total_gbp"] == "620000.00"

@@ -22,7 +22,7 @@ from pypdf import PdfReader
 from approvals.publication import decision_publish
 from approvals.services import chief_executive_sign, decision_submit, decision_take
 from core.roles import Role
-from decisions.models import BackgroundPaper, Decision, DecisionMaker, DeclarationLine, PartTwo
+from decisions.models import BackgroundPaper, Decision, DeclarationLine, PartTwo
 from register.views import paper_public_name
 from tests import factories
 from tests.factories import (
@@ -33,6 +33,7 @@ from tests.factories import (
     PartTwoFactory,
     RecommendationFactory,
     SupportingReportFactory,
+    office,
 )
 from tests.workflow import clear_all
 
@@ -75,9 +76,9 @@ PUBLISHED_PAPER_TITLE = "Wombatpaper business case"
 PART_ONE_WORD = "Wombatfleet"
 
 DECIDER = {
-    DecisionMaker.DMPC: Role.DMPC,
-    DecisionMaker.MAYOR: Role.MAYOR,
-    DecisionMaker.CHIEF_EXECUTIVE: Role.CHIEF_EXECUTIVE,
+    "dmpc": Role.DMPC,
+    "mayor": Role.MAYOR,
+    "chief_executive": Role.CHIEF_EXECUTIVE,
 }
 
 
@@ -146,7 +147,9 @@ def through_the_chain(officer, people, ready_draft, django_capture_on_commit_cal
             if decision.status == Status.CHIEF_EXECUTIVE:
                 chief_executive_sign(user=people[Role.CHIEF_EXECUTIVE], **sign)
             elif decision.status == Status.DECISION_MAKER:
-                decision_take(user=people[DECIDER[decision.decision_maker]], approve=True, **sign)
+                decision_take(
+                    user=people[DECIDER[decision.decision_maker.code]], approve=True, **sign
+                )
     decision.refresh_from_db()
     assert decision.status == Status.PUBLISHED
     return decision
@@ -156,7 +159,7 @@ def complete_record(officer, number: int, **fields) -> Decision:
     decision = DecisionFactory(
         drafting_officer=officer,
         number=number,
-        decision_maker=DecisionMaker.DMPC,
+        decision_maker=office("dmpc"),
         publication_answered=True,
         **part_one(**fields),
     )

@@ -6,9 +6,10 @@ from demo.loader import DemoLoadError, DemoResult, demo_load
 
 class Command(BaseCommand):
     help = (
-        "Load demonstration data: one user per role (sharing one printed password), the PCD "
-        "series, PCD 1069 as published and records at every other stage. Running it again "
-        "changes nothing."
+        "Load demonstration data: one user per role and per office (sharing one printed "
+        "password), the policing office's PCD series with PCD 1069 as published and records "
+        "at every other stage, and a second body, the City of Northbridge Council, set up "
+        "through data with one record of each of its forms. Running it again changes nothing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
