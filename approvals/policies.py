@@ -222,13 +222,17 @@ def is_reviewer(user: User) -> bool:
 
 
 def why_not_return(user: User, decision: Decision) -> str | None:
-    """Any reviewer may send a record under review back to its drafting officer."""
+    """Any reviewer on the record's route (its advisers, the office that signs a statement
+    before its decision, its decision maker) may send it, under review, back to its drafting
+    officer: never an office holder of another body, or of an office it does not go to."""
     if not is_reviewer(user):
         return "Only the advisers, the Chief Executive and the decision makers return records."
     if decision.status not in UNDER_REVIEW:
         return "Only a record under review can be returned."
     if decision.drafting_officer_id == user.pk:
         return "You drafted this record: change it by editing the draft instead."
+    if not any(is_actor(user, actor) for actor in route_reviewers(decision)):
+        return "Only this record's advisers, and the offices it goes to, return it."
     return None
 
 
@@ -245,10 +249,15 @@ def reviewing_role(user: User, decision: Decision) -> str:
             return line.role
     if holds_office(user, maker):
         return role_for_office(maker)
-    if user.has_perm(STATEMENT_PERMISSION):
-        return Role.CHIEF_EXECUTIVE
-    if user.has_perm(DECIDING_PERMISSION):
-        return OFFICE_HOLDER
+    # Another office the user holds (the highest), in its own role: never another body's.
+    if user.has_perm(STATEMENT_PERMISSION) or user.has_perm(DECIDING_PERMISSION):
+        held = (
+            Office.objects.filter(group__in=group_ids(user))
+            .select_related("group")
+            .order_by("-rank", "pk")
+            .first()
+        )
+        return role_for_office(held) if held is not None else OFFICE_HOLDER
     return ""
 
 

@@ -406,3 +406,20 @@ def test_a_form_without_a_report_and_a_body_without_flags_ask_for_neither(client
     assert client.get(f"/records/{draft.pk}/draft/recommendations/").context["title"] == (
         "Decision"
     )
+
+
+def test_an_office_holder_of_another_body_neither_returns_nor_acts_on_a_record(
+    make_user, officer, people, ready_draft, city
+):
+    from tests.workflow import clear_all
+
+    draft = ready_draft()
+    decision_submit(decision_id=draft.pk, user=officer, lock_version=draft.lock_version)
+    record = clear_all(draft, people)
+    director = make_user(username="city-director")
+    director.groups.add(city["group"])
+    assert policies.why_not_return(director, record) is not None
+    assert policies.why_not_decide(director, record, []) is not None
+    assert not policies.can_read_workings(director, record)
+    # The record's own reviewers still may.
+    assert policies.why_not_return(people[Role.CHIEF_EXECUTIVE], record) is None
