@@ -75,8 +75,9 @@ def holds_office(
 def statement_office(decision: Decision) -> Office | None:
     """The office that signs a statement before this record's decision maker decides
     (the Chief Executive before the DMPC), or None when no statement precedes it."""
-    maker = decision.decision_maker if decision.decision_maker_id else None
-    return maker.statement_by if maker is not None and maker.statement_by_id else None
+    # A null foreign key reads as None without a query.
+    maker = decision.decision_maker
+    return maker.statement_by if maker is not None else None
 
 
 def role_for_office(office: Office) -> str:
@@ -154,7 +155,7 @@ def why_not_sign_chief_executive(
 
 def why_not_decide(user: User, decision: Decision, signoffs: list[SignOff]) -> str | None:
     """Why this user may not take the decision on this record now, or None if they may."""
-    office = decision.decision_maker if decision.decision_maker_id else None
+    office = decision.decision_maker
     if not holds_office(user, office):
         return f"Only the {decision.decision_maker_title or 'decision maker'} decides this record."
     if decision.status != Status.DECISION_MAKER:
@@ -191,7 +192,7 @@ def why_not_refer_up(user: User, decision: Decision, higher: list[Office]) -> st
     if decision.status == Status.CHIEF_EXECUTIVE:
         office = statement_office(decision)
     elif decision.status == Status.DECISION_MAKER:
-        office = decision.decision_maker if decision.decision_maker_id else None
+        office = decision.decision_maker
     else:
         return "Only a record waiting for a statement or a decision can be referred up."
     if referring_office(user, decision) is None:
@@ -238,7 +239,7 @@ def why_not_return(user: User, decision: Decision) -> str | None:
 
 def reviewing_role(user: User, decision: Decision) -> str:
     """The role a reviewer acts in on this record: the one its current step needs, if held."""
-    maker = decision.decision_maker if decision.decision_maker_id else None
+    maker = decision.decision_maker
     if decision.status == Status.DECISION_MAKER and holds_office(user, maker):
         return role_for_office(maker)
     stating = statement_office(decision)

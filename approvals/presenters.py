@@ -56,7 +56,7 @@ def part_one_context(*, decision: Decision) -> dict[str, Any]:
     """
     # A form without a supporting report prints none (its row, made with the record, is empty).
     report = getattr(decision, "report", None) if decision.form_type.has_supporting_report else None
-    office = decision.decision_maker if decision.decision_maker_id else None
+    office = decision.decision_maker
     signoffs = [s for s in decision.signoffs.all() if s.voided_at is None]
     # The register loads only the papers marked for publication (as published_papers);
     # elsewhere all are loaded and those marked are picked out.

@@ -278,12 +278,13 @@ def _declaration(
     """The drafting officer's line and the advisers' lines of the form (`lines`), in the
     council's words; `cleared` says who confirmed theirs, when; `not_applicable`, the lines
     confirmed with their not applicable wording."""
-    statements = {
-        kind: statement(kind, len(CLEARANCE_LINES[kind][0]) if kind in not_applicable else 0)
-        for kind in lines
-    }
-    statements[DeclarationKind.DIRECTOR] = statement(DeclarationKind.DIRECTOR, reviewer)
-    statements = {k: v for k, v in statements.items() if k in lines}
+
+    def chosen(kind: str) -> int:
+        if kind in not_applicable:
+            return len(CLEARANCE_LINES[kind][0])  # the not applicable wording, after the rest
+        return reviewer if kind == DeclarationKind.DIRECTOR else 0
+
+    statements = {kind: statement(kind, chosen(kind)) for kind in lines}
     statements[DeclarationKind.DRAFTING_OFFICER] = (
         f"{OFFICER_NAME} has drafted this report in accordance with "
         f"{ORGANISATION['short_name']} procedures."

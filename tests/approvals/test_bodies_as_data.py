@@ -6,6 +6,7 @@ route, and are signed, as before.
 """
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -142,7 +143,7 @@ def test_only_a_member_of_the_office_s_group_holding_the_permission_decides(make
         )
     }
     assert titles == {"Decisions to take": [record.title]}
-    assert awaiting_action(user=dmpc, today=datetime.date(2026, 1, 2)) == [] or all(
+    assert all(
         record.title not in [i.decision.title for i in g.items]
         for g in awaiting_action(user=dmpc, today=datetime.date(2026, 1, 2))
     )
@@ -398,7 +399,8 @@ def test_a_form_without_a_report_and_a_body_without_flags_ask_for_neither(client
         "Recommendations",
     ):
         assert task not in page
-    assert ">Decision</a>" in page or "Decision\n" in page
+    tasks = re.findall(r'class="govuk-link govuk-task-list__link"[^>]*>([^<]+)</a>', page)
+    assert "Decision" in tasks
     assert "Papers to attach" in page
     for name in ("report-details", "report-summary", "report-advice"):
         url = f"/records/{draft.pk}/draft/{name}/"

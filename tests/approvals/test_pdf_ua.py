@@ -33,7 +33,8 @@ from approvals import pdf, pdf_tags
 from approvals.pdf_tags import finish_tagging
 from approvals.selectors import decision_with_parts
 from decisions.models import Decision
-from demo import northbridge, records
+from demo import northbridge
+from demo import records as policing
 from demo.loader import demo_load
 from tests.pdf_ua import assert_pdf_ua, runs, structure
 
@@ -84,7 +85,7 @@ def test_every_demo_record_keeps_pdf_ua(demo_pdfs):
     assert "(draft preview)" in names
     # One PDF of each form type of both demo bodies, at least.
     assert {record.form_type for record in demo_pdfs} == {
-        name for name, *_ in (*records.FORM_TYPES, *northbridge.FORM_TYPES)
+        name for name, *_ in (*policing.FORM_TYPES, *northbridge.FORM_TYPES)
     }
 
 
